@@ -1,0 +1,56 @@
+/**
+ * `npm start`: the relay, the console, the widget and this demo shop on one origin, with an
+ * embedded SQLite file. On first start it seeds the demo business and its first agent the way the
+ * console would (keys made and wrapped here, only public halves and the backup stored).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { provisionFirstAgent } from '@threadline/sdk/setup';
+import { ConfigError, createRelay, defaultMounts, readConfig, shutdownOnSignals, type Store } from '@threadline/server';
+
+const SITE = 'demo';
+const AGENT = 'agent@demo.test';
+
+/**
+ * The demo agent's password: THREADLINE_DEMO_PASSWORD, else the one made on first start. It is kept
+ * in the data directory only so the demo can print it every time; a real deployment has no such file.
+ */
+function demoPassword(dataDir: string): string {
+  const file = join(dataDir, 'demo-password.txt');
+  if (process.env.THREADLINE_DEMO_PASSWORD) return process.env.THREADLINE_DEMO_PASSWORD;
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const password = randomBytes(9).toString('base64url');
+  writeFileSync(file, password + '\n', { mode: 0o600 });
+  return password;
+}
+
+async function seed(store: Store, password: string): Promise<void> {
+  if (store.site(SITE)) return;
+  const agent = await provisionFirstAgent(password);
+  store.createSite(SITE, 'Northwind Outfitters', agent.keyBackup.publicKey);
+  await store.createAgent({ site: SITE, email: AGENT, name: 'Alex (demo agent)', ...agent });
+}
+
+try {
+  const env = { ...process.env, THREADLINE_PORT: process.env.PORT ?? process.env.THREADLINE_PORT, THREADLINE_HOST: process.env.HOST ?? process.env.THREADLINE_HOST };
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const config = readConfig(process.argv.slice(2), env, { dataDir: join(root, '.threadline-data') });
+  const site = fileURLToPath(new URL('../public', import.meta.url));
+  const relay = createRelay({ dataDir: config.dataDir, mounts: [...defaultMounts(), { prefix: '/', dir: site }] });
+  const password = demoPassword(config.dataDir);
+  await seed(relay.store, password);
+  const { port } = await relay.listen(config.port, config.host);
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  console.log(`
+Threadline demo is running (data in ${config.dataDir})
+  shop (visitor):  ${base}/
+  agent console:   ${base}/console/   sign in as ${AGENT} / ${password}
+  relay health:    ${base}/healthz
+Press Ctrl+C to stop.`);
+  shutdownOnSignals(relay);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}

@@ -1,0 +1,93 @@
+// Builds every package's dist/. Type-checking is a separate step (`npm run typecheck`):
+// TypeScript 7 has no JS API for a rollup plugin, so esbuild transpiles here.
+import { readFileSync, readdirSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import esbuild from 'rollup-plugin-esbuild';
+
+const path = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+/** Workspace imports resolve to source, so one build bundles them without a build order. */
+const workspace = {
+  name: 'threadline-workspace',
+  resolveId(id) {
+    const map = {
+      '@threadline/sdk': 'sdk/src/index.ts',
+      '@threadline/sdk/agent': 'sdk/src/agent.ts',
+      '@threadline/sdk/protocol': 'sdk/src/protocol.ts',
+      '@threadline/sdk/setup': 'sdk/src/setup.ts',
+    };
+    return map[id] ? path(map[id]) : null;
+  },
+};
+
+/** Copies a folder of static files (HTML, CSS) into the output. */
+const copy = (dir) => ({
+  name: 'copy',
+  generateBundle() {
+    for (const fileName of readdirSync(path(dir))) {
+      this.emitFile({ type: 'asset', fileName, source: readFileSync(path(`${dir}/${fileName}`)) });
+    }
+  },
+});
+
+const browser = (extra = []) => [
+  workspace,
+  nodeResolve({ browser: true }),
+  esbuild({ target: 'es2022', jsx: 'automatic', jsxImportSource: 'preact', tsconfig: path('tsconfig.json') }),
+  ...extra,
+];
+const minify = terser({ module: true, ecma: 2022, compress: { passes: 2 }, format: { comments: false } });
+
+const nodeExternal = (id) =>
+  id.startsWith('node:') || builtinModules.includes(id) || ['ws', 'better-sqlite3', '@threadline/server'].includes(id);
+const node = [workspace, esbuild({ target: 'node20', tsconfig: path('tsconfig.json') })];
+
+export default [
+  // The script-tag loader: a tiny IIFE.
+  {
+    input: 'widget/src/loader.ts',
+    output: { file: 'widget/dist/threadline.js', format: 'iife' },
+    plugins: browser([terser({ ecma: 2020, compress: { passes: 2 } })]),
+  },
+  // The widget: the launcher, with the panel (and the SDK) in a lazily loaded chunk.
+  {
+    input: { widget: 'widget/src/widget.ts' },
+    output: { dir: 'widget/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    plugins: browser([minify]),
+  },
+  // The crypto worker, beside each bundle that starts it.
+  {
+    input: { 'crypto-worker': 'sdk/src/crypto/worker.ts' },
+    output: ['sdk/dist', 'widget/dist', 'console/dist'].map((dir) => ({ dir, format: 'es', entryFileNames: '[name].js' })),
+    plugins: browser([minify]),
+  },
+  // The SDK as a library: ESM, dependencies left to the app's bundler.
+  {
+    input: { index: 'sdk/src/index.ts', agent: 'sdk/src/agent.ts', protocol: 'sdk/src/protocol.ts', setup: 'sdk/src/setup.ts' },
+    output: { dir: 'sdk/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    external: ['@preact/signals-core', 'comlink', 'idb'],
+    plugins: [workspace, esbuild({ target: 'es2022', tsconfig: path('tsconfig.json') })],
+  },
+  // The agents' console.
+  {
+    input: { app: 'console/src/main.tsx' },
+    output: { dir: 'console/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    plugins: browser([minify, copy('console/public')]),
+  },
+  // The relay and the demo's start script (Node).
+  {
+    input: { index: 'server/src/index.ts', main: 'server/src/main.ts' },
+    output: { dir: 'server/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    external: nodeExternal,
+    plugins: node,
+  },
+  {
+    input: { start: 'demo-site/src/start.ts' },
+    output: { dir: 'demo-site/dist', format: 'es', entryFileNames: '[name].js' },
+    external: nodeExternal,
+    plugins: node,
+  },
+];

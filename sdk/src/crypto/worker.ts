@@ -1,0 +1,5 @@
+/** The crypto worker's entry point: the only place where Threadline's private keys live. */
+import { expose } from 'comlink';
+import { CryptoService } from './service.ts';
+
+expose(new CryptoService());

@@ -1,0 +1,41 @@
+/**
+ * Every error Threadline raises speaks in one voice:
+ * `Threadline: failed to <do X>: <reason>. <what to do>` and carries a machine `code`.
+ * One class per boundary, so callers can branch on `instanceof` or on `code`.
+ */
+export class ThreadlineError extends Error {
+  override name = 'ThreadlineError';
+  constructor(
+    readonly code: string,
+    action: string,
+    reason: string,
+    hint: string,
+  ) {
+    super(`Threadline: failed to ${action}: ${reason}. ${hint}`);
+  }
+}
+
+/** Bad options or arguments given to the SDK or the widget. */
+export class ConfigError extends ThreadlineError {
+  override name = 'ConfigError';
+}
+
+/** The relay answered something unexpected, or refused a request. */
+export class ProtocolError extends ThreadlineError {
+  override name = 'ProtocolError';
+}
+
+/** The connection to the relay could not be made or was lost. */
+export class ConnectionError extends ThreadlineError {
+  override name = 'ConnectionError';
+}
+
+/** A key could not be made or found, or a message failed to decrypt or verify. */
+export class CryptoError extends ThreadlineError {
+  override name = 'CryptoError';
+}
+
+/** IndexedDB could not be opened, read or written. */
+export class StorageError extends ThreadlineError {
+  override name = 'StorageError';
+}

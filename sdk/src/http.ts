@@ -1,0 +1,35 @@
+/** JSON requests to the relay's HTTP API, with failures turned into typed errors. */
+import { ConnectionError, ProtocolError } from './errors.ts';
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST' | 'PUT';
+  body?: unknown;
+  token?: string;
+}
+
+export async function request<T>(relay: URL, path: string, action: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let response: Response;
+  try {
+    response = await fetch(new URL(path, relay), {
+      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+      headers,
+      body: options.body === undefined ? null : JSON.stringify(options.body),
+    });
+  } catch {
+    throw new ConnectionError('network', action, `the relay at ${relay.origin} is unreachable`, 'Check the connection and try again.');
+  }
+  const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
+  if (!response.ok) {
+    const error = body?.error;
+    throw new ProtocolError(
+      error?.code ?? `http_${response.status}`,
+      action,
+      error?.message ?? `the relay answered HTTP ${response.status}`,
+      response.status === 401 ? 'Sign in again.' : 'Try again later; if it persists, contact the site.',
+    );
+  }
+  return body as T;
+}

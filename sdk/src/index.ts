@@ -1,0 +1,17 @@
+/**
+ * @threadline/sdk — the visitor's headless client.
+ * Agents' code imports `@threadline/sdk/agent`; the wire types are in `@threadline/sdk/protocol`.
+ */
+
+// Client
+export { createClient } from './client.ts';
+export { MAX_TEXT_LENGTH } from './sync.ts';
+
+// Errors
+export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
+
+export type { Client, ClientOptions } from './client.ts';
+export type { RelayOptions } from './options.ts';
+export type { ChatMessage, MessageStatus } from './thread.ts';
+export type { ConnectionStatus } from './connection.ts';
+export type { Role } from './protocol.ts';

@@ -1,0 +1,45 @@
+/** Starts the crypto worker and calls it with timeouts; turns its failures into `CryptoError`s. */
+import { wrap, type Remote } from 'comlink';
+import type { CryptoService, Result } from './crypto/service.ts';
+import { CryptoError } from './errors.ts';
+
+/** Slowest call is `unlock` (PBKDF2, 600k iterations): well under a second on a phone. */
+const CALL_TIMEOUT_MS = 20_000;
+
+export type CryptoWorker = Remote<CryptoService>;
+
+export function startWorker(url: string | URL): CryptoWorker {
+  const worker = new Worker(url, { type: 'module', name: 'threadline-crypto' });
+  return wrap<CryptoService>(worker);
+}
+
+/** Awaits a worker call, rejecting with a `CryptoError` on failure or when the worker is gone. */
+export async function call<T>(action: string, pending: Promise<Result<T>>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new CryptoError('timeout', action, 'the crypto worker did not answer', 'Reload the page.')),
+      CALL_TIMEOUT_MS,
+    );
+  });
+  try {
+    const result = await Promise.race([pending, timeout]);
+    if (result.ok) return result.value;
+    throw new CryptoError(result.code, action, result.reason, hintFor(result.code));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function hintFor(code: string): string {
+  switch (code) {
+    case 'wrong_password':
+      return 'Sign in with the password the key backup was made with.';
+    case 'decrypt_failed':
+      return 'The message is shown as unreadable; the rest of the conversation is unaffected.';
+    case 'storage':
+      return 'Allow this site to store data (IndexedDB), or leave private browsing.';
+    default:
+      return 'Reload the page; if it persists, report it to the site.';
+  }
+}

@@ -1,0 +1,33 @@
+/** The relay's settings from command-line flags, then environment variables, then defaults. */
+import { resolve } from 'node:path';
+
+export interface RelayConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+}
+
+export const USAGE = `Usage: threadline-relay [--host 127.0.0.1] [--port 8787] [--data-dir ./threadline-data]
+Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR.`;
+
+export class ConfigError extends Error {}
+
+export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Partial<RelayConfig> = {}): RelayConfig {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const match = /^--(host|port|data-dir)(?:=(.*))?$/.exec(arg);
+    if (!match) throw new ConfigError(`Threadline: failed to start the relay: unknown option '${arg}'. ${USAGE}`);
+    const value = match[2] ?? argv[++i];
+    if (value === undefined) throw new ConfigError(`Threadline: failed to start the relay: ${arg} needs a value. ${USAGE}`);
+    flags.set(match[1]!, value);
+  }
+  const host = flags.get('host') ?? env.THREADLINE_HOST ?? defaults.host ?? '127.0.0.1';
+  const portText = flags.get('port') ?? env.THREADLINE_PORT ?? String(defaults.port ?? 8787);
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65535) {
+    throw new ConfigError(`Threadline: failed to start the relay: port '${portText}' is not a number from 0 to 65535. Pass --port 8787.`);
+  }
+  const dataDir = resolve(flags.get('data-dir') ?? env.THREADLINE_DATA_DIR ?? defaults.dataDir ?? 'threadline-data');
+  return { host, port, dataDir };
+}

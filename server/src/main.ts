@@ -1,0 +1,16 @@
+/** `threadline-relay`: runs the relay from the command line. */
+import { ConfigError, readConfig } from './config.ts';
+import { defaultMounts } from './mounts.ts';
+import { createRelay } from './relay.ts';
+import { shutdownOnSignals } from './shutdown.ts';
+
+try {
+  const config = readConfig(process.argv.slice(2), process.env);
+  const relay = createRelay({ dataDir: config.dataDir, mounts: defaultMounts() });
+  const address = await relay.listen(config.port, config.host);
+  console.log(`Threadline relay on http://${address.address}:${address.port} (data in ${config.dataDir})`);
+  shutdownOnSignals(relay);
+} catch (error) {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}

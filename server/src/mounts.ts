@@ -1,0 +1,19 @@
+/** The built browser apps the relay serves: the widget (to any origin) and the agents' console. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { StaticMount } from './static.ts';
+
+const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+const sibling = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+
+/** The widget and console builds next to this package, when they exist (workspace checkout). */
+export function defaultMounts(): StaticMount[] {
+  const mounts: StaticMount[] = [];
+  const widget = sibling('widget/dist');
+  const console = sibling('console/dist');
+  if (existsSync(widget)) mounts.push({ prefix: '/widget/', dir: widget, crossOrigin: true });
+  if (existsSync(console)) mounts.push({ prefix: '/console/', dir: console, headers: { 'content-security-policy': CONSOLE_CSP } });
+  return mounts;
+}

@@ -1,0 +1,81 @@
+/** Puts the relay together: HTTP API, WebSocket endpoint and static files on one `node:http` server. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApi } from './api.ts';
+import { Hub } from './hub.ts';
+import { HttpError, SECURITY_HEADERS, sendError, voice } from './responses.ts';
+import { createSocketServer } from './sockets.ts';
+import { serveStatic, type StaticMount } from './static.ts';
+import { Store } from './store.ts';
+
+export interface RelayOptions {
+  dataDir: string;
+  /** Static directories to serve, most specific prefix first. */
+  mounts?: StaticMount[];
+}
+
+export interface Relay {
+  readonly store: Store;
+  readonly server: Server;
+  /** Resolves with the bound address (port 0 picks a free port). */
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting, closes every socket and the database. */
+  close(): Promise<void>;
+}
+
+/** Visitors' widgets call the site endpoints from the business's own origin. */
+const PUBLIC_API = /^\/v1\/sites\//;
+
+export function createRelay(options: RelayOptions): Relay {
+  const store = new Store(options.dataDir);
+  const hub = new Hub();
+  const api = createApi(store, hub);
+  const mounts = options.mounts ?? [];
+  const wss = createSocketServer(store, hub);
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { pathname } = new URL(req.url ?? '/', 'http://relay');
+    if (PUBLIC_API.test(pathname) && req.headers.origin) {
+      res.setHeader('access-control-allow-origin', req.headers.origin);
+      res.setHeader('vary', 'origin');
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, { ...SECURITY_HEADERS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' });
+        return void res.end();
+      }
+    }
+    if (await api(req, res, pathname)) return;
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      for (const mount of mounts) if (serveStatic(mount, pathname, res)) return;
+    }
+    throw new HttpError(404, 'not_found', voice('find ' + pathname, 'there is nothing here', 'Check the address.'));
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((error: unknown) => {
+      if (!(error instanceof HttpError)) console.error('threadline-relay: request failed', error);
+      if (res.headersSent) return void res.destroy();
+      sendError(res, error instanceof HttpError ? error : new HttpError(500, 'internal', voice('handle the request', 'the relay hit an internal error', 'Try again.')));
+    });
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://relay').pathname !== '/v1/socket') return void socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+
+  return {
+    store,
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve(server.address() as AddressInfo));
+      }),
+    async close() {
+      hub.closeAll(1001, 'relay shutting down');
+      wss.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/** HTTP answers: JSON bodies, errors in Threadline's voice, and the headers every response carries. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ErrorCode } from '@threadline/sdk/protocol';
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+};
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `Threadline: failed to <action>: <reason>. <hint>` */
+export const voice = (action: string, reason: string, hint: string) => `Threadline: failed to ${action}: ${reason}. ${hint}`;
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, 'cache-control': 'no-store' });
+  res.end(bytes);
+}
+
+export function sendError(res: ServerResponse, error: HttpError): void {
+  sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+}
+
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'bad_frame', voice('read the request', 'the body is not application/json', 'Send JSON with content-type: application/json.'));
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      throw new HttpError(413, 'too_large', voice('read the request', `the body is over ${limit} bytes`, 'Send a smaller body.'));
+    }
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'bad_frame', voice('read the request', 'the body is not valid JSON', 'Send a JSON object.'));
+  }
+}

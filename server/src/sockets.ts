@@ -1,0 +1,95 @@
+/**
+ * The relay's WebSocket endpoint. A socket authenticates with its first frame (`hello`), then sends
+ * envelopes and asks for history. Every frame is parsed at the edge; a bad frame gets a typed
+ * `error` frame and the socket — and the relay — carry on.
+ */
+import type { IncomingMessage } from 'node:http';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
+import type { Hub } from './hub.ts';
+import { voice } from './responses.ts';
+import type { Principal, Store } from './store.ts';
+
+export const UNAUTHORIZED_CLOSE = 4401;
+const HELLO_TIMEOUT_MS = 10_000;
+const SYNC_PAGE = 500;
+
+export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
+  // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
+  wss.on('connection', (socket: WebSocket, _req: IncomingMessage) => {
+    let principal: Principal | undefined;
+    const reply = (frame: RelayFrame): void => {
+      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    };
+    const fail = (code: ErrorCode, message: string, id?: string) => reply({ type: 'error', code, message, ...(id ? { id } : {}) });
+    const helloTimer = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'no hello'), HELLO_TIMEOUT_MS);
+
+    socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (isBinary) return fail('bad_frame', voice('read the frame', 'binary frames are not part of the protocol', 'Send JSON text frames.'));
+      if (data.length > MAX_FRAME_BYTES) {
+        return fail('too_large', voice('read the frame', `it is over ${MAX_FRAME_BYTES} bytes`, 'Send large content as an attachment.'));
+      }
+      let frame: ClientFrame;
+      try {
+        frame = parseClientFrame(data.toString('utf8'));
+      } catch (error) {
+        const reason = error instanceof FrameError ? error.message : 'it could not be parsed';
+        return fail('bad_frame', voice('read the frame', reason, 'Send frames as @threadline/sdk/protocol defines them.'));
+      }
+      try {
+        if (frame.type === 'hello') {
+          if (principal) return fail('bad_frame', voice('authenticate', 'this socket is already authenticated', 'Send hello once.'));
+          principal = store.principal(frame.token);
+          if (!principal) return socket.close(UNAUTHORIZED_CLOSE, 'unknown or expired token');
+          clearTimeout(helloTimer);
+          hub.add(principal, socket);
+          return reply({ type: 'welcome', role: principal.role });
+        }
+        if (!principal) return fail('unauthorized', voice('handle the frame', 'the socket has not said hello', 'Send a hello frame with your token first.'));
+        handle(principal, frame);
+      } catch (error) {
+        console.error('threadline-relay: frame failed', error);
+        fail('internal', voice('handle the frame', 'the relay hit an internal error', 'Retry; the message was not stored.'));
+      }
+    });
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      if (principal) hub.remove(principal, socket);
+    });
+    socket.on('error', () => socket.terminate());
+
+    function allowed(who: Principal, conversationId: string): { site: string } | undefined {
+      const conversation = store.conversation(conversationId);
+      if (!conversation) return undefined;
+      const mine = who.role === 'agent' ? conversation.site === who.site : conversation.id === who.conversationId;
+      return mine ? conversation : undefined;
+    }
+
+    function handle(who: Principal, frame: Exclude<ClientFrame, { type: 'hello' }>): void {
+      const conversationId = frame.type === 'send' ? frame.envelope.conversationId : frame.conversationId;
+      const conversation = allowed(who, conversationId);
+      if (!conversation) {
+        return fail('forbidden', voice('use the conversation', `${conversationId} is not yours or does not exist`, 'Use a conversation id your session owns.'));
+      }
+      if (frame.type === 'sync') {
+        let since = frame.since;
+        for (;;) {
+          const page = store.since(conversationId, since, SYNC_PAGE);
+          for (const envelope of page) reply({ type: 'message', envelope });
+          since = page.at(-1)?.seq ?? since;
+          if (page.length < SYNC_PAGE) break;
+        }
+        return reply({ type: 'synced', conversationId, seq: since });
+      }
+      const { envelope } = frame;
+      if (envelope.from !== who.role) {
+        return fail('forbidden', voice('send the message', `a ${who.role} cannot send as ${envelope.from}`, 'Set from to your own role.'), envelope.id);
+      }
+      const { seq, at, duplicate } = store.append(envelope);
+      reply({ type: 'ack', conversationId, id: envelope.id, seq, at });
+      if (!duplicate) hub.toConversation(conversation.site, conversationId, { type: 'message', envelope: { ...envelope, seq, at } }, socket);
+    }
+  });
+  return wss;
+}

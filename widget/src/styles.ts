@@ -1,0 +1,203 @@
+/** The widget's styles. Colours are CSS custom properties a business can override from its page. */
+import { css } from 'lit';
+
+const tokens = css`
+  :host {
+    --tl-accent: #1f6f50;
+    --tl-accent-text: #fff;
+    --tl-surface: #fff;
+    --tl-text: #1d2430;
+    --tl-muted: #5b6472;
+    --tl-bubble: #eef1f4;
+    --tl-radius: 16px;
+    --tl-font: system-ui, -apple-system, 'Segoe UI', sans-serif;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --tl-surface: #161b22;
+      --tl-text: #e6edf3;
+      --tl-muted: #9aa5b1;
+      --tl-bubble: #262d36;
+    }
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
+
+export const launcherStyles = [
+  tokens,
+  css`
+    :host {
+      position: fixed;
+      inset: auto 20px 20px auto;
+      z-index: 2147483000;
+      font-family: var(--tl-font);
+    }
+    .launcher {
+      width: 56px;
+      height: 56px;
+      border-radius: 50%;
+      border: none;
+      background: var(--tl-accent);
+      color: var(--tl-accent-text);
+      box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
+      cursor: pointer;
+      display: grid;
+      place-items: center;
+    }
+    .launcher:focus-visible {
+      outline: 3px solid var(--tl-accent);
+      outline-offset: 3px;
+    }
+  `,
+];
+
+export const panelStyles = [
+  tokens,
+  css`
+    :host {
+      position: absolute;
+      inset: auto 0 72px auto;
+      width: min(380px, calc(100vw - 40px));
+      height: min(600px, calc(100vh - 120px));
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    .panel {
+      display: flex;
+      flex-direction: column;
+      height: 100%;
+      background: var(--tl-surface);
+      color: var(--tl-text);
+      border-radius: var(--tl-radius);
+      box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
+      overflow: hidden;
+    }
+    header {
+      display: flex;
+      justify-content: space-between;
+      align-items: center;
+      padding: 14px 16px;
+      background: var(--tl-accent);
+      color: var(--tl-accent-text);
+    }
+    h2 {
+      font-size: 16px;
+      margin: 0;
+    }
+    .status {
+      font-size: 12px;
+      margin: 2px 0 0;
+      opacity: 0.9;
+    }
+    .close {
+      background: none;
+      border: none;
+      color: inherit;
+      font-size: 26px;
+      line-height: 1;
+      cursor: pointer;
+      padding: 4px 8px;
+    }
+    .log {
+      flex: 1;
+      overflow-y: auto;
+      list-style: none;
+      margin: 0;
+      padding: 12px 16px;
+      display: flex;
+      flex-direction: column;
+      gap: 8px;
+    }
+    .message {
+      max-width: 80%;
+      display: flex;
+      flex-direction: column;
+    }
+    .mine {
+      align-self: flex-end;
+      align-items: flex-end;
+    }
+    .text {
+      margin: 0;
+      padding: 8px 12px;
+      border-radius: 14px;
+      background: var(--tl-bubble);
+      white-space: pre-wrap;
+      overflow-wrap: anywhere;
+    }
+    .mine .text {
+      background: var(--tl-accent);
+      color: var(--tl-accent-text);
+    }
+    .unreadable .text {
+      font-style: italic;
+      opacity: 0.7;
+    }
+    .meta,
+    .e2ee,
+    .empty {
+      font-size: 11px;
+      color: var(--tl-muted);
+    }
+    .empty {
+      font-size: 14px;
+      align-self: center;
+      margin-top: 24px;
+    }
+    .e2ee {
+      text-align: center;
+      margin: 4px 0 0;
+    }
+    .error {
+      margin: 0 16px;
+      padding: 8px;
+      font-size: 13px;
+      border-radius: 8px;
+      background: #fdecea;
+      color: #8a1c12;
+    }
+    form {
+      display: flex;
+      gap: 8px;
+      padding: 10px 12px 12px;
+    }
+    textarea {
+      flex: 1;
+      resize: none;
+      font: inherit;
+      font-size: 15px;
+      padding: 9px 12px;
+      border-radius: 20px;
+      border: 1px solid var(--tl-muted);
+      background: var(--tl-surface);
+      color: var(--tl-text);
+    }
+    .send {
+      width: 40px;
+      border-radius: 50%;
+      border: none;
+      background: var(--tl-accent);
+      color: var(--tl-accent-text);
+      cursor: pointer;
+    }
+    @media (max-width: 480px) {
+      :host {
+        position: fixed;
+        inset: 0;
+        width: auto;
+        height: auto;
+      }
+      .panel {
+        border-radius: 0;
+      }
+    }
+  `,
+];

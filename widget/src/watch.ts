@@ -1,0 +1,25 @@
+/** A reactive controller that re-renders its host whenever the signals read by `read` change. */
+import { effect } from '@preact/signals-core';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+
+export class SignalWatcher implements ReactiveController {
+  #dispose: (() => void) | undefined;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly read: () => unknown,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.#dispose = effect(() => {
+      this.read();
+      this.host.requestUpdate();
+    });
+  }
+
+  hostDisconnected(): void {
+    this.#dispose?.();
+  }
+}
