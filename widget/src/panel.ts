@@ -52,10 +52,9 @@ export class ThreadlinePanel extends LitElement {
     }
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
+  protected override updated(): void {
     const log = this.renderRoot.querySelector('.log');
     if (log) log.scrollTop = log.scrollHeight;
-    if (changed.has('hidden') || !this.hasUpdated) this.renderRoot.querySelector('textarea')?.focus();
   }
 
   override focus(): void {

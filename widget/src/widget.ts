@@ -52,8 +52,11 @@ export class ThreadlineChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('open') || changed.get('open') === undefined) return;
-    if (this.open) sessionStorage.setItem(OPEN_KEY, '1');
-    else {
+    if (this.open) {
+      sessionStorage.setItem(OPEN_KEY, '1');
+      const panel = this.renderRoot.querySelector<LitElement>('threadline-panel');
+      void panel?.updateComplete.then(() => panel.focus());
+    } else {
       sessionStorage.removeItem(OPEN_KEY);
       this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
     }
