@@ -53,10 +53,21 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
   // The reply arrives live, without a reload.
   await expect(visitorLog.getByText(`Hi, happy to help. ${fromAgent}`)).toBeVisible();
 
+  // Message content is text, never markup, on both sides.
+  const markup = '<img src=x onerror="window.__injected=1"><b>bold?</b>';
+  await agent.getByRole('textbox', { name: 'Reply' }).fill(markup);
+  await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
+  await expect(visitorLog.getByText(markup, { exact: true })).toBeVisible();
+  await expect(agent.getByRole('log', { name: 'Messages' }).getByText(markup, { exact: true })).toBeVisible();
+  for (const page of [visitor, agent]) {
+    expect(await page.evaluate(() => (window as { __injected?: number }).__injected)).toBeUndefined();
+    await expect(page.locator('img, b')).toHaveCount(0);
+  }
+
   // After a reload the panel reopens with the whole history, decrypted again in this browser.
   await visitor.reload();
   const history = visitor.getByRole('log', { name: 'Messages' });
-  await expect(history.getByRole('listitem')).toHaveText([new RegExp(fromVisitor), new RegExp(fromAgent)]);
+  await expect(history.getByRole('listitem')).toHaveText([new RegExp(fromVisitor), new RegExp(fromAgent), /bold\?/]);
 
   // A new visitor in another browser does not see that conversation.
   const stranger = await (await browser.newContext()).newPage();
@@ -69,7 +80,7 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
   const db = new Database(join(dataDir, 'threadline.sqlite'), { readonly: true });
   const stored = db.prepare('SELECT sender FROM envelopes ORDER BY at').all() as { sender: string }[];
   db.close();
-  expect(stored.map((row) => row.sender)).toEqual(['visitor', 'agent']);
+  expect(stored.map((row) => row.sender)).toEqual(['visitor', 'agent', 'agent']);
   const files = filesUnder(dataDir);
   expect(files.some((file) => file.endsWith('threadline.sqlite-wal') || file.endsWith('threadline.sqlite'))).toBe(true);
   for (const file of files) {
