@@ -6,7 +6,7 @@
  * persist before a ciphertext leaves the worker.
  */
 import { fromBase64Url, toBase64Url } from './encoding.ts';
-import { generateEd25519, generateX25519, publicBytes, sign, type Bytes } from './primitives.ts';
+import { equalBytes, generateEd25519, generateX25519, publicBytes, sign, type Bytes } from './primitives.ts';
 import { RatchetError } from './ratchet.ts';
 import { acceptSession, sessionDecrypt, sessionEncrypt, startSession, type LocalIdentity, type Session, type SessionHeader } from './session.ts';
 import { signedPrekeyMessage, verifyBundle, type PrekeyBundle, type SignedPrekey } from './x3dh.ts';
@@ -15,7 +15,7 @@ import { signedPrekeyMessage, verifyBundle, type PrekeyBundle, type SignedPrekey
 const SESSIONS_PER_PEER = 4;
 export const SIGNED_PREKEY_LIFETIME_MS = 7 * 24 * 60 * 60 * 1000;
 
-export interface DeviceKeys {
+export interface DeviceSecrets {
   id: string;
   identity: LocalIdentity;
   signing: { keyPair: CryptoKeyPair; publicKey: Bytes };
@@ -32,7 +32,7 @@ export interface PublishedPrekeys {
 
 export class SessionError extends Error {
   constructor(
-    readonly code: 'no_session' | 'bad_bundle' | 'unknown_prekey' | RatchetError['code'],
+    readonly code: 'no_session' | 'bad_bundle' | 'unknown_prekey' | 'untrusted' | RatchetError['code'],
     message: string,
   ) {
     super(message);
@@ -46,7 +46,7 @@ export class Device {
   keysChanged = false;
 
   constructor(
-    readonly keys: DeviceKeys,
+    readonly keys: DeviceSecrets,
     sessions: Iterable<[string, Session[]]> = [],
   ) {
     this.sessions = new Map(sessions);
@@ -116,10 +116,13 @@ export class Device {
   }
 
   /** Encrypts for `peer`, starting a session from `bundle` if there is none yet. */
-  async encrypt(peer: string, plaintext: Bytes, context: Bytes, bundle?: PrekeyBundle): Promise<{ header: SessionHeader; ciphertext: Bytes }> {
+  async encrypt(peer: string, plaintext: Bytes, context: Bytes, bundle?: PrekeyBundle, trustedIdentity?: Bytes): Promise<{ header: SessionHeader; ciphertext: Bytes }> {
     let session = this.sessions.get(peer)?.[0];
     if (!session) {
       if (!bundle) throw new SessionError('no_session', `there is no session with device ${peer} and no prekey bundle for it`);
+      if (trustedIdentity && !equalBytes(trustedIdentity, bundle.identityKey)) {
+        throw new SessionError('untrusted', `the prekey bundle of device ${peer} does not carry the identity key its owner published`);
+      }
       if (bundle.deviceId !== peer || !(await verifyBundle(bundle))) {
         throw new SessionError('bad_bundle', `the prekey bundle of device ${peer} is not signed by its key`);
       }
@@ -134,11 +137,14 @@ export class Device {
    * Decrypts a message from `peer`. Nothing changes until `commit()` is called, so a caller can
    * first check what the plaintext protects; on any failure nothing changes at all.
    */
-  async decrypt(peer: string, header: SessionHeader, ciphertext: Bytes, context: Bytes): Promise<{ plaintext: Bytes; commit(): void }> {
+  async decrypt(peer: string, header: SessionHeader, ciphertext: Bytes, context: Bytes, trustedIdentity?: Bytes): Promise<{ plaintext: Bytes; commit(): void }> {
     let session = this.sessions.get(peer)?.find((s) => s.id === header.s);
     let usedPrekey: number | null = null;
     if (!session) {
       if (!header.pre || toBase64Url(header.pre.ek) !== header.s) throw new SessionError('no_session', `no session ${header.s} with device ${peer}`);
+      if (trustedIdentity && !equalBytes(trustedIdentity, header.pre.ik)) {
+        throw new SessionError('untrusted', `device ${peer} started a session with an identity key that is not the one its owner published`);
+      }
       const signed = this.keys.signedPrekeys.find((k) => k.id === header.pre!.spk);
       const oneTime = header.pre.opk === null ? undefined : this.keys.oneTimePrekeys.find((k) => k.id === header.pre!.opk);
       if (!signed || (header.pre.opk !== null && !oneTime)) {

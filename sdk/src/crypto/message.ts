@@ -36,6 +36,8 @@ export interface Recipient {
   deviceId: string;
   /** Needed only when there is no session with the device yet. */
   bundle?: PrekeyBundle;
+  /** The identity key the device's owner published (directory, conversation): a bundle must match it. */
+  identityKey?: Bytes;
 }
 
 const INBOX_INFO = utf8('threadline/2 inbox seal');
@@ -47,8 +49,8 @@ export async function sealMessage(device: Device, meta: MessageMeta, plaintext: 
   const iv = randomBytes(12);
   const context = metaBytes(meta);
   const body: SealedBody = { iv: toBase64Url(iv), ct: toBase64Url(await aesGcmEncrypt(contentKey, iv, plaintext, context)), keys: [] };
-  for (const { deviceId, bundle } of recipients) {
-    const { header, ciphertext } = await device.encrypt(deviceId, contentKey, context, bundle);
+  for (const { deviceId, bundle, identityKey } of recipients) {
+    const { header, ciphertext } = await device.encrypt(deviceId, contentKey, context, bundle, identityKey);
     body.keys.push({ to: deviceId, h: headerToWire(header), k: toBase64Url(ciphertext) });
   }
   if (inboxKey) body.inbox = await sealToInbox(contentKey, inboxKey, context);
@@ -56,11 +58,11 @@ export async function sealMessage(device: Device, meta: MessageMeta, plaintext: 
 }
 
 /** Opens the copy addressed to `device`; its session advances only if the body opens too. */
-export async function openMessage(device: Device, meta: MessageMeta, body: SealedBody): Promise<Bytes> {
+export async function openMessage(device: Device, meta: MessageMeta, body: SealedBody, senderIdentity?: Bytes): Promise<Bytes> {
   const entry = body.keys.find((k) => k.to === device.id);
   if (!entry) throw new SessionError('no_session', 'the message carries no key for this device');
   const context = metaBytes(meta);
-  const { plaintext: contentKey, commit } = await device.decrypt(meta.device, headerFromWire(entry.h), fromBase64Url(entry.k), context);
+  const { plaintext: contentKey, commit } = await device.decrypt(meta.device, headerFromWire(entry.h), fromBase64Url(entry.k), context, senderIdentity);
   const plaintext = await openBody(contentKey, body, context);
   commit();
   return plaintext;

@@ -1,102 +1,130 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { Envelope } from '../protocol.ts';
-import { fromUtf8, randomBytes, toBase64Url, utf8 } from './encoding.ts';
-import { loadKey } from './keystore.ts';
-import { CryptoService, type Result } from './service.ts';
+import type { Envelope, PrekeyBundleWire, StoredEnvelope } from '../protocol.ts';
+import { openDB } from 'idb';
+import { orgFingerprint } from './directory.ts';
+import { randomBytes, randomId, toBase64Url } from './encoding.ts';
+import { CryptoService, type DeviceInfo, type Result } from './service.ts';
 
-const ITERATIONS = 1_000; // the real count is 600k; the scheme is the same
-const SALT = toBase64Url(randomBytes(16));
+const ITERATIONS = 1_000; // the product uses 600,000; the scheme is the same
 const value = <T>(result: Result<T>): T => {
   if (!result.ok) throw new Error(`${result.code}: ${result.reason}`);
   return result.value;
 };
+const stored = (envelope: Envelope, seq: number): StoredEnvelope => ({ ...envelope, seq, at: 1_000 + seq });
+const bundleOf = (info: DeviceInfo, prekey = info.oneTimePrekeys[0]): PrekeyBundleWire => ({ ...info.device, ...(prekey ? { oneTimePrekey: prekey } : {}) });
 
-/** A visitor and an agent device sharing conversation `c1` (and `c2`). */
-async function pair() {
+/** An admin agent device that created the organisation, and a visitor that trusts its directory. */
+async function setup(site = `site${randomId().slice(0, 6)}`) {
+  const salt = toBase64Url(randomBytes(16));
+  const scope = `test/${site}/${randomId()}`;
   const agent = new CryptoService();
-  value(await agent.unlock('agent password', SALT, ITERATIONS));
-  const backup = value(await agent.createInboxKey('test/site'));
+  const agentInfo = value(await agent.open(`${scope}/agent`, site, 'agent'));
+  value(await agent.unlock('agent password', salt, ITERATIONS));
+  const { backup, directory } = value(await agent.createOrg('Alex'));
+  value(await agent.trust(directory));
+
   const visitor = new CryptoService();
-  const visitorKey = value(await visitor.visitorIdentity('test/site'));
-  for (const id of ['c1', 'c2']) {
-    value(await visitor.openConversation(id, backup.publicKey));
-    value(await agent.openConversation(id, visitorKey));
-  }
-  return { agent, visitor, backup, visitorKey };
+  const visitorInfo = value(await visitor.open(`${scope}/visitor`, site, 'visitor'));
+  const { directory: trusted } = value(await visitor.trust(directory, await orgFingerprint(backup.orgKey.publicKey)));
+  agent.addVisitor(visitorInfo.device);
+  const conversation = { conversationId: 'c1', expiresAt: 2_000_000_000_000 };
+  return { site, scope, salt, agent, agentInfo, backup, directory, visitor, visitorInfo, trusted, conversation };
 }
 
-const flip = (text: string, at = 0) => {
-  const bytes = Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
-  bytes[at]! ^= 0x01;
-  return toBase64Url(bytes);
-};
-
 describe('CryptoService', () => {
-  it('round-trips a message both ways, with the sender bound to the role', async () => {
-    const { agent, visitor } = await pair();
-    const sent = value(await visitor.encrypt('c1', 'm1', utf8('Hello, où est ma commande ? 📦')));
-    expect(sent).toMatchObject({ v: 1, conversationId: 'c1', id: 'm1', from: 'visitor' });
-    expect(sent.ct).not.toContain('Hello');
-    expect(fromUtf8(value(await agent.decrypt(sent)))).toBe('Hello, où est ma commande ? 📦');
+  it('runs a conversation both ways, storing each side’s history', async () => {
+    const { agent, agentInfo, visitor, visitorInfo, trusted, conversation } = await setup();
+    const first = value(await visitor.encrypt({ ...conversation, id: 'm1' }, { text: 'Où est ma commande ? 📦' }, [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }], trusted.inboxKey));
+    expect(first).toMatchObject({ v: 2, from: 'visitor', device: visitorInfo.device.id, expiresAt: conversation.expiresAt });
+    expect(JSON.stringify(first)).not.toContain('commande');
+    expect(value(await agent.decrypt(stored(first, 1)))).toMatchObject({ status: 'sent', seq: 1, content: { text: 'Où est ma commande ? 📦' } });
 
-    const reply = value(await agent.encrypt('c1', 'm2', utf8('On its way')));
-    expect(reply.from).toBe('agent');
-    expect(fromUtf8(value(await visitor.decrypt(reply)))).toBe('On its way');
+    expect(agent.needBundles([visitorInfo.device.id])).toEqual([]);
+    const reply = value(await agent.encrypt({ ...conversation, id: 'm2' }, { text: 'On its way' }, [{ deviceId: visitorInfo.device.id }], trusted.inboxKey));
+    expect(value(await visitor.decrypt(stored(reply, 2)))).toMatchObject({ from: 'agent', content: { text: 'On its way' } });
+
+    // The visitor's own message comes back from the relay: no decryption, the stored copy gains its seq.
+    expect(value(await visitor.decrypt(stored(first, 1)))).toMatchObject({ id: 'm1', seq: 1, status: 'sent', content: { text: 'Où est ma commande ? 📦' } });
+    const history = value(await visitor.history('c1'));
+    expect(history.map((m) => [m.id, m.status])).toEqual([['m1', 'sent'], ['m2', 'sent']]);
   });
 
   it.each<[string, (e: Envelope) => Envelope]>([
-    ['a flipped bit in the ciphertext', (e) => ({ ...e, ct: flip(e.ct, 3) })],
-    ['a flipped bit in the tag', (e) => ({ ...e, ct: flip(e.ct, Math.floor((e.ct.length * 3) / 4) - 1) })],
-    ['a flipped bit in the nonce', (e) => ({ ...e, iv: flip(e.iv) })],
+    ['a flipped bit in the body', (e) => ({ ...e, ct: `${e.ct[0] === 'A' ? 'B' : 'A'}${e.ct.slice(1)}` })],
     ['another conversation id', (e) => ({ ...e, conversationId: 'c2' })],
-    ['another sender', (e) => ({ ...e, from: 'agent' })],
-    ['another message id', (e) => ({ ...e, id: 'm9' })],
-  ])('rejects %s with a typed failure and keeps working', async (_, tamper) => {
-    const { agent, visitor } = await pair();
-    const sent = value(await visitor.encrypt('c1', 'm1', utf8('secret')));
-    const result = await agent.decrypt(tamper(sent));
-    expect(result).toMatchObject({ ok: false, code: 'decrypt_failed' });
-    expect(fromUtf8(value(await agent.decrypt(sent)))).toBe('secret');
+    ['a later expiry', (e) => ({ ...e, expiresAt: e.expiresAt + 1 })],
+    ['a changed ratchet counter', (e) => ({ ...e, keys: e.keys.map((k) => ({ ...k, h: { ...k.h, n: k.h.n + 1 } })) })],
+  ])('refuses %s and keeps the session working', async (_, tamper) => {
+    const { agent, agentInfo, visitor, trusted, conversation } = await setup();
+    const sent = value(await visitor.encrypt({ ...conversation, id: 'm1' }, { text: 'secret' }, [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }], trusted.inboxKey));
+    const refused = await agent.decrypt(stored(tamper(sent), 1));
+    expect(refused.ok).toBe(false);
+    expect(value(await agent.decrypt(stored(sent, 1)))).toMatchObject({ content: { text: 'secret' } });
   });
 
-  it('refuses a conversation it has not opened, and a malformed peer key', async () => {
-    const { agent, visitor } = await pair();
-    expect(await visitor.encrypt('nope', 'm1', utf8('x'))).toMatchObject({ ok: false, code: 'no_key' });
-    expect(await agent.openConversation('c3', 'not-a-key')).toMatchObject({ ok: false, code: 'bad_key' });
+  it('refuses a sender device the organisation did not approve', async () => {
+    const { agentInfo, visitor, trusted, conversation } = await setup();
+    const impostor = new CryptoService();
+    const info = value(await impostor.open('test/impostor', 'x', 'agent'));
+    impostor.addVisitor((await setup()).visitorInfo.device);
+    const forged = value(await visitor.encrypt({ ...conversation, id: 'm1' }, { text: 'hi' }, [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }], trusted.inboxKey));
+    expect(value(await visitor.decrypt(stored({ ...forged, id: 'm9', device: info.device.id, from: 'agent' }, 5)))).toMatchObject({ status: 'unreadable', content: { code: 'untrusted' } });
   });
 
-  it('keeps private keys non-extractable in IndexedDB', async () => {
-    await pair();
-    const stored = await loadKey('test/site:visitor');
-    expect(stored?.privateKey.extractable).toBe(false);
-    const inbox = await loadKey('test/site:agent');
-    expect(inbox?.privateKey.extractable).toBe(false);
-  });
+  it('lets a new device of the agent read the history through the inbox key, with the password only', async () => {
+    const { site, salt, agentInfo, backup, directory, visitor, visitorInfo, trusted, conversation } = await setup();
+    const sent = value(await visitor.encrypt({ ...conversation, id: 'm1' }, { text: 'before you enrolled' }, [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }], trusted.inboxKey));
 
-  it('restores the inbox key on a new device from the password, and only from it', async () => {
-    const { visitor, backup, visitorKey } = await pair();
-    const sent = value(await visitor.encrypt('c1', 'm1', utf8('for any agent device')));
-
-    const device = new CryptoService();
-    value(await device.unlock('agent password', SALT, ITERATIONS));
-    expect(value(await device.restoreInboxKey('other/site', backup))).toBe(backup.publicKey);
-    value(await device.openConversation('c1', visitorKey));
-    expect(fromUtf8(value(await device.decrypt(sent)))).toBe('for any agent device');
+    const laptop = new CryptoService();
+    value(await laptop.open(`test/${site}/laptop`, site, 'agent'));
+    value(await laptop.unlock('agent password', salt, ITERATIONS));
+    value(await laptop.restoreOrg(backup));
+    value(await laptop.trust(directory));
+    laptop.addVisitor(visitorInfo.device);
+    expect(value(await laptop.decrypt(stored(sent, 1)))).toMatchObject({ status: 'sent', content: { text: 'before you enrolled' } });
 
     const intruder = new CryptoService();
-    value(await intruder.unlock('wrong password', SALT, ITERATIONS));
-    expect(await intruder.restoreInboxKey('third/site', backup)).toMatchObject({ ok: false, code: 'wrong_password' });
-    const swapped = { ...backup, publicKey: visitorKey };
-    expect(await device.restoreInboxKey('other/site', swapped)).toMatchObject({ ok: false, code: 'wrong_password' });
+    value(await intruder.open(`test/${site}/intruder`, site, 'agent'));
+    value(await intruder.unlock('wrong password', salt, ITERATIONS));
+    expect(await intruder.restoreOrg(backup)).toMatchObject({ ok: false, code: 'wrong_password' });
   });
 
-  it('derives the same auth key from the same password and a different one otherwise', async () => {
-    const a = value(await new CryptoService().unlock('pw', SALT, ITERATIONS));
-    const b = value(await new CryptoService().unlock('pw', SALT, ITERATIONS));
-    const c = value(await new CryptoService().unlock('pw2', SALT, ITERATIONS));
+  it('checks the directory against the pin, the first-seen key and older versions', async () => {
+    const { site, agent, agentInfo, directory } = await setup();
+    const fresh = async () => {
+      const service = new CryptoService();
+      value(await service.open(`test/${site}/${randomId()}`, site, 'visitor'));
+      return service;
+    };
+    expect(await (await fresh()).trust(directory, 'A'.repeat(43))).toMatchObject({ ok: false, code: 'pin_mismatch' });
+    expect(await (await fresh()).trust({ ...directory, signature: `${directory.signature.slice(0, -2)}AA` })).toMatchObject({ ok: false, code: 'bad_signature' });
+
+    const visitor = await fresh();
+    const v2 = value(await agent.signDirectory([], 2));
+    expect(value(await visitor.trust(v2)).trust).toMatchObject({ version: 2, pinned: false });
+    expect(await visitor.trust(directory)).toMatchObject({ ok: false, code: 'rollback' });
+
+    const other = await setup(site);
+    expect(await visitor.trust(other.directory)).toMatchObject({ ok: false, code: 'key_changed' });
+    expect(agentInfo.device.id).toBeTruthy();
+  });
+
+  it('keeps every private key non-extractable in IndexedDB', async () => {
+    const { scope } = await setup();
+    const db = await openDB('threadline-crypto');
+    const device = await db.get('devices', `${scope}/agent`);
+    const org = await db.get('org', `${scope}/agent`);
+    const privateKeys: CryptoKey[] = [device.keys.identity.keyPair.privateKey, device.keys.signing.keyPair.privateKey, ...device.keys.signedPrekeys.map((k: { keyPair: CryptoKeyPair }) => k.keyPair.privateKey), ...device.keys.oneTimePrekeys.map((k: { keyPair: CryptoKeyPair }) => k.keyPair.privateKey), org.orgKey.privateKey, org.inboxKey.privateKey, device.atRest];
+    expect(privateKeys).toHaveLength(2 + 1 + 50 + 2 + 1); // identity, signing, signed prekey, one-time prekeys, org keys, at-rest key
+    for (const key of privateKeys) expect(key.extractable).toBe(false);
+  });
+
+  it('computes the same 60-digit safety number on both sides', async () => {
+    const { site, agent, visitor, visitorInfo, backup } = await setup();
+    const a = await agent.safetyNumber(visitorInfo.device, backup.orgKey.publicKey, site);
+    const b = await visitor.safetyNumber(visitorInfo.device, backup.orgKey.publicKey, site);
+    expect(a).toMatch(/^\d{60}$/);
     expect(a).toBe(b);
-    expect(a).not.toBe(c);
-    expect(a).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 });

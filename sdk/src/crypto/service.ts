@@ -1,146 +1,264 @@
 /**
- * What the crypto worker does, as a plain class so it can be tested without a worker.
- * Keys are created here, kept in IndexedDB and never returned; callers get public keys,
- * envelopes and plaintext. Failures come back as values (`Result`) because errors thrown across
- * a worker boundary lose their class and code.
+ * What the crypto worker does, as a plain class so it can be tested without a worker. Private keys
+ * are created here, kept in IndexedDB as non-extractable keys, and never returned: callers get
+ * public keys, envelopes and decrypted history. Failures come back as values (`Result`) because
+ * errors thrown across a worker boundary lose their class and code.
  */
-import type { Envelope, KeyBackup, Role } from '../protocol.ts';
-import { createInboxKey, passwordKeys, restoreInboxKey } from './backup.ts';
-import { fromBase64Url } from './encoding.ts';
-import { deleteKey, loadKey, saveKey } from './keystore.ts';
-import { deriveConversationKey, exportPublicKey, generateIdentity, open, seal } from './scheme.ts';
+import type { Directory, DeviceKeys, Envelope, KeyBackup, PrekeyBundleWire, Role, SignedDirectory, StoredEnvelope } from '../protocol.ts';
+import { createOrgKeys, passwordKeys, restoreOrgKeys } from './backup.ts';
+import { Device, SessionError } from './device.ts';
+import { checkDirectory, signDirectory, type DirectoryProblem } from './directory.ts';
+import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
+import { safetyNumber } from './fingerprint.ts';
+import { openFromInbox, openMessage, sealMessage, type MessageMeta, type Recipient } from './message.ts';
+import type { Bytes } from './primitives.ts';
+import { Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
+import type { PrekeyBundle } from './x3dh.ts';
 
-export type CryptoErrorCode = 'no_key' | 'bad_key' | 'decrypt_failed' | 'wrong_password' | 'storage';
+export type CryptoErrorCode = 'no_key' | 'wrong_password' | 'storage' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
 export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string };
+export type { HistoryEntry } from './vault.ts';
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = (code: CryptoErrorCode, reason: string): Result<never> => ({ ok: false, code, reason });
+const ONE_TIME_PREKEYS = 50;
+
+/** The public face of this device, to register with the relay. */
+export interface DeviceInfo {
+  device: DeviceKeys;
+  /** One-time prekeys to upload (new ones only). */
+  oneTimePrekeys: { id: number; publicKey: string }[];
+  /** Whether this device holds the organisation's keys. */
+  hasOrgKeys: boolean;
+}
+
+const wireBundle = (b: PrekeyBundleWire): PrekeyBundle => ({
+  deviceId: b.id,
+  identityKey: fromBase64Url(b.identityKey),
+  signingKey: fromBase64Url(b.signingKey),
+  signedPrekey: { id: b.signedPrekey.id, publicKey: fromBase64Url(b.signedPrekey.publicKey), signature: fromBase64Url(b.signedPrekey.signature) },
+  ...(b.oneTimePrekey ? { oneTimePrekey: { id: b.oneTimePrekey.id, publicKey: fromBase64Url(b.oneTimePrekey.publicKey) } } : {}),
+});
 
 export class CryptoService {
   #role: Role = 'visitor';
-  #scope = '';
-  #own: CryptoKeyPair | undefined;
+  #site = '';
+  #vault: Vault | undefined;
+  #device: Device | undefined;
+  #atRest: CryptoKey | undefined;
+  #org: OrgKeys | undefined;
   #wrapKey: CryptoKey | undefined;
-  readonly #conversations = new Map<string, Promise<CryptoKey>>();
+  /** Identity keys of the devices this one may talk to: the directory's, and visitors' (agents). */
+  readonly #peers = new Map<string, Bytes>();
+  #directory: Directory | undefined;
 
-  #keyName = () => `${this.#scope}:${this.#role}`;
-
-  /** Loads the visitor's identity for `scope`, creating it on first use. Returns its public key. */
-  async visitorIdentity(scope: string): Promise<Result<string>> {
-    this.#reset('visitor', scope);
+  /** Loads this device for `scope` (`<relay origin>/<site>`), creating its keys on first use. */
+  async open(scope: string, site: string, role: Role): Promise<Result<DeviceInfo>> {
     try {
-      let keyPair = await loadKey(this.#keyName());
-      if (!keyPair) {
-        keyPair = await generateIdentity();
-        await saveKey(this.#keyName(), keyPair);
+      this.#role = role;
+      this.#site = site;
+      this.#vault = new Vault(scope);
+      this.#org = await this.#vault.get<OrgKeys>('org');
+      const record = await this.#vault.get<{ keys: Device['keys']; atRest: CryptoKey }>('devices');
+      let fresh: { id: number; publicKey: Bytes }[] = [];
+      if (record) {
+        this.#device = new Device(record.keys, await this.#vault.sessions());
+        this.#atRest = record.atRest;
+      } else {
+        this.#device = await Device.create(randomId());
+        this.#atRest = (await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])) as CryptoKey;
+        if (role === 'agent') fresh = await this.#device.createOneTimePrekeys(ONE_TIME_PREKEYS);
+        await this.#save();
       }
-      this.#own = keyPair;
-      return ok(await exportPublicKey(keyPair.publicKey));
+      return ok({ device: this.#publicDevice(), oneTimePrekeys: fresh.map((p) => ({ id: p.id, publicKey: toBase64Url(p.publicKey) })), hasOrgKeys: Boolean(this.#org) });
     } catch (error) {
       return fail('storage', String(error));
     }
   }
 
+  /** New one-time prekeys, and a new signed prekey when the current one is due for rotation. */
+  async replenish(count: number): Promise<Result<{ signedPrekey?: DeviceKeys['signedPrekey']; oneTimePrekeys: { id: number; publicKey: string }[] }>> {
+    const device = this.#device;
+    if (!device) return fail('no_key', 'open() was not called');
+    const rotated = device.signedPrekeyIsDue() ? await device.rotateSignedPrekey() : undefined;
+    const created = await device.createOneTimePrekeys(count);
+    await this.#save();
+    return ok({
+      ...(rotated ? { signedPrekey: this.#publicDevice().signedPrekey } : {}),
+      oneTimePrekeys: created.map((p) => ({ id: p.id, publicKey: toBase64Url(p.publicKey) })),
+    });
+  }
+
+  // ---- agents: password and organisation keys ----
+
   /** Derives an agent's keys from the password; returns the auth key the relay checks. */
   async unlock(password: string, salt: string, iterations: number): Promise<Result<string>> {
-    this.#reset('agent', '');
     try {
       const keys = await passwordKeys(password, salt, iterations);
       this.#wrapKey = keys.wrapKey;
       return ok(keys.authKey);
     } catch (error) {
-      return fail('bad_key', String(error));
+      return fail('no_key', String(error));
     }
   }
 
-  /** Opens the organisation's inbox key from its backup (after `unlock`). Returns the public key. */
-  async restoreInboxKey(scope: string, backup: KeyBackup): Promise<Result<string>> {
-    if (!this.#wrapKey) return fail('no_key', 'unlock() was not called');
-    this.#reset('agent', scope);
-    let keyPair: CryptoKeyPair;
+  /** Opens the organisation's keys from a backup (after `unlock`) and keeps them on this device. */
+  async restoreOrg(backup: KeyBackup): Promise<Result<{ orgKey: string; inboxKey: string }>> {
+    if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
     try {
-      keyPair = await restoreInboxKey(this.#wrapKey, backup);
+      this.#org = await restoreOrgKeys(this.#wrapKey, backup);
     } catch {
       return fail('wrong_password', 'the key backup does not open with this password');
     }
-    return this.#adopt(keyPair, backup.publicKey);
+    await this.#vault.put('org', this.#org);
+    return ok({ orgKey: this.#org.orgPublic, inboxKey: this.#org.inboxPublic });
   }
 
-  /** Creates the organisation's inbox key (first agent, after `unlock`); returns its backup. */
-  async createInboxKey(scope: string): Promise<Result<KeyBackup>> {
-    if (!this.#wrapKey) return fail('no_key', 'unlock() was not called');
-    this.#reset('agent', scope);
-    const { keyPair, backup } = await createInboxKey(this.#wrapKey);
-    const adopted = await this.#adopt(keyPair, backup.publicKey);
-    return adopted.ok ? ok(backup) : adopted;
+  /** Creates the organisation's keys (first admin) and a first directory listing this device. */
+  async createOrg(agentName: string): Promise<Result<{ backup: KeyBackup; directory: SignedDirectory }>> {
+    if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
+    const { keys, backup } = await createOrgKeys(this.#wrapKey);
+    this.#org = keys;
+    await this.#vault.put('org', keys);
+    const { id, identityKey, signingKey } = this.#publicDevice();
+    const directory = await this.signDirectory([{ id, agent: agentName, identityKey, signingKey }], 1);
+    return directory.ok ? ok({ backup, directory: directory.value }) : directory;
   }
 
-  /** Loads the inbox key this device already holds (after a reload). */
-  async resumeInboxKey(scope: string): Promise<Result<string>> {
-    this.#reset('agent', scope);
-    const keyPair = await loadKey(this.#keyName()).catch(() => undefined);
-    if (!keyPair) return fail('no_key', 'this device holds no inbox key');
-    this.#own = keyPair;
-    return ok(await exportPublicKey(keyPair.publicKey));
+  /** Signs a directory listing `devices` (admins). */
+  async signDirectory(devices: Directory['devices'], version: number): Promise<Result<SignedDirectory>> {
+    const org = this.#org;
+    if (!org) return fail('no_key', 'this device does not hold the organisation key');
+    return ok(await signDirectory(org.orgKey.privateKey, { v: 2, site: this.#site, version, issuedAt: Date.now(), orgKey: org.orgPublic, inboxKey: org.inboxPublic, devices }));
   }
 
-  /** Deletes this device's key for the current scope (sign out, forget me). */
-  async forget(): Promise<void> {
-    await deleteKey(this.#keyName());
-    this.#wrapKey = undefined;
-    this.#reset(this.#role, this.#scope);
+  // ---- trust ----
+
+  /** Checks a directory against the pinned or first-seen organisation key; remembers it. */
+  async trust(signed: SignedDirectory, pin?: string): Promise<Result<{ directory: Directory; trust: Trust }>> {
+    const vault = this.#vault;
+    if (!vault) return fail('no_key', 'open() was not called');
+    const checked = await checkDirectory(signed, this.#site, await vault.get<Trust>('trust'), pin);
+    if (!checked.ok) return fail(checked.problem, DIRECTORY_PROBLEMS[checked.problem]);
+    await vault.put('trust', checked.trust);
+    this.#directory = checked.directory;
+    for (const device of checked.directory.devices) this.#peers.set(device.id, fromBase64Url(device.identityKey));
+    return ok({ directory: checked.directory, trust: checked.trust });
   }
 
-  /** Prepares the key of one conversation, shared with the peer's public key. */
-  async openConversation(conversationId: string, peerKey: string): Promise<Result<void>> {
-    const own = this.#own;
-    if (!own) return fail('no_key', 'no identity is loaded');
+  /** Agents: remembers a conversation's visitor device (as the relay reported it). */
+  addVisitor(device: DeviceKeys): void {
+    if (!this.#directory?.devices.some((d) => d.id === device.id)) this.#peers.set(device.id, fromBase64Url(device.identityKey));
+  }
+
+  // ---- messages ----
+
+  /** Which of these devices have no session yet (their bundles are needed to send). */
+  needBundles(deviceIds: string[]): string[] {
+    return deviceIds.filter((id) => !this.#device?.hasSession(id));
+  }
+
+  /** Encrypts a message for the recipients (and the inbox key), and stores it in the history. */
+  async encrypt(
+    meta: { conversationId: string; id: string; expiresAt: number },
+    content: unknown,
+    recipients: { deviceId: string; bundle?: PrekeyBundleWire }[],
+    inboxKey: string | null,
+  ): Promise<Result<Envelope>> {
+    const device = this.#device;
+    if (!device || !this.#vault) return fail('no_key', 'open() was not called');
+    const full: MessageMeta = { ...meta, from: this.#role, device: device.id };
     try {
-      if (fromBase64Url(peerKey).length !== 32) throw new Error('not 32 bytes');
-    } catch {
-      return fail('bad_key', 'the peer public key is not a 32-byte base64url X25519 key');
-    }
-    const key = deriveConversationKey(own.privateKey, peerKey, conversationId);
-    key.catch(() => this.#conversations.delete(conversationId));
-    this.#conversations.set(conversationId, key);
-    try {
-      await key;
-      return ok(undefined);
+      const targets: Recipient[] = recipients.map(({ deviceId, bundle }) => {
+        const identityKey = this.#peers.get(deviceId);
+        return { deviceId, ...(bundle ? { bundle: wireBundle(bundle) } : {}), ...(identityKey ? { identityKey } : {}) };
+      });
+      const body = await sealMessage(device, full, utf8(JSON.stringify(content)), targets, inboxKey ? fromBase64Url(inboxKey) : undefined);
+      await this.#save([{ ...full, at: Date.now(), status: 'sending', content }]);
+      return ok({ v: 2, ...full, ...body });
     } catch (error) {
-      return fail('bad_key', `the peer public key was refused (${String(error)})`);
+      return fail(error instanceof SessionError ? error.code : 'storage', error instanceof Error ? error.message : String(error));
     }
   }
 
-  async encrypt(conversationId: string, id: string, plaintext: Uint8Array<ArrayBuffer>): Promise<Result<Envelope>> {
-    const key = this.#conversations.get(conversationId);
-    if (!key) return fail('no_key', `conversation ${conversationId} is not open`);
-    return ok(await seal(await key, { conversationId, id, from: this.#role }, plaintext));
-  }
-
-  async decrypt(envelope: Envelope): Promise<Result<Uint8Array>> {
-    const key = this.#conversations.get(envelope.conversationId);
-    if (!key) return fail('no_key', `conversation ${envelope.conversationId} is not open`);
-    try {
-      return ok(await open(await key, envelope));
-    } catch {
-      return fail('decrypt_failed', 'the message was altered, or was not encrypted for this conversation');
+  /** Decrypts an envelope into the history; a message already in it is returned as stored. */
+  async decrypt(envelope: StoredEnvelope): Promise<Result<HistoryEntry>> {
+    const device = this.#device;
+    const vault = this.#vault;
+    if (!device || !vault) return fail('no_key', 'open() was not called');
+    const { conversationId, id, from, seq, at } = envelope;
+    const known = await vault.historyEntry(conversationId, id, this.#atRest!);
+    if (known && known.status !== 'sending') return ok(known);
+    if (known) {
+      // Our own message, stored by the relay: now it has a sequence number.
+      const sent: HistoryEntry = { ...known, seq, at, status: 'sent' };
+      await this.#save([sent]);
+      return ok(sent);
     }
-  }
-
-  async #adopt(keyPair: CryptoKeyPair, publicKey: string): Promise<Result<string>> {
+    const entry = { conversationId, id, from, device: envelope.device, seq, at };
+    const unreadable = async (code: CryptoErrorCode, reason: string): Promise<Result<HistoryEntry>> => {
+      await this.#save([{ ...entry, status: 'unreadable', content: { code, reason } }]);
+      return ok({ ...entry, status: 'unreadable', content: { code, reason } });
+    };
+    const sender = this.#peers.get(envelope.device);
+    if (!sender) return unreadable('untrusted', `device ${envelope.device} is not a device the organisation approved`);
     try {
-      await saveKey(this.#keyName(), keyPair);
+      let plaintext: Bytes;
+      if (envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender);
+      else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope);
+      else return unreadable('no_session', 'the message was sent before this device was approved');
+      const stored: HistoryEntry = { ...entry, status: 'sent', content: JSON.parse(fromUtf8(plaintext)) as unknown };
+      await this.#save([stored]);
+      return ok(stored);
     } catch (error) {
-      return fail('storage', String(error));
+      // Not stored: a genuine copy may still arrive, and the session is untouched.
+      return fail(error instanceof SessionError ? error.code : 'decrypt_failed', error instanceof Error ? error.message : String(error));
     }
-    this.#own = keyPair;
-    return ok(publicKey);
   }
 
-  #reset(role: Role, scope: string): void {
-    this.#role = role;
-    this.#scope = scope;
-    this.#own = undefined;
-    this.#conversations.clear();
+  async history(conversationId: string): Promise<Result<HistoryEntry[]>> {
+    if (!this.#vault || !this.#atRest) return fail('no_key', 'open() was not called');
+    return ok(await this.#vault.history(conversationId, this.#atRest));
+  }
+
+  /** The 60-digit safety number between a visitor device and the organisation. */
+  async safetyNumber(visitor: { id: string; signingKey: string }, orgKey: string, site: string): Promise<string> {
+    return safetyNumber({ key: fromBase64Url(visitor.signingKey), id: visitor.id }, { key: fromBase64Url(orgKey), id: site });
+  }
+
+  /** Crypto-shredding: deletes the conversation's history; a visitor also deletes every key it holds. */
+  async forget(conversationId: string): Promise<void> {
+    await this.#vault?.forget(conversationId, this.#role === 'visitor');
+    if (this.#role === 'visitor') {
+      this.#device = undefined;
+      this.#atRest = undefined;
+    }
+  }
+
+  #publicDevice(): DeviceKeys {
+    const keys = this.#device!.keys;
+    const spk = this.#device!.signedPrekey;
+    return {
+      id: keys.id,
+      identityKey: toBase64Url(keys.identity.publicKey),
+      signingKey: toBase64Url(keys.signing.publicKey),
+      signedPrekey: { id: spk.id, publicKey: toBase64Url(spk.publicKey), signature: toBase64Url(spk.signature) },
+    };
+  }
+
+  /** Persists what changed (sessions, device keys) with new history entries, in one transaction. */
+  async #save(history: HistoryEntry[] = []): Promise<void> {
+    const device = this.#device!;
+    const sessions = [...device.dirty].map((peer): [string, ReturnType<Device['sessions']['get']>] => [peer, device.sessions.get(peer)]);
+    await this.#vault!.commit({ ...(device.keysChanged ? { device: { role: this.#role, keys: device.keys, atRest: this.#atRest! } } : {}), sessions, history, atRest: this.#atRest! });
+    device.dirty.clear();
+    device.keysChanged = false;
   }
 }
+
+const DIRECTORY_PROBLEMS: Record<DirectoryProblem, string> = {
+  bad_signature: 'the key directory is not signed by the organisation key it names',
+  pin_mismatch: 'the organisation key does not match the data-org-key pinned on this site',
+  key_changed: 'the organisation key changed since this browser first trusted it',
+  rollback: 'the relay offered an older key directory than one already seen',
+};
