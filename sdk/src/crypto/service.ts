@@ -51,6 +51,14 @@ export class CryptoService {
   /** Identity keys of the devices this one may talk to: the directory's, and visitors' (agents). */
   readonly #peers = new Map<string, Bytes>();
   #directory: Directory | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Runs state-changing steps one at a time: two decryptions must not race on one ratchet. */
+  #exclusive<T>(step: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(step);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
 
   /** Loads this device for `scope` (`<relay origin>/<site>`), creating its keys on first use. */
   async open(scope: string, site: string, role: Role): Promise<Result<DeviceInfo>> {
@@ -77,7 +85,11 @@ export class CryptoService {
   }
 
   /** New one-time prekeys, and a new signed prekey when the current one is due for rotation. */
-  async replenish(count: number): Promise<Result<{ signedPrekey?: DeviceKeys['signedPrekey']; oneTimePrekeys: { id: number; publicKey: string }[] }>> {
+  replenish(count: number): Promise<Result<{ signedPrekey?: DeviceKeys['signedPrekey']; oneTimePrekeys: { id: number; publicKey: string }[] }>> {
+    return this.#exclusive(() => this.#replenish(count));
+  }
+
+  async #replenish(count: number): Promise<Result<{ signedPrekey?: DeviceKeys['signedPrekey']; oneTimePrekeys: { id: number; publicKey: string }[] }>> {
     const device = this.#device;
     if (!device) return fail('no_key', 'open() was not called');
     const rotated = device.signedPrekeyIsDue() ? await device.rotateSignedPrekey() : undefined;
@@ -165,6 +177,15 @@ export class CryptoService {
     recipients: { deviceId: string; bundle?: PrekeyBundleWire }[],
     inboxKey: string | null,
   ): Promise<Result<Envelope>> {
+    return this.#exclusive(() => this.#encrypt(meta, content, recipients, inboxKey));
+  }
+
+  async #encrypt(
+    meta: { conversationId: string; id: string; expiresAt: number },
+    content: unknown,
+    recipients: { deviceId: string; bundle?: PrekeyBundleWire }[],
+    inboxKey: string | null,
+  ): Promise<Result<Envelope>> {
     const device = this.#device;
     if (!device || !this.#vault) return fail('no_key', 'open() was not called');
     const full: MessageMeta = { ...meta, from: this.#role, device: device.id };
@@ -182,7 +203,11 @@ export class CryptoService {
   }
 
   /** Decrypts an envelope into the history; a message already in it is returned as stored. */
-  async decrypt(envelope: StoredEnvelope): Promise<Result<HistoryEntry>> {
+  decrypt(envelope: StoredEnvelope): Promise<Result<HistoryEntry>> {
+    return this.#exclusive(() => this.#decrypt(envelope));
+  }
+
+  async #decrypt(envelope: StoredEnvelope): Promise<Result<HistoryEntry>> {
     const device = this.#device;
     const vault = this.#vault;
     if (!device || !vault) return fail('no_key', 'open() was not called');
