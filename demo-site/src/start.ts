@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { provisionFirstAgent } from '@threadline/sdk/setup';
+import { provisionOrganisation } from '@threadline/sdk/setup';
 import { ConfigError, createRelay, defaultMounts, readConfig, shutdownOnSignals, type Store } from '@threadline/server';
 
 const SITE = 'demo';
@@ -28,9 +28,11 @@ function demoPassword(dataDir: string): string {
 
 async function seed(store: Store, password: string): Promise<void> {
   if (store.site(SITE)) return;
-  const agent = await provisionFirstAgent(password);
-  store.createSite(SITE, 'Northwind Outfitters', agent.keyBackup.publicKey);
-  await store.createAgent({ site: SITE, email: AGENT, name: 'Alex (demo agent)', ...agent });
+  const org = await provisionOrganisation(SITE, password);
+  store.createSite(SITE, 'Northwind Outfitters');
+  store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey);
+  store.setDirectory(SITE, org.directory, 1, []);
+  await store.createAgent({ site: SITE, email: AGENT, name: 'Alex', role: 'admin', salt: org.salt, iterations: org.iterations, authKey: org.authKey, keyBackup: org.keyBackup });
 }
 
 try {

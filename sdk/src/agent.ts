@@ -1,21 +1,28 @@
 /**
- * The agent's client, used by the console: sign-in that never sends the password, the
- * organisation's inbox key restored from its password-encrypted backup inside the worker, and every
- * conversation of the site decrypted into threads.
+ * The agent's client, used by the console: sign-in that never sends the password, this browser's
+ * device keys registered with the relay, the organisation keys opened from their password-encrypted
+ * backup inside the worker, the signed device directory (approve, revoke), and every conversation
+ * of the site decrypted into threads.
  */
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
-import { ThreadlineError } from './errors.ts';
+import { KDF_ITERATIONS } from './crypto/backup.ts';
+import { orgFingerprint } from './crypto/directory.ts';
+import { randomBytes, randomId, toBase64Url } from './crypto/encoding.ts';
+import type { DeviceInfo } from './crypto/service.ts';
+import { ConfigError, ThreadlineError } from './errors.ts';
+import { downloadBlob, uploadBlob, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
-import { parseConversations, type AgentSession, type ConversationSummary, type PreLogin } from './protocol.ts';
+import { parseConversations, type AgentRole, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
 import { openStorage } from './storage.ts';
-import { Sync } from './sync.ts';
+import { Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 
-export type { ConversationSummary } from './protocol.ts';
+export type { ConversationSummary, DeviceRecord, DeviceStatus } from './protocol.ts';
 export type { ChatMessage, MessageStatus } from './thread.ts';
+export type { FileRef } from './files.ts';
 export type { ConnectionStatus } from './connection.ts';
 export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
 
@@ -23,6 +30,14 @@ export interface Agent {
   email: string;
   name: string;
   site: string;
+  role: AgentRole;
+  deviceId: string;
+  /** Whether this device is in the organisation's signed directory (it can read new messages). */
+  approved: boolean;
+  /** Whether this device holds the organisation keys (admin: approve and revoke devices). */
+  holdsOrgKeys: boolean;
+  /** The organisation key fingerprint to pin in the script tag (`data-org-key`). */
+  orgFingerprint: string | null;
 }
 
 export interface AgentClient {
@@ -31,117 +46,246 @@ export interface AgentClient {
   readonly error: ReadonlySignal<ThreadlineError | null>;
   /** The site's conversations, most recent activity first. */
   readonly conversations: ReadonlySignal<readonly ConversationSummary[]>;
+  /** The site's agent devices (refresh with `loadDevices`). */
+  readonly devices: ReadonlySignal<readonly DeviceRecord[]>;
   signIn(email: string, password: string): Promise<void>;
+  /** Sets the password of an invited agent, then signs in. */
+  acceptInvite(code: string, password: string): Promise<void>;
   /** Signs back in from this tab's session after a reload; false when there is none. */
   resume(): Promise<boolean>;
   signOut(): Promise<void>;
   messages(conversationId: string): ReadonlySignal<readonly ChatMessage[]>;
   reply(conversationId: string, text: string): Promise<ChatMessage>;
+  sendFile(conversationId: string, file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<ChatMessage>;
+  openFile(conversationId: string, file: FileRef): Promise<Blob>;
+  /** The safety number shared with a conversation's visitor. */
+  safetyNumber(conversationId: string): Promise<string>;
+  loadDevices(): Promise<void>;
+  approve(deviceId: string): Promise<void>;
+  revoke(deviceId: string): Promise<void>;
+  /** Invites another agent; returns the invitation code for the link. */
+  invite(email: string, name: string): Promise<string>;
 }
 
 const SESSION_KEY = 'threadline-agent';
+const LOW_PREKEYS = 20;
 type StoredSession = Omit<AgentSession, 'keyBackup'>;
+
+const deviceName = () => {
+  const ua = globalThis.navigator?.userAgent ?? '';
+  const browser = /Firefox\//.test(ua) ? 'Firefox' : /Edg\//.test(ua) ? 'Edge' : /Chrome\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  return `${browser} · ${new Date().toLocaleDateString()}`;
+};
 
 export function createAgentClient(options: RelayOptions): AgentClient {
   const relay = relayUrl(options?.relay);
   const agent = signal<Agent | null>(null);
   const sync = signal<Sync | null>(null);
   const summaries = signal<ReadonlyMap<string, ConversationSummary>>(new Map());
+  const devices = signal<readonly DeviceRecord[]>([]);
   const startError = signal<ThreadlineError | null>(null);
   let worker: CryptoWorker | undefined;
+  let session: StoredSession | undefined;
+  let directory: Directory | undefined;
   const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
-  const scope = (site: string) => `${relay.origin}/${site}`;
+  const api = <T>(path: string, action: string, init: Parameters<typeof request>[3] = {}) => request<T>(relay, path, action, { token: session?.token, ...init });
+
+  async function refreshDirectory(): Promise<void> {
+    const config = await request<SiteConfig>(relay, `/v1/sites/${session!.site}/config`, 'load the key directory');
+    if (!config.directory) return;
+    directory = (await call('check the key directory', getWorker().trust(config.directory))).directory;
+    const current = agent.peek();
+    if (current) agent.value = { ...current, approved: directory.devices.some((d) => d.id === current.deviceId), orgFingerprint: await orgFingerprint(directory.orgKey) };
+  }
+
+  async function route(conversationId: string): Promise<Route> {
+    const conversation = summaries.peek().get(conversationId);
+    if (!conversation || !directory) throw new ConfigError('unknown_conversation', 'send the reply', 'the conversation is not loaded', 'Reload the console.');
+    const me = agent.peek()!.deviceId;
+    const others = directory.devices.filter((d) => d.id !== me).map((d) => d.id);
+    const missing = new Set(await getWorker().needBundles([conversation.visitor.id, ...others]));
+    const recipients: Route['recipients'] = [missing.has(conversation.visitor.id) ? { deviceId: conversation.visitor.id, bundle: conversation.visitor } : { deviceId: conversation.visitor.id }];
+    for (const deviceId of others) {
+      if (!missing.has(deviceId)) recipients.push({ deviceId });
+      else {
+        const bundle = await api<PrekeyBundleWire>(`/v1/sites/${session!.site}/devices/${deviceId}/bundle`, 'reach the other agents').catch(() => null);
+        if (bundle) recipients.push({ deviceId, bundle });
+      }
+    }
+    return { recipients, inboxKey: directory.inboxKey, expiresAt: conversation.expiresAt };
+  }
 
   async function track(conversation: ConversationSummary): Promise<void> {
     const engine = sync.peek();
     if (!engine) return;
-    const known = summaries.peek().get(conversation.id);
+    const known = summaries.peek().has(conversation.id);
     summaries.value = new Map(summaries.peek()).set(conversation.id, conversation);
-    if (!known) await engine.open(conversation.id, conversation.visitorKey);
-  }
-
-  async function connect(session: StoredSession): Promise<void> {
-    const engine = new Sync(getWorker(), await openStorage(scope(session.site)), socketUrl(relay), session.token);
-    engine.onFrame = (frame) => {
-      if (frame.type === 'conversation') void track(frame.conversation).catch((error) => engine.report(error));
-      if (frame.type === 'message') bump(frame.envelope.conversationId, frame.envelope.seq, frame.envelope.at);
-    };
-    batch(() => {
-      sync.value = engine;
-      agent.value = { email: session.email, name: session.name, site: session.site };
-    });
-    const body = await request<unknown>(relay, '/v1/agent/conversations', 'load the conversations', { token: session.token });
-    for (const conversation of parseConversations(body)) await track(conversation);
-    engine.connection.start();
+    await getWorker().addVisitor(conversation.visitor);
+    if (!known) await engine.open(conversation.id);
   }
 
   function bump(conversationId: string, seq: number, at: number): void {
     const summary = summaries.peek().get(conversationId);
-    if (summary && seq > summary.lastSeq) {
-      summaries.value = new Map(summaries.peek()).set(conversationId, { ...summary, lastSeq: seq, lastAt: at });
+    if (summary && seq > summary.lastSeq) summaries.value = new Map(summaries.peek()).set(conversationId, { ...summary, lastSeq: seq, lastAt: at });
+  }
+
+  /** Registers this browser's device, sets up or opens the organisation keys, and connects. */
+  async function connect(stored: StoredSession, info: DeviceInfo, holdsOrgKeys: boolean): Promise<void> {
+    session = stored;
+    const registered = await api<{ status: string; prekeys: number }>('/v1/agent/devices', 'register this device', { body: { device: info.device, oneTimePrekeys: info.oneTimePrekeys, name: deviceName() } });
+    if (registered.prekeys < LOW_PREKEYS) {
+      const more = await call('make prekeys', getWorker().replenish(50));
+      await api('/v1/agent/devices/prekeys', 'upload prekeys', { body: more });
     }
+    agent.value = { email: stored.email, name: stored.name, site: stored.site, role: stored.role, deviceId: info.device.id, approved: false, holdsOrgKeys, orgFingerprint: null };
+    await refreshDirectory();
+    // An admin's own new device approves itself: it holds the key that signs the directory.
+    if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, info.device);
+
+    const engine = new Sync(getWorker(), await openStorage(`${relay.origin}/${stored.site}`), socketUrl(relay), stored.token, route);
+    engine.onFrame = (frame) => {
+      const report = (error: unknown) => engine.report(error);
+      if (frame.type === 'conversation') void track(frame.conversation).catch(report);
+      if (frame.type === 'message') bump(frame.envelope.conversationId, frame.envelope.seq, frame.envelope.at);
+      if (frame.type === 'directory') void refreshDirectory().then(loadDevices).catch(report);
+      if (frame.type === 'expired') {
+        const next = new Map(summaries.peek());
+        next.delete(frame.conversationId);
+        summaries.value = next;
+        engine.forget(frame.conversationId);
+        void getWorker().forget(frame.conversationId);
+      }
+    };
+    sync.value = engine;
+    for (const conversation of parseConversations(await api<unknown>('/v1/agent/conversations', 'load the conversations'))) await track(conversation);
+    engine.connection.start();
+    await loadDevices();
   }
 
   async function signIn(email: string, password: string): Promise<void> {
     const pre = await request<PreLogin>(relay, '/v1/agent/prelogin', 'sign in', { body: { email } });
     const worker = getWorker();
     const authKey = await call('sign in', worker.unlock(password, pre.salt, pre.iterations));
-    const session = await request<AgentSession>(relay, '/v1/agent/session', 'sign in', { body: { email, authKey } });
-    if (session.keyBackup) {
-      await call('open the organisation key', worker.restoreInboxKey(scope(session.site), session.keyBackup));
-    } else {
-      const backup = await call('create the organisation key', worker.createInboxKey(scope(session.site)));
-      await request(relay, '/v1/agent/inbox-key', 'save the organisation key', { method: 'PUT', body: { backup }, token: session.token });
+    const created = await request<AgentSession>(relay, '/v1/agent/session', 'sign in', { body: { email, authKey } });
+    const { keyBackup, ...stored } = created;
+    session = stored;
+    const info = await call('load this device’s keys', worker.open(`${relay.origin}/${stored.site}`, stored.site, 'agent'));
+    let holdsOrgKeys = info.hasOrgKeys;
+    if (keyBackup) {
+      await call('open the organisation keys', worker.restoreOrg(keyBackup));
+      holdsOrgKeys = true;
+    } else if (stored.role === 'admin') {
+      const config = await request<SiteConfig>(relay, `/v1/sites/${stored.site}/config`, 'load the site');
+      if (!config.directory) {
+        const setup = await call('create the organisation keys', worker.createOrg(stored.name));
+        await api('/v1/agent/org', 'save the organisation keys', { method: 'PUT', body: setup });
+        holdsOrgKeys = true;
+      }
     }
-    const { keyBackup: _, ...stored } = session;
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(stored));
-    await connect(stored);
+    await connect(stored, info, holdsOrgKeys);
+  }
+
+  async function acceptInvite(code: string, password: string): Promise<void> {
+    const salt = toBase64Url(randomBytes(16));
+    const authKey = await call('set the password', getWorker().unlock(password, salt, KDF_ITERATIONS));
+    const { email } = await request<{ email: string }>(relay, '/v1/agent/invites/accept', 'accept the invitation', { body: { code, salt, iterations: KDF_ITERATIONS, authKey } });
+    await signIn(email, password);
   }
 
   async function resume(): Promise<boolean> {
     const raw = sessionStorage.getItem(SESSION_KEY);
     if (!raw) return false;
-    const session = JSON.parse(raw) as StoredSession;
-    const resumed = await getWorker().resumeInboxKey(scope(session.site));
-    if (!resumed.ok) {
+    const stored = JSON.parse(raw) as StoredSession;
+    const info = await getWorker().open(`${relay.origin}/${stored.site}`, stored.site, 'agent');
+    if (!info.ok) return false;
+    try {
+      await connect(stored, info.value, info.value.hasOrgKeys);
+      return true;
+    } catch (error) {
       sessionStorage.removeItem(SESSION_KEY);
-      return false;
+      if (error instanceof ThreadlineError && error.code === 'unauthorized') return false;
+      throw error;
     }
-    await connect(session);
-    return true;
   }
 
   async function signOut(): Promise<void> {
     sync.peek()?.connection.close();
     sessionStorage.removeItem(SESSION_KEY);
-    await worker?.forget();
+    session = undefined;
     batch(() => {
       sync.value = null;
       agent.value = null;
       summaries.value = new Map();
+      devices.value = [];
     });
   }
 
-  const guard = <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
+  async function loadDevices(): Promise<void> {
+    devices.value = (await api<{ devices: DeviceRecord[] }>('/v1/agent/devices', 'list the devices')).devices;
+  }
+
+  /** Publishes a new directory version with `change` applied (admins). */
+  async function publish(change: (list: Directory['devices']) => Directory['devices']): Promise<void> {
+    await refreshDirectory();
+    const signed = await call('sign the key directory', getWorker().signDirectory(change(directory!.devices), directory!.version + 1));
+    await api('/v1/agent/directory', 'publish the key directory', { method: 'PUT', body: signed });
+    await refreshDirectory();
+    await loadDevices();
+  }
+
+  async function approve(deviceId: string, own?: DeviceInfo['device']): Promise<void> {
+    const record = own ? { ...own, agent: session!.email } : devices.peek().find((d) => d.id === deviceId);
+    if (!record) throw new ConfigError('unknown_device', 'approve the device', `device ${deviceId} is not registered`, 'Reload the device list.');
+    const entry = { id: record.id, agent: record.agent, identityKey: record.identityKey, signingKey: record.signingKey };
+    await publish((list) => [...list.filter((d) => d.id !== deviceId), entry]);
+  }
+
+  const guard =
+    <A extends unknown[], R>(run: (...args: A) => Promise<R>) =>
     (...args: A): Promise<R> =>
       run(...args).catch((error: unknown) => {
         startError.value = error instanceof ThreadlineError ? error : null;
         throw error;
       });
 
+  const engine = () => {
+    const current = sync.peek();
+    if (!current) throw new ThreadlineError('signed_out', 'send', 'no agent is signed in', 'Sign in first.');
+    return current;
+  };
+
   return {
     agent,
+    devices,
     status: computed(() => sync.value?.connection.status.value ?? 'idle'),
     error: computed(() => sync.value?.error.value ?? startError.value),
     conversations: computed(() => [...summaries.value.values()].sort((a, b) => b.lastAt - a.lastAt)),
     signIn: guard(signIn),
+    acceptInvite: guard(acceptInvite),
     resume: guard(resume),
     signOut,
     messages: (conversationId) => computed(() => sync.value?.thread(conversationId).messages.value ?? []),
-    reply(conversationId, text) {
-      const engine = sync.peek();
-      if (!engine) return Promise.reject(new ThreadlineError('signed_out', 'send the reply', 'no agent is signed in', 'Sign in first.'));
-      return engine.send(conversationId, text);
+    reply: async (conversationId, text) => engine().send(conversationId, { text }),
+    async sendFile(conversationId, file, onProgress) {
+      const current = engine();
+      const sealed = await getWorker().sealFile(new Uint8Array(await file.arrayBuffer()));
+      const blob = randomId();
+      await uploadBlob(new URL(`/v1/conversations/${conversationId}/blobs/${blob}`, relay), session!.token, sealed.ciphertext, onProgress);
+      return current.send(conversationId, { file: { blob, name: file.name ?? 'file', type: file.type || 'application/octet-stream', size: file.size, key: sealed.key, hash: sealed.hash } });
     },
+    async openFile(conversationId, file) {
+      const ciphertext = await downloadBlob(new URL(`/v1/conversations/${conversationId}/blobs/${file.blob}`, relay), session!.token);
+      return new Blob([await call('decrypt the file', getWorker().openFile(ciphertext, file.key, file.hash))], { type: file.type });
+    },
+    async safetyNumber(conversationId) {
+      const conversation = summaries.peek().get(conversationId);
+      if (!conversation || !directory) throw new ConfigError('unknown_conversation', 'compute the safety number', 'the conversation is not loaded', 'Reload the console.');
+      return getWorker().safetyNumber(conversation.visitor, directory.orgKey, session!.site);
+    },
+    loadDevices: guard(loadDevices),
+    approve: guard((deviceId: string) => approve(deviceId)),
+    revoke: guard((deviceId: string) => publish((list) => list.filter((d) => d.id !== deviceId))),
+    invite: guard(async (email: string, name: string) => (await api<{ code: string }>('/v1/agent/invites', 'invite the agent', { body: { email, name } })).code),
   };
 }

@@ -1,99 +1,219 @@
-/** The visitor's client: one end-to-end encrypted conversation with a business. */
+/**
+ * The visitor's client: one end-to-end encrypted conversation with a business. The conversation is
+ * created at the relay on the first message, with the retention the visitor chose.
+ */
 import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
-import { ConfigError, type ThreadlineError } from './errors.ts';
+import { randomId } from './crypto/encoding.ts';
+import { ConfigError, CryptoError, type ThreadlineError } from './errors.ts';
+import { downloadBlob, uploadBlob, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
-import type { SiteConfig, VisitorRegistration } from './protocol.ts';
-import { openStorage } from './storage.ts';
-import { Sync } from './sync.ts';
+import { RETENTION_MS, RETENTIONS, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
+import { openStorage, type Storage } from './storage.ts';
+import { Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
-import { call, startWorker } from './worker-client.ts';
+import { call, startWorker, type CryptoWorker } from './worker-client.ts';
+import type { DeviceInfo } from './crypto/service.ts';
 
 export interface ClientOptions extends RelayOptions {
   /** The business's site id, as shown in the console. */
   site: string;
+  /** The organisation key fingerprint from the console (`data-org-key`): refuses any other key. */
+  orgKey?: string;
+  /** How long the conversation is kept, if the visitor does not choose (default: the business's). */
+  retention?: Retention;
+}
+
+/** What the visitor can check about who they are talking to. */
+export interface Verification {
+  /** True when the site pinned the organisation key; false when trusted on first use. */
+  pinned: boolean;
+  /** The 60-digit safety number to compare with the business, and its QR payload. */
+  safetyNumber: string;
 }
 
 export interface Client {
   /** The business as its relay describes it, once started. */
-  readonly business: ReadonlySignal<{ name: string } | null>;
+  readonly business: ReadonlySignal<{ name: string; retention: { default: Retention; max: Retention } } | null>;
   readonly status: ReadonlySignal<ConnectionStatus>;
   readonly messages: ReadonlySignal<readonly ChatMessage[]>;
   /** The last error, if any; the client keeps working where it can. */
   readonly error: ReadonlySignal<ThreadlineError | null>;
   /** False when the browser gave no storage: the conversation lasts until the page closes. */
   readonly persistent: ReadonlySignal<boolean>;
-  /** Connects and loads the history. Safe to call more than once. */
+  /** When the conversation and its keys are deleted (null before the first message). */
+  readonly expiresAt: ReadonlySignal<number | null>;
+  /** Loads the history and connects, if there is a conversation. Safe to call more than once. */
   start(): Promise<void>;
   /** Encrypts and sends a text message; it shows at once with status `sending`. */
-  send(text: string): Promise<ChatMessage>;
+  send(text: string, options?: { retention?: Retention }): Promise<ChatMessage>;
+  /** Encrypts a file in the worker, uploads it (with progress) and sends it as a message. */
+  sendFile(file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<ChatMessage>;
+  /** Downloads and decrypts an attachment into a Blob. */
+  openFile(file: FileRef): Promise<Blob>;
+  /** The safety number and how the business key is trusted. */
+  verify(): Promise<Verification>;
+  /** Deletes the conversation from this browser, keys included. */
+  forget(): Promise<void>;
   close(): void;
 }
 
 interface VisitorSession extends VisitorRegistration {
-  publicKey: string;
+  deviceId: string;
 }
 
 export function createClient(options: ClientOptions): Client {
   const relay = relayUrl(options?.relay);
   const site = siteId(options.site);
-  const business = signal<{ name: string } | null>(null);
+  if (options.retention !== undefined && !RETENTIONS.includes(options.retention)) {
+    throw new ConfigError('bad_retention', 'start', `'${String(options.retention)}' is not a retention`, `Use one of ${RETENTIONS.join(', ')}.`);
+  }
+  const scope = `${relay.origin}/${site}`;
+  const business = signal<Client['business']['value']>(null);
   const persistent = signal(true);
   const sync = signal<Sync | null>(null);
-  const conversationId = signal<string | null>(null);
+  const session = signal<VisitorSession | null>(null);
+  const startError = signal<ThreadlineError | null>(null);
+  let directory: Directory | undefined;
+  let pinned = false;
+  let worker: CryptoWorker;
+  let storage: Storage;
+  let deviceKeys: DeviceInfo;
   let starting: Promise<void> | undefined;
 
-  async function start(): Promise<void> {
+  async function trustCurrentDirectory(): Promise<void> {
     const config = await request<SiteConfig>(relay, `/v1/sites/${site}/config`, 'load the chat');
-    if (!config.inboxKey) {
-      throw new ConfigError('not_set_up', 'start the chat', `the business has not finished setting up Threadline`, 'An agent must sign in to the console once.');
+    if (!config.directory) {
+      throw new ConfigError('not_set_up', 'start the chat', 'the business has not finished setting up Threadline', 'An agent must sign in to the console once.');
     }
-    business.value = { name: config.name };
-    const scope = `${relay.origin}/${site}`;
-    const storage = await openStorage(scope);
-    persistent.value = storage.persistent;
-    const worker = startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url));
-    const publicKey = await call('load this browser’s key', worker.visitorIdentity(scope));
-    let session = await storage.get<VisitorSession>('visitor');
-    if (session?.publicKey !== publicKey) {
-      const registration = await request<VisitorRegistration>(relay, `/v1/sites/${site}/visitors`, 'start a conversation', { body: { publicKey } });
-      session = { ...registration, publicKey };
-      await storage.set('visitor', session);
-    }
-    const engine = new Sync(worker, storage, socketUrl(relay), session.token);
-    await engine.open(session.conversationId, config.inboxKey);
-    conversationId.value = session.conversationId;
-    sync.value = engine;
-    engine.connection.start();
+    business.value = { name: config.name, retention: config.retention };
+    const trusted = await call('check the business’s keys', worker.trust(config.directory, options.orgKey));
+    directory = trusted.directory;
+    pinned = trusted.trust.pinned;
   }
 
-  const messages = computed(() => {
-    const id = conversationId.value;
-    return (id && sync.value?.threads.get(id)?.messages.value) || [];
-  });
+  async function route(): Promise<Route> {
+    const current = session.peek()!;
+    const ids = directory!.devices.map((d) => d.id);
+    const missing = new Set(await worker.needBundles(ids));
+    const recipients: Route['recipients'] = [];
+    for (const deviceId of ids) {
+      if (!missing.has(deviceId)) recipients.push({ deviceId });
+      else {
+        const bundle = await request<PrekeyBundleWire>(relay, `/v1/sites/${site}/devices/${deviceId}/bundle`, 'reach the business', { token: current.token }).catch(() => null);
+        if (bundle) recipients.push({ deviceId, bundle });
+      }
+    }
+    return { recipients, inboxKey: directory!.inboxKey, expiresAt: current.expiresAt };
+  }
 
-  const startError = signal<ThreadlineError | null>(null);
+  function connect(current: VisitorSession): Sync {
+    const engine = new Sync(worker, storage, socketUrl(relay), current.token, route);
+    engine.onFrame = (frame) => {
+      if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
+      if (frame.type === 'expired' && frame.conversationId === current.conversationId) void forget();
+    };
+    sync.value = engine;
+    return engine;
+  }
+
+  async function start(): Promise<void> {
+    storage = await openStorage(scope);
+    persistent.value = storage.persistent;
+    worker = startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url));
+    deviceKeys = await call('load this browser’s keys', worker.open(scope, site, 'visitor'));
+    await trustCurrentDirectory();
+    const saved = await storage.get<VisitorSession>('visitor');
+    if (saved?.deviceId === deviceKeys.device.id && saved.expiresAt > Date.now()) {
+      session.value = saved;
+      const engine = connect(saved);
+      await engine.open(saved.conversationId);
+      engine.connection.start();
+    } else if (saved) {
+      await forget();
+    }
+  }
+
+  async function register(retention: Retention | undefined): Promise<VisitorSession> {
+    const chosen = retention ?? options.retention;
+    const registration = await request<VisitorRegistration>(relay, `/v1/sites/${site}/visitors`, 'start a conversation', {
+      body: { device: deviceKeys.device, ...(chosen ? { retention: chosen } : {}) },
+    });
+    const created = { ...registration, deviceId: deviceKeys.device.id };
+    await storage.set('visitor', created);
+    session.value = created;
+    const engine = connect(created);
+    await engine.open(created.conversationId);
+    engine.connection.start();
+    return created;
+  }
+
+  async function forget(): Promise<void> {
+    const current = session.peek();
+    sync.peek()?.connection.close();
+    if (current) await worker.forget(current.conversationId);
+    await storage.delete('visitor');
+    for (const envelope of await storage.outbox.all()) await storage.outbox.delete(envelope.id);
+    sync.value = null;
+    session.value = null;
+    starting = undefined;
+  }
+
+  const ensureStarted = () => {
+    starting ??= start().catch((error: ThreadlineError) => {
+      starting = undefined;
+      startError.value = error;
+      throw error;
+    });
+    return starting;
+  };
+
+  async function conversation(retention?: Retention): Promise<{ engine: Sync; current: VisitorSession }> {
+    await ensureStarted();
+    const current = session.peek() ?? (await register(retention));
+    return { engine: sync.peek()!, current };
+  }
+
   return {
     business,
     persistent,
-    messages,
+    messages: computed(() => {
+      const id = session.value?.conversationId;
+      return (id && sync.value?.threads.get(id)?.messages.value) || [];
+    }),
+    expiresAt: computed(() => session.value?.expiresAt ?? null),
     status: computed(() => sync.value?.connection.status.value ?? 'idle'),
     error: computed(() => sync.value?.error.value ?? startError.value),
-    start() {
-      starting ??= start().catch((error: ThreadlineError) => {
-        starting = undefined;
-        startError.value = error;
-        throw error;
-      });
-      return starting;
+    start: ensureStarted,
+    async send(text, sendOptions) {
+      const { engine, current } = await conversation(sendOptions?.retention);
+      return engine.send(current.conversationId, { text });
     },
-    async send(text) {
-      await this.start();
-      return sync.value!.send(conversationId.value!, text);
+    async sendFile(file, onProgress) {
+      const { engine, current } = await conversation();
+      const sealed = await worker.sealFile(new Uint8Array(await file.arrayBuffer()));
+      const blob = randomId();
+      await uploadBlob(new URL(`/v1/conversations/${current.conversationId}/blobs/${blob}`, relay), current.token, sealed.ciphertext, onProgress);
+      const ref: FileRef = { blob, name: file.name ?? 'file', type: file.type || 'application/octet-stream', size: file.size, key: sealed.key, hash: sealed.hash };
+      return engine.send(current.conversationId, { file: ref });
     },
+    async openFile(file) {
+      const current = session.peek();
+      if (!current) throw new CryptoError('no_conversation', 'open the file', 'there is no conversation', 'Start a conversation first.');
+      const ciphertext = await downloadBlob(new URL(`/v1/conversations/${current.conversationId}/blobs/${file.blob}`, relay), current.token);
+      return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: file.type });
+    },
+    async verify() {
+      await ensureStarted();
+      const number = await worker.safetyNumber(deviceKeys.device, directory!.orgKey, site);
+      return { pinned, safetyNumber: number };
+    },
+    forget,
     close() {
-      sync.value?.connection.close();
+      sync.peek()?.connection.close();
     },
   };
 }
+
+export { RETENTION_MS, RETENTIONS };

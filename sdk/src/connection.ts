@@ -8,8 +8,9 @@ import { parseRelayFrame, type ClientFrame, type RelayFrame } from './protocol.t
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'closed';
 
-/** Close code the relay uses when the token is refused: reconnecting would not help. */
+/** Close codes after which reconnecting would not help: token refused, device or conversation revoked. */
 export const UNAUTHORIZED_CLOSE = 4401;
+export const REVOKED_CLOSE = 4403;
 const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 
@@ -76,9 +77,12 @@ export class Connection {
   #closed(socket: WebSocket, code: number): void {
     if (socket !== this.#socket || this.#status.value === 'closed') return;
     this.#socket = undefined;
-    if (code === UNAUTHORIZED_CLOSE) {
+    if (code === UNAUTHORIZED_CLOSE || code === REVOKED_CLOSE) {
       this.#status.value = 'closed';
-      this.handlers.onError(new ConnectionError('unauthorized', 'connect to the relay', 'the relay refused this session', 'Sign in again, or clear this site’s data.'));
+      const revoked = code === REVOKED_CLOSE;
+      this.handlers.onError(
+        new ConnectionError(revoked ? 'revoked' : 'unauthorized', 'stay connected to the relay', revoked ? 'this device or conversation was revoked' : 'the relay refused this session', 'Sign in again, or clear this site’s data.'),
+      );
       return;
     }
     this.#status.value = 'offline';

@@ -1,50 +1,119 @@
 /**
- * The wire protocol between Threadline clients and the relay: WebSocket frames and the JSON
- * bodies of the HTTP API. Shared by the SDK and the relay; no DOM, no Node.
- * Untrusted input is parsed here, once, into these types.
+ * The wire protocol between Threadline clients and the relay: WebSocket frames and the JSON bodies
+ * of the HTTP API, as types and as validators. Shared by the SDK and the relay; no DOM, no Node.
+ * Untrusted input is parsed here, once. Byte strings are base64url without padding.
  */
+import { count, fail, list, nullable, object, oneOf, optional, parseJson, pattern, text, type Check, type Checked } from './schema.ts';
 
-export const PROTOCOL_VERSION = 1;
+export { FrameError, count, list, object, oneOf, optional, pattern, text, type Check, type Checked } from './schema.ts';
 
+export const PROTOCOL_VERSION = 2;
 /** Largest WebSocket frame the relay accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+/** Most devices one message is encrypted for. */
+export const MAX_RECIPIENTS = 64;
 
 export type Role = 'visitor' | 'agent';
 
-/** An encrypted message as its sender produced it. The relay stores it unchanged. */
-export interface Envelope {
-  v: 1;
-  conversationId: string;
-  /** Client message id, chosen by the sender: resending it is idempotent. */
-  id: string;
-  from: Role;
-  /** AES-GCM nonce, base64url. */
-  iv: string;
-  /** Ciphertext and tag, base64url. */
-  ct: string;
-}
+/** How long a visitor keeps a conversation. */
+export const RETENTION_MS = {
+  '24h': 24 * 3600_000,
+  '7d': 7 * 24 * 3600_000,
+  '30d': 30 * 24 * 3600_000,
+  '1y': 365 * 24 * 3600_000,
+} as const;
+export type Retention = keyof typeof RETENTION_MS;
+export const RETENTIONS = Object.keys(RETENTION_MS) as Retention[];
 
+// ---- primitives ----
+
+const ID = /^[A-Za-z0-9_-]{1,64}$/;
+const B64 = /^[A-Za-z0-9_-]*$/;
+export const isId = (value: unknown): value is string => typeof value === 'string' && ID.test(value);
+export const isBase64Url = (value: unknown, max = MAX_FRAME_BYTES): value is string => typeof value === 'string' && value.length <= max && B64.test(value);
+
+export const id = pattern(ID, 64);
+const b64 = (max: number) => pattern(/^[A-Za-z0-9_-]+$/, max);
+/** A 32-byte key, base64url. */
+export const key = pattern(/^[A-Za-z0-9_-]{43}$/, 43);
+const signature = pattern(/^[A-Za-z0-9_-]{86}$/, 86);
+const role = oneOf<Role>('visitor', 'agent');
+
+// ---- keys and devices ----
+
+export const signedPrekey = object({ id: count, publicKey: key, signature });
+/** A device's public keys: X25519 identity, Ed25519 signing key, current signed prekey. */
+export const deviceKeys = object({ id, identityKey: key, signingKey: key, signedPrekey });
+/** What it takes to start a session with a device while it is offline. */
+export const prekeyBundle = object({ id, identityKey: key, signingKey: key, signedPrekey, oneTimePrekey: optional(object({ id: count, publicKey: key })) });
+export const deviceUpload = object({ device: deviceKeys, oneTimePrekeys: list(object({ id: count, publicKey: key }), 200), name: text(80) });
+
+export type SignedPrekeyWire = Checked<typeof signedPrekey>;
+export type DeviceKeys = Checked<typeof deviceKeys>;
+export type PrekeyBundleWire = Checked<typeof prekeyBundle>;
+export type DeviceUpload = Checked<typeof deviceUpload>;
+
+/** The organisation's signed list of the agent devices visitors encrypt to. */
+export const directory = object({
+  v: oneOf(2),
+  site: id,
+  version: count,
+  issuedAt: count,
+  orgKey: key,
+  inboxKey: key,
+  devices: list(object({ id, agent: text(120), identityKey: key, signingKey: key }), MAX_RECIPIENTS),
+});
+export type Directory = Checked<typeof directory>;
+/** `directory` is the exact JSON text the organisation key signed. */
+export const signedDirectory = object({ directory: text(32 * 1024), signature });
+export type SignedDirectory = Checked<typeof signedDirectory>;
+
+export const parseDirectoryText = (json: string): Directory => directory(parseJson(json), 'directory');
+
+// ---- envelopes ----
+
+export const wireHeader = object({
+  s: b64(64),
+  dh: key,
+  pn: count,
+  n: count,
+  pre: optional(object({ ik: key, ek: key, spk: count, opk: nullable(count) })),
+});
+const keyEntry = object({ to: id, h: wireHeader, k: b64(128) });
+
+const envelopeShape = {
+  v: oneOf(2),
+  conversationId: id,
+  /** Client message id, chosen by the sender: resending it is idempotent. */
+  id,
+  from: role,
+  /** The sending device. */
+  device: id,
+  /** When the conversation expires; bound into the encryption. */
+  expiresAt: count,
+  iv: b64(16),
+  ct: b64(MAX_FRAME_BYTES),
+  keys: list(keyEntry, MAX_RECIPIENTS),
+  inbox: optional(object({ epk: key, k: b64(128) })),
+};
+export const envelope = object(envelopeShape);
+export const storedEnvelope = object({ ...envelopeShape, seq: count, at: count });
+
+export type WireHeader = Checked<typeof wireHeader>;
+export type KeyEntry = Checked<typeof keyEntry>;
+/** An encrypted message as its sender produced it. The relay stores it unchanged. */
+export type Envelope = Checked<typeof envelope>;
 /** An envelope as the relay stored it, with its per-conversation sequence number. */
-export interface StoredEnvelope extends Envelope {
-  seq: number;
-  /** Relay time of storage, ms since the epoch. */
-  at: number;
-}
+export type StoredEnvelope = Checked<typeof storedEnvelope>;
 
 /** What an agent sees of a conversation without decrypting anything. */
-export interface ConversationSummary {
-  id: string;
-  /** The visitor's X25519 public key, base64url. */
-  visitorKey: string;
-  createdAt: number;
-  lastSeq: number;
-  lastAt: number;
-}
+export const conversationSummary = object({ id, visitor: deviceKeys, createdAt: count, expiresAt: count, lastSeq: count, lastAt: count });
+export type ConversationSummary = Checked<typeof conversationSummary>;
+export const parseConversations = (value: unknown): ConversationSummary[] => object({ conversations: list(conversationSummary, 10_000) })(value, '').conversations;
 
-export type ClientFrame =
-  | { type: 'hello'; token: string }
-  | { type: 'send'; envelope: Envelope }
-  | { type: 'sync'; conversationId: string; since: number };
+// ---- socket frames ----
+
+export type ClientFrame = { type: 'hello'; token: string } | { type: 'send'; envelope: Envelope } | { type: 'sync'; conversationId: string; since: number };
 
 export type RelayFrame =
   | { type: 'welcome'; role: Role }
@@ -52,163 +121,81 @@ export type RelayFrame =
   | { type: 'message'; envelope: StoredEnvelope }
   | { type: 'synced'; conversationId: string; seq: number }
   | { type: 'conversation'; conversation: ConversationSummary }
+  | { type: 'directory'; version: number }
+  | { type: 'expired'; conversationId: string }
   | { type: 'error'; code: ErrorCode; message: string; id?: string };
 
-export type ErrorCode =
-  | 'bad_frame'
-  | 'too_large'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'internal';
+export type ErrorCode = 'bad_frame' | 'too_large' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'internal';
 
-/** HTTP API bodies. */
+const clientFrames: Record<ClientFrame['type'], Check<ClientFrame>> = {
+  hello: object({ type: oneOf('hello'), token: b64(128) }),
+  send: object({ type: oneOf('send'), envelope }),
+  sync: object({ type: oneOf('sync'), conversationId: id, since: count }),
+};
+
+const relayFrames: Record<RelayFrame['type'], Check<RelayFrame>> = {
+  welcome: object({ type: oneOf('welcome'), role }),
+  ack: object({ type: oneOf('ack'), conversationId: id, id, seq: count, at: count }),
+  message: object({ type: oneOf('message'), envelope: storedEnvelope }),
+  synced: object({ type: oneOf('synced'), conversationId: id, seq: count }),
+  conversation: object({ type: oneOf('conversation'), conversation: conversationSummary }),
+  directory: object({ type: oneOf('directory'), version: count }),
+  expired: object({ type: oneOf('expired'), conversationId: id }),
+  error: object({ type: oneOf('error'), code: text(32) as Check<ErrorCode>, message: text(2000), id: optional(id) }),
+};
+
+function parseFrame<T>(table: Record<string, Check<T>>, raw: string): T {
+  const value = parseJson(raw);
+  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const check = typeof type === 'string' && Object.hasOwn(table, type) ? table[type] : undefined;
+  return check ? check(value, '') : fail('type');
+}
+
+/** Parses a frame from a client. Throws `FrameError` naming the first bad field. */
+export const parseClientFrame = (raw: string): ClientFrame => parseFrame(clientFrames, raw);
+/** Parses a frame from the relay. Throws `FrameError` naming the first bad field. */
+export const parseRelayFrame = (raw: string): RelayFrame => parseFrame(relayFrames, raw);
+
+// ---- HTTP bodies ----
+
 export interface SiteConfig {
   site: string;
   name: string;
-  /** The organisation's inbox X25519 public key, base64url; null until the business set up keys. */
-  inboxKey: string | null;
+  /** Null until the business has set up its keys in the console. */
+  directory: SignedDirectory | null;
+  retention: { default: Retention; max: Retention };
 }
 export interface VisitorRegistration {
   conversationId: string;
   token: string;
+  expiresAt: number;
 }
-export interface KeyBackup {
-  v: 1;
-  /** The inbox public key the backup belongs to (bound into the wrap's associated data). */
-  publicKey: string;
-  iv: string;
-  wrapped: string;
-}
+const wrappedKey = object({ publicKey: key, iv: b64(16), wrapped: b64(512) });
+/** The organisation's private keys, wrapped under a key derived from one agent's password. */
+export const keyBackup = object({ v: oneOf(2), orgKey: wrappedKey, inboxKey: wrappedKey });
+export type KeyBackup = Checked<typeof keyBackup>;
+export type WrappedKey = Checked<typeof wrappedKey>;
+
 export interface PreLogin {
   salt: string;
   iterations: number;
 }
+export type AgentRole = 'admin' | 'member';
 export interface AgentSession {
   token: string;
   site: string;
   email: string;
   name: string;
+  role: AgentRole;
   keyBackup: KeyBackup | null;
+}
+export type DeviceStatus = 'pending' | 'approved' | 'revoked';
+export interface DeviceRecord extends DeviceKeys {
+  agent: string;
+  name: string;
+  status: DeviceStatus;
+  createdAt: number;
 }
 export interface HttpErrorBody {
   error: { code: ErrorCode; message: string };
-}
-
-// ---- validation ----------------------------------------------------------------------------
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
-const B64 = /^[A-Za-z0-9_-]*$/;
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-export const isId = (value: unknown): value is string => typeof value === 'string' && ID.test(value);
-export const isBase64Url = (value: unknown, max = MAX_FRAME_BYTES): value is string =>
-  typeof value === 'string' && value.length <= max && B64.test(value);
-const isSeq = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
-
-/** Why a frame or body was rejected: the path of the first offending field. */
-export class FrameError extends Error {
-  constructor(readonly field: string) {
-    super(`invalid or missing field '${field}'`);
-  }
-}
-
-function check(condition: boolean, field: string): asserts condition {
-  if (!condition) throw new FrameError(field);
-}
-
-export function parseEnvelope(value: unknown, path = 'envelope'): Envelope {
-  check(isObject(value), path);
-  const { v, conversationId, id, from, iv, ct } = value;
-  check(v === PROTOCOL_VERSION, `${path}.v`);
-  check(isId(conversationId), `${path}.conversationId`);
-  check(isId(id), `${path}.id`);
-  check(from === 'visitor' || from === 'agent', `${path}.from`);
-  check(isBase64Url(iv, 32) && iv.length > 0, `${path}.iv`);
-  check(isBase64Url(ct) && ct.length > 0, `${path}.ct`);
-  return { v, conversationId, id, from, iv, ct };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new FrameError('json');
-  }
-}
-
-/** Parses a frame from a client. Throws `FrameError` naming the first bad field. */
-export function parseClientFrame(text: string): ClientFrame {
-  const frame = parseJson(text);
-  check(isObject(frame), 'frame');
-  switch (frame.type) {
-    case 'hello':
-      check(isBase64Url(frame.token, 128) && frame.token.length > 0, 'token');
-      return { type: 'hello', token: frame.token };
-    case 'send':
-      return { type: 'send', envelope: parseEnvelope(frame.envelope) };
-    case 'sync':
-      check(isId(frame.conversationId), 'conversationId');
-      check(isSeq(frame.since), 'since');
-      return { type: 'sync', conversationId: frame.conversationId, since: frame.since };
-    default:
-      throw new FrameError('type');
-  }
-}
-
-function parseSummary(value: unknown): ConversationSummary {
-  check(isObject(value), 'conversation');
-  const { id, visitorKey, createdAt, lastSeq, lastAt } = value;
-  check(isId(id), 'conversation.id');
-  check(isBase64Url(visitorKey, 64), 'conversation.visitorKey');
-  check(isSeq(createdAt) && isSeq(lastSeq) && isSeq(lastAt), 'conversation.time');
-  return { id, visitorKey, createdAt, lastSeq, lastAt };
-}
-
-export const parseConversations = (value: unknown): ConversationSummary[] => {
-  check(isObject(value) && Array.isArray(value.conversations), 'conversations');
-  return value.conversations.map(parseSummary);
-};
-
-/** Parses a frame from the relay. Throws `FrameError` naming the first bad field. */
-export function parseRelayFrame(text: string): RelayFrame {
-  const frame = parseJson(text);
-  check(isObject(frame), 'frame');
-  switch (frame.type) {
-    case 'welcome':
-      check(frame.role === 'visitor' || frame.role === 'agent', 'role');
-      return { type: 'welcome', role: frame.role };
-    case 'ack':
-      check(isId(frame.conversationId), 'conversationId');
-      check(isId(frame.id), 'id');
-      check(isSeq(frame.seq) && isSeq(frame.at), 'seq');
-      return { type: 'ack', conversationId: frame.conversationId, id: frame.id, seq: frame.seq, at: frame.at };
-    case 'message': {
-      const stored = frame.envelope;
-      const envelope = parseEnvelope(stored);
-      check(isObject(stored) && isSeq(stored.seq) && isSeq(stored.at), 'envelope.seq');
-      return { type: 'message', envelope: { ...envelope, seq: stored.seq, at: stored.at } };
-    }
-    case 'synced':
-      check(isId(frame.conversationId), 'conversationId');
-      check(isSeq(frame.seq), 'seq');
-      return { type: 'synced', conversationId: frame.conversationId, seq: frame.seq };
-    case 'conversation':
-      return { type: 'conversation', conversation: parseSummary(frame.conversation) };
-    case 'error':
-      check(typeof frame.code === 'string', 'code');
-      check(typeof frame.message === 'string', 'message');
-      return {
-        type: 'error',
-        code: frame.code as ErrorCode,
-        message: frame.message,
-        ...(isId(frame.id) ? { id: frame.id } : {}),
-      };
-    default:
-      throw new FrameError('type');
-  }
 }

@@ -1,19 +1,27 @@
 /**
  * The delivery engine shared by the visitor and agent clients: encrypts through the worker, keeps
- * unacknowledged envelopes in the outbox until the relay confirms them, resumes each conversation
- * from its last sequence number after a reconnect, and decrypts what arrives into threads.
+ * envelopes in the outbox until the relay acknowledges them, resumes each conversation from its
+ * last sequence number after a reconnect, and decrypts what arrives into threads. The worker keeps
+ * the decrypted history, so a reload shows it without decrypting anything twice.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { Connection } from './connection.ts';
-import { fromUtf8, randomId, utf8 } from './crypto/encoding.ts';
+import { randomId } from './crypto/encoding.ts';
 import { ConfigError, ThreadlineError } from './errors.ts';
-import type { Envelope, RelayFrame, StoredEnvelope } from './protocol.ts';
+import type { Envelope, PrekeyBundleWire, RelayFrame, StoredEnvelope } from './protocol.ts';
 import type { Storage } from './storage.ts';
-import { Thread, type ChatMessage } from './thread.ts';
+import { Thread, toMessage, type ChatMessage, type Content } from './thread.ts';
 import { call, type CryptoWorker } from './worker-client.ts';
 
 /** Longest message text, in characters. */
 export const MAX_TEXT_LENGTH = 10_000;
+
+/** Where a conversation's messages go: recipient devices (bundles for new sessions), inbox key, expiry. */
+export interface Route {
+  recipients: { deviceId: string; bundle?: PrekeyBundleWire }[];
+  inboxKey: string | null;
+  expiresAt: number;
+}
 
 export class Sync {
   readonly threads = new Map<string, Thread>();
@@ -27,6 +35,7 @@ export class Sync {
     private readonly storage: Storage,
     socketUrl: URL,
     token: string,
+    private readonly route: (conversationId: string) => Promise<Route>,
   ) {
     this.connection = new Connection(socketUrl, token, {
       onFrame: (frame) => this.#receive(frame),
@@ -44,42 +53,43 @@ export class Sync {
     return thread;
   }
 
-  /** Opens a conversation's key and shows what is still waiting in the outbox for it. */
-  async open(conversationId: string, peerKey: string): Promise<void> {
-    await call('open the conversation', this.worker.openConversation(conversationId, peerKey));
+  /** Shows a conversation's stored history, then catches up from the relay. */
+  async open(conversationId: string): Promise<void> {
     const thread = this.thread(conversationId);
-    for (const envelope of await this.storage.outbox.all()) {
-      if (envelope.conversationId !== conversationId) continue;
-      const text = fromUtf8(await call('read the outbox', this.worker.decrypt(envelope)));
-      thread.upsert({ id: envelope.id, from: envelope.from, text, at: Date.now(), status: 'sending' });
-    }
+    thread.upsert(...(await call('load the history', this.worker.history(conversationId))).map(toMessage));
     this.connection.send({ type: 'sync', conversationId, since: thread.lastSeq });
   }
 
-  async send(conversationId: string, text: string): Promise<ChatMessage> {
-    if (typeof text !== 'string' || text.trim() === '' || text.length > MAX_TEXT_LENGTH) {
+  async send(conversationId: string, content: Content): Promise<ChatMessage> {
+    const text = content.text ?? '';
+    if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH || (!text.trim() && !content.file)) {
       throw new ConfigError('bad_text', 'send the message', `the text must be a non-empty string of at most ${MAX_TEXT_LENGTH} characters`, 'Shorten or fill in the message.');
     }
+    const route = await this.route(conversationId);
     const id = randomId();
-    const envelope = await call('encrypt the message', this.worker.encrypt(conversationId, id, utf8(text)));
+    const envelope = await call('encrypt the message', this.worker.encrypt({ conversationId, id, expiresAt: route.expiresAt }, content, route.recipients, route.inboxKey));
     await this.storage.outbox.put(envelope);
-    const message: ChatMessage = { id, from: envelope.from, text, at: Date.now(), status: 'sending' };
+    const message: ChatMessage = { id, from: envelope.from, text, ...(content.file ? { file: content.file } : {}), at: Date.now(), status: 'sending' };
     this.thread(conversationId).upsert(message);
     this.connection.send({ type: 'send', envelope });
     return message;
   }
 
+  forget(conversationId: string): void {
+    this.threads.delete(conversationId);
+  }
+
   #receive(frame: RelayFrame): void {
+    const run = (work: Promise<void>) => void work.catch((error) => this.report(error));
     switch (frame.type) {
       case 'welcome':
-        void this.#resume().catch((error) => this.report(error));
+        run(this.#resume());
         break;
       case 'ack':
-        this.thread(frame.conversationId).acknowledge(frame.id, frame.seq, frame.at);
-        void this.storage.outbox.delete(frame.id).catch((error) => this.report(error));
+        run(this.#acknowledged(frame.id, frame.seq, frame.at));
         break;
       case 'message':
-        void this.#decrypt(frame.envelope).catch((error) => this.report(error));
+        run(this.#decrypt(frame.envelope));
         break;
       case 'error':
         this.report(new ThreadlineError(frame.code, 'talk to the relay', frame.message, 'Reload the page if this persists.'));
@@ -90,26 +100,28 @@ export class Sync {
 
   /** After (re)connecting: catch up every open conversation, then resend the outbox in order. */
   async #resume(): Promise<void> {
-    for (const [conversationId, thread] of this.threads) {
-      this.connection.send({ type: 'sync', conversationId, since: thread.lastSeq });
-    }
-    const pending: Envelope[] = await this.storage.outbox.all();
-    for (const envelope of pending) {
+    for (const [conversationId, thread] of this.threads) this.connection.send({ type: 'sync', conversationId, since: thread.lastSeq });
+    for (const envelope of await this.storage.outbox.all()) {
       if (this.threads.has(envelope.conversationId)) this.connection.send({ type: 'send', envelope });
     }
   }
 
+  async #acknowledged(id: string, seq: number, at: number): Promise<void> {
+    const envelope: Envelope | undefined = (await this.storage.outbox.all()).find((e) => e.id === id);
+    if (envelope) await this.#decrypt({ ...envelope, seq, at });
+  }
+
   async #decrypt(envelope: StoredEnvelope): Promise<void> {
     const thread = this.thread(envelope.conversationId);
-    thread.lastSeq = Math.max(thread.lastSeq, envelope.seq);
-    if (thread.has(envelope.id)) return;
-    const { id, from, seq, at } = envelope;
+    const shown = thread.get(envelope.id);
+    if (shown?.status === 'sent') return;
     const result = await this.worker.decrypt(envelope);
-    thread.upsert(
-      result.ok
-        ? { id, from, seq, at, text: fromUtf8(result.value), status: 'sent' }
-        : { id, from, seq, at, text: '', status: 'unreadable' },
-    );
-    if (result.ok) void this.storage.outbox.delete(id).catch(() => {});
+    if (result.ok) {
+      thread.upsert(toMessage(result.value));
+      if (result.value.status === 'sent') await this.storage.outbox.delete(envelope.id);
+    } else {
+      // A tampered or undecryptable copy: shown as such, not stored, the rest carries on.
+      thread.upsert({ id: envelope.id || `bad-${envelope.seq}`, from: envelope.from, at: envelope.at, seq: envelope.seq, text: '', status: 'unreadable', problem: result.reason });
+    }
   }
 }

@@ -1,8 +1,16 @@
-/** One conversation's decrypted messages, ordered by the relay's sequence numbers. */
+/** One conversation's messages, ordered by the relay's sequence numbers. */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
+import type { HistoryEntry } from './crypto/vault.ts';
+import type { FileRef } from './files.ts';
 import type { Role } from './protocol.ts';
 
 export type MessageStatus = 'sending' | 'sent' | 'unreadable';
+
+/** What a message says: text, a file, or both. Encrypted end to end. */
+export interface Content {
+  text?: string;
+  file?: FileRef;
+}
 
 export interface ChatMessage {
   /** The client message id, stable from send to delivery. */
@@ -10,15 +18,28 @@ export interface ChatMessage {
   readonly from: Role;
   /** Plain text; render it as text, never as HTML. Empty when `status` is `unreadable`. */
   readonly text: string;
+  /** An encrypted attachment; open it with the client's `openFile`. */
+  readonly file?: FileRef;
   /** Relay time once stored, local time while sending. */
   readonly at: number;
   /** The relay's sequence number; absent while sending. */
   readonly seq?: number;
   readonly status: MessageStatus;
+  /** Why a message is unreadable. */
+  readonly problem?: string;
 }
 
-const order = (a: ChatMessage, b: ChatMessage) =>
-  (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.at - b.at;
+export function toMessage(entry: HistoryEntry): ChatMessage {
+  const { id, from, at, seq, status } = entry;
+  if (status === 'unreadable') {
+    const { reason } = (entry.content ?? {}) as { reason?: string };
+    return { id, from, at, ...(seq ? { seq } : {}), status, text: '', problem: reason ?? 'could not be decrypted' };
+  }
+  const content = (entry.content ?? {}) as Content;
+  return { id, from, at, ...(seq ? { seq } : {}), status, text: typeof content.text === 'string' ? content.text : '', ...(content.file ? { file: content.file } : {}) };
+}
+
+const order = (a: ChatMessage, b: ChatMessage) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.at - b.at;
 
 export class Thread {
   readonly #messages = signal<readonly ChatMessage[]>([]);
@@ -26,18 +47,14 @@ export class Thread {
   /** Highest sequence number received: the point to resume from. */
   lastSeq = 0;
 
-  has(id: string): boolean {
-    return this.#messages.peek().some((message) => message.id === id && message.status !== 'sending');
+  get(id: string): ChatMessage | undefined {
+    return this.#messages.peek().find((message) => message.id === id);
   }
 
-  /** Adds a message, or replaces the one with the same id. */
-  upsert(message: ChatMessage): void {
-    const others = this.#messages.peek().filter((existing) => existing.id !== message.id);
-    this.#messages.value = [...others, message].sort(order);
-  }
-
-  acknowledge(id: string, seq: number, at: number): void {
-    const message = this.#messages.peek().find((existing) => existing.id === id);
-    if (message) this.upsert({ ...message, seq, at, status: 'sent' });
+  /** Adds messages, replacing those with the same id. */
+  upsert(...messages: ChatMessage[]): void {
+    const ids = new Set(messages.map((m) => m.id));
+    this.#messages.value = [...this.#messages.peek().filter((m) => !ids.has(m.id)), ...messages].sort(order);
+    for (const m of messages) if (m.seq) this.lastSeq = Math.max(this.lastSeq, m.seq);
   }
 }

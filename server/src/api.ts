@@ -1,98 +1,241 @@
-/** The relay's HTTP API: site configuration, visitor registration, agent sign-in and inbox. */
+/** The relay's HTTP API: site configuration, visitors, prekey bundles, agents, devices, directory. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { isBase64Url, isId, type AgentSession, type KeyBackup, type PreLogin, type SiteConfig, type VisitorRegistration } from '@threadline/sdk/protocol';
-import { HttpError, readJson, sendJson, voice } from './responses.ts';
-import type { Principal, Store } from './store.ts';
+import {
+  deviceKeys,
+  deviceUpload,
+  FrameError,
+  isId,
+  keyBackup,
+  key,
+  parseDirectoryText,
+  RETENTION_MS,
+  RETENTIONS,
+  signedDirectory,
+  signedPrekey,
+  type AgentSession,
+  type PreLogin,
+  type PrekeyBundleWire,
+  type SiteConfig,
+  type VisitorRegistration,
+  count,
+  list,
+  object,
+  oneOf,
+  optional,
+  pattern,
+  text,
+  type Check,
+} from '@threadline/sdk/protocol';
+import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
+import { HttpError, readJson, SECURITY_HEADERS, sendJson, voice } from './responses.ts';
+import type { Principal, Store } from './store.ts';
+import { verifyEd25519 } from './verify.ts';
 
 const BODY_LIMIT = 64 * 1024;
-const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,190}$/;
 const KDF_ITERATIONS = 600_000;
+const email = pattern(/^[^\s@]{1,64}@[^\s@]{1,190}$/, 255);
+const authKey = pattern(/^[A-Za-z0-9_-]{43}$/, 43);
+const salt = pattern(/^[A-Za-z0-9_-]{16,64}$/, 64);
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+type AgentPrincipal = Extract<Principal, { role: 'agent' }>;
 
-function field<T>(body: unknown, name: string, valid: (value: unknown) => value is T, action: string): T {
-  const value = isObject(body) ? body[name] : undefined;
-  if (!valid(value)) {
-    throw new HttpError(400, 'bad_frame', voice(action, `'${name}' is missing or invalid`, 'Send the fields the API documents.'));
-  }
-  return value;
+const notFound = (what: string) => new HttpError(404, 'not_found', voice(`find ${what}`, 'it does not exist', 'Check the site id and the address.'));
+const unauthorized = () => new HttpError(401, 'unauthorized', voice('authorise the request', 'the session is missing, expired or revoked', 'Sign in again.'));
+const forbidden = (action: string, reason: string, hint: string) => new HttpError(403, 'forbidden', voice(action, reason, hint));
+
+/** A handler result streamed as is instead of sent as JSON. */
+export class Raw {
+  constructor(
+    readonly stream: NodeJS.ReadableStream,
+    readonly size: number,
+  ) {}
 }
 
-const isPublicKey = (value: unknown): value is string => isBase64Url(value, 64) && Buffer.from(value, 'base64url').length === 32;
-const isEmail = (value: unknown): value is string => typeof value === 'string' && EMAIL.test(value);
-const isBackup = (value: unknown): value is KeyBackup =>
-  isObject(value) && value.v === 1 && isPublicKey(value.publicKey) && isBase64Url(value.iv, 32) && isBase64Url(value.wrapped, 1024);
-
-const notFound = (what: string) => new HttpError(404, 'not_found', voice('find ' + what, 'it does not exist', 'Check the site id in the script tag.'));
-
-/** Resolves the bearer token of an agent request. */
-function agentOf(req: IncomingMessage, store: Store): Extract<Principal, { role: 'agent' }> {
-  const token = /^Bearer ([A-Za-z0-9_-]{1,128})$/.exec(req.headers.authorization ?? '')?.[1];
-  const principal = token ? store.principal(token) : undefined;
-  if (principal?.role !== 'agent') {
-    throw new HttpError(401, 'unauthorized', voice('authorise the request', 'the session is missing or expired', 'Sign in again.'));
+export function createApi(store: Store, hub: Hub, blobs: Blobs) {
+  async function body<T>(req: IncomingMessage, check: Check<T>, action: string): Promise<T> {
+    try {
+      return check(await readJson(req, BODY_LIMIT), '');
+    } catch (error) {
+      if (error instanceof FrameError) throw new HttpError(400, 'bad_frame', voice(action, error.message, 'Send the fields the API documents.'));
+      throw error;
+    }
   }
-  return principal;
-}
 
-export function createApi(store: Store, hub: Hub) {
+  function principal(req: IncomingMessage): Principal {
+    const token = /^Bearer ([A-Za-z0-9_-]{1,128})$/.exec(req.headers.authorization ?? '')?.[1];
+    const found = token ? store.principal(token) : undefined;
+    if (!found) throw unauthorized();
+    return found;
+  }
+
+  function agent(req: IncomingMessage, admin = false): AgentPrincipal {
+    const found = principal(req);
+    if (found.role !== 'agent') throw unauthorized();
+    if (admin && store.agent(found.agentId)?.role !== 'admin') {
+      throw forbidden('change the organisation', 'only an admin agent may', 'Ask an admin of your team.');
+    }
+    return found;
+  }
+
+  function site(id: string) {
+    const found = store.site(id);
+    if (!found) throw notFound(`site '${id}'`);
+    return found;
+  }
+
+  /** Verifies and stores a newly signed directory, then tells every connected client. */
+  function acceptDirectory(siteId: string, signed: { directory: string; signature: string }): void {
+    const current = site(siteId);
+    const refuse = (reason: string) => new HttpError(409, 'conflict', voice('publish the key directory', reason, 'Reload the console and try again.'));
+    if (!current.orgKey || !verifyEd25519(current.orgKey, signed.signature, signed.directory)) throw refuse('it is not signed by the organisation key');
+    let parsed;
+    try {
+      parsed = parseDirectoryText(signed.directory);
+    } catch {
+      throw refuse('it is malformed');
+    }
+    if (parsed.site !== siteId || parsed.orgKey !== current.orgKey) throw refuse('it belongs to another organisation');
+    if (parsed.version <= current.directoryVersion) throw refuse(`version ${parsed.version} is not newer than ${current.directoryVersion}`);
+    const revoked = store.setDirectory(siteId, signed, parsed.version, parsed.devices.map((d) => d.id));
+    hub.closeDevices(revoked);
+    hub.toSite(siteId, { type: 'directory', version: parsed.version });
+  }
+
   const routes: Record<string, (req: IncomingMessage, params: string[]) => Promise<unknown> | unknown> = {
-    'GET /healthz': () => ({ ok: true, service: 'threadline-relay', protocol: 1 }),
+    'GET /healthz': () => ({ ok: true, service: 'threadline-relay', protocol: 2, sockets: hub.size }),
 
     'GET /v1/sites/:id/config': (_req, [id]): SiteConfig => {
-      const site = store.site(id!);
-      if (!site) throw notFound(`site '${id}'`);
-      return { site: site.id, name: site.name, inboxKey: site.inboxKey };
+      const found = site(id!);
+      return { site: found.id, name: found.name, directory: found.directory, retention: found.retention };
     },
 
     'POST /v1/sites/:id/visitors': async (req, [id]): Promise<VisitorRegistration> => {
-      const site = store.site(id!);
-      if (!site) throw notFound(`site '${id}'`);
-      const publicKey = field(await readJson(req, BODY_LIMIT), 'publicKey', isPublicKey, 'register the visitor');
-      const conversation = store.createConversation(site.id, publicKey);
-      hub.toAgents(site.id, { type: 'conversation', conversation });
-      return { conversationId: conversation.id, token: store.issueToken({ role: 'visitor', site: site.id, conversationId: conversation.id }) };
+      const found = site(id!);
+      const { device, retention } = await body(req, object({ device: deviceKeys, retention: optional(oneOf(...RETENTIONS)) }), 'register the visitor');
+      const chosen = retention ?? found.retention.default;
+      if (RETENTION_MS[chosen] > RETENTION_MS[found.retention.max]) {
+        throw new HttpError(400, 'bad_frame', voice('register the visitor', `${chosen} is longer than this business keeps conversations (${found.retention.max})`, 'Choose a shorter retention.'));
+      }
+      const conversation = store.createConversation(found.id, device, Date.now() + RETENTION_MS[chosen]);
+      const { site: _, ...summary } = conversation;
+      hub.toAgents(found.id, { type: 'conversation', conversation: summary });
+      return { conversationId: conversation.id, token: store.issueToken('visitor', conversation.id, device.id), expiresAt: conversation.expiresAt };
+    },
+
+    'GET /v1/sites/:id/devices/:id/bundle': (req, [siteId, deviceId]): PrekeyBundleWire => {
+      const who = principal(req);
+      if (who.site !== siteId) throw unauthorized();
+      const bundle = store.takeBundle(siteId!, deviceId!);
+      if (!bundle) throw notFound(`an approved device '${deviceId}'`);
+      return bundle;
     },
 
     'POST /v1/agent/prelogin': async (req): Promise<PreLogin> => {
-      const email = field(await readJson(req, BODY_LIMIT), 'email', isEmail, 'start signing in');
-      const agent = store.agentByEmail(email);
-      if (agent) return { salt: agent.kdfSalt, iterations: agent.kdfIterations };
+      const { email: address } = await body(req, object({ email }), 'start signing in');
+      const found = store.agentByEmail(address);
+      if (found) return { salt: found.kdfSalt, iterations: found.kdfIterations };
       // Unknown addresses get a stable, plausible salt so the answer does not reveal who is an agent.
-      const salt = createHmac('sha256', store.secret('prelogin')).update(email.toLowerCase()).digest().subarray(0, 16);
-      return { salt: salt.toString('base64url'), iterations: KDF_ITERATIONS };
+      const fake = createHmac('sha256', store.secret('prelogin')).update(address.toLowerCase()).digest().subarray(0, 16);
+      return { salt: fake.toString('base64url'), iterations: KDF_ITERATIONS };
     },
 
     'POST /v1/agent/session': async (req): Promise<AgentSession> => {
-      const body = await readJson(req, BODY_LIMIT);
-      const email = field(body, 'email', isEmail, 'sign in');
-      const authKey = field(body, 'authKey', (v): v is string => isBase64Url(v, 64), 'sign in');
-      const agent = await store.verifyAgent(email, authKey);
-      if (!agent) throw new HttpError(401, 'unauthorized', voice('sign in', 'the email or password is wrong', 'Check both and try again.'));
-      const token = store.issueToken({ role: 'agent', site: agent.site, agentId: agent.id });
-      return { token, site: agent.site, email: agent.email, name: agent.name, keyBackup: agent.keyBackup };
+      const credentials = await body(req, object({ email, authKey }), 'sign in');
+      const found = await store.verifyAgent(credentials.email, credentials.authKey);
+      if (!found) throw new HttpError(401, 'unauthorized', voice('sign in', 'the email or password is wrong', 'Check both and try again.'));
+      return { token: store.issueToken('agent', found.id), site: found.site, email: found.email, name: found.name, role: found.role, keyBackup: found.keyBackup };
     },
 
-    'PUT /v1/agent/inbox-key': async (req) => {
-      const agent = agentOf(req, store);
-      const backup = field(await readJson(req, BODY_LIMIT), 'backup', isBackup, 'save the organisation key');
-      if (!store.setInboxKey(agent.site, backup.publicKey)) {
-        throw new HttpError(409, 'conflict', voice('save the organisation key', 'the site already has a different inbox key', 'Sign in with an agent that holds the key backup.'));
+    'POST /v1/agent/invites': async (req) => {
+      const who = agent(req, true);
+      const invite = await body(req, object({ email, name: text(80) }), 'invite an agent');
+      if (store.agentByEmail(invite.email)) throw new HttpError(409, 'conflict', voice('invite an agent', `${invite.email} already has an account`, 'Use another address.'));
+      return { code: store.createInvite(who.site, invite.email, invite.name || invite.email) };
+    },
+
+    'POST /v1/agent/invites/accept': async (req) => {
+      const accepted = await body(req, object({ code: pattern(/^[A-Za-z0-9_-]{32}$/, 32), salt, iterations: count, authKey }), 'accept the invitation');
+      if (accepted.iterations < 100_000) throw new HttpError(400, 'bad_frame', voice('accept the invitation', 'the password stretching is too weak', 'Use the console to set the password.'));
+      const invite = store.takeInvite(accepted.code);
+      if (!invite) throw new HttpError(410, 'gone', voice('accept the invitation', 'the invitation is unknown, used or expired', 'Ask an admin for a new invitation.'));
+      await store.createAgent({ site: invite.site, email: invite.email, name: invite.name, role: 'member', salt: accepted.salt, iterations: accepted.iterations, authKey: accepted.authKey });
+      return { email: invite.email };
+    },
+
+    'PUT /v1/agent/org': async (req) => {
+      const who = agent(req, true);
+      const setup = await body(req, object({ backup: keyBackup, directory: signedDirectory }), 'set up the organisation keys');
+      if (!store.setOrgKey(who.site, setup.backup.orgKey.publicKey)) {
+        throw new HttpError(409, 'conflict', voice('set up the organisation keys', 'the organisation already has a different key', 'Sign in with an agent that holds the key backup.'));
       }
-      store.setKeyBackup(agent.agentId, backup);
+      store.setKeyBackup(who.agentId, setup.backup);
+      acceptDirectory(who.site, setup.directory);
       return { ok: true };
     },
 
-    'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agentOf(req, store).site) }),
+    'POST /v1/agent/devices': async (req) => {
+      const who = agent(req);
+      const upload = await body(req, deviceUpload, 'register this device');
+      const result = store.upsertDevice(who.site, who.agentId, upload.name || 'Console', upload.device);
+      if (result === 'revoked') throw forbidden('register this device', 'it was revoked', 'Clear this site’s data in the browser to enrol it again.');
+      if (result === 'taken') throw forbidden('register this device', 'the device id belongs to another agent', 'Clear this site’s data in the browser.');
+      store.addPrekeys(upload.device.id, upload.oneTimePrekeys);
+      store.bindTokenToDevice(/^Bearer (.+)$/.exec(req.headers.authorization!)![1]!, upload.device.id);
+      return { status: store.devices(who.site).find((d) => d.id === upload.device.id)?.status, prekeys: store.prekeyCount(upload.device.id) };
+    },
+
+    'POST /v1/agent/devices/prekeys': async (req) => {
+      const who = agent(req);
+      if (!who.deviceId) throw forbidden('add prekeys', 'this session has no device', 'Register the device first.');
+      const upload = await body(req, object({ signedPrekey: optional(signedPrekey), oneTimePrekeys: list(object({ id: count, publicKey: key }), 200) }), 'add prekeys');
+      if (upload.signedPrekey) {
+        const device = store.devices(who.site).find((d) => d.id === who.deviceId)!;
+        const { agent: _a, name, status: _s, createdAt: _c, ...keys } = device;
+        store.upsertDevice(who.site, who.agentId, name, { ...keys, signedPrekey: upload.signedPrekey });
+      }
+      store.addPrekeys(who.deviceId, upload.oneTimePrekeys);
+      return { prekeys: store.prekeyCount(who.deviceId) };
+    },
+
+    'GET /v1/agent/devices': (req) => {
+      const who = agent(req);
+      return { devices: store.devices(who.site), directoryVersion: site(who.site).directoryVersion };
+    },
+
+    'PUT /v1/agent/directory': async (req) => {
+      const who = agent(req, true);
+      acceptDirectory(who.site, await body(req, signedDirectory, 'publish the key directory'));
+      return { ok: true };
+    },
+
+    'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req).site) }),
+
+    'PUT /v1/conversations/:id/blobs/:id': async (req, [conversationId, blobId]) => {
+      member(req, conversationId!);
+      return { size: await blobs.write(conversationId!, blobId!, req) };
+    },
+
+    'GET /v1/conversations/:id/blobs/:id': (req, [conversationId, blobId]) => {
+      member(req, conversationId!);
+      const blob = blobs.read(conversationId!, blobId!);
+      if (!blob) throw notFound('the attachment');
+      return new Raw(blob.stream, blob.size);
+    },
   };
 
-  const table = Object.entries(routes).map(([key, handler]) => {
-    const [method, pattern] = key.split(' ') as [string, string];
-    const regex = new RegExp('^' + pattern.replace(/:id/g, '([^/]+)') + '$');
-    return { method, regex, handler };
+  /** The caller must be the conversation's visitor or an agent of its site. */
+  function member(req: IncomingMessage, conversationId: string): void {
+    const who = principal(req);
+    const conversation = store.conversation(conversationId);
+    const allowed = conversation && (who.role === 'agent' ? who.site === conversation.site : who.conversationId === conversation.id);
+    if (!allowed) throw forbidden('use the attachment', 'the conversation is not yours or does not exist', 'Use an attachment of your own conversation.');
+  }
+
+  const table = Object.entries(routes).map(([route, handler]) => {
+    const [method, path] = route.split(' ') as [string, string];
+    return { method, regex: new RegExp('^' + path.replace(/:id/g, '([^/]+)') + '$'), handler };
   });
 
   /** Handles the request if a route matches; returns false otherwise. */
@@ -105,7 +248,11 @@ export function createApi(store: Store, hub: Hub) {
     }
     const params = route.regex.exec(pathname)!.slice(1).map(decodeURIComponent);
     if (params.some((param) => !isId(param))) throw notFound(`'${params.join('/')}'`);
-    sendJson(res, 200, await route.handler(req, params));
+    const result = await route.handler(req, params);
+    if (result instanceof Raw) {
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/octet-stream', 'content-length': result.size, 'cache-control': 'no-store' });
+      result.stream.pipe(res);
+    } else sendJson(res, 200, result);
     return true;
   };
 }

@@ -5,10 +5,11 @@ export interface RelayConfig {
   host: string;
   port: number;
   dataDir: string;
+  maxBlobBytes: number;
 }
 
-export const USAGE = `Usage: threadline-relay [--host 127.0.0.1] [--port 8787] [--data-dir ./threadline-data]
-Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR.`;
+export const USAGE = `Usage: threadline-relay [--host 127.0.0.1] [--port 8787] [--data-dir ./threadline-data] [--max-blob-bytes 26214400]
+Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR, THREADLINE_MAX_BLOB_BYTES.`;
 
 export class ConfigError extends Error {}
 
@@ -16,7 +17,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--(host|port|data-dir)(?:=(.*))?$/.exec(arg);
+    const match = /^--(host|port|data-dir|max-blob-bytes)(?:=(.*))?$/.exec(arg);
     if (!match) throw new ConfigError(`Threadline: failed to start the relay: unknown option '${arg}'. ${USAGE}`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) throw new ConfigError(`Threadline: failed to start the relay: ${arg} needs a value. ${USAGE}`);
@@ -28,6 +29,10 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
   if (!/^\d+$/.test(portText) || port > 65535) {
     throw new ConfigError(`Threadline: failed to start the relay: port '${portText}' is not a number from 0 to 65535. Pass --port 8787.`);
   }
+  const blobText = flags.get('max-blob-bytes') ?? env.THREADLINE_MAX_BLOB_BYTES ?? String(25 * 1024 * 1024);
+  if (!/^\d+$/.test(blobText)) {
+    throw new ConfigError(`Threadline: failed to start the relay: max-blob-bytes '${blobText}' is not a whole number of bytes. Pass --max-blob-bytes 26214400.`);
+  }
   const dataDir = resolve(flags.get('data-dir') ?? env.THREADLINE_DATA_DIR ?? defaults.dataDir ?? 'threadline-data');
-  return { host, port, dataDir };
+  return { host, port, dataDir, maxBlobBytes: Number(blobText) };
 }

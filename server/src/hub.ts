@@ -1,9 +1,13 @@
-/** Who is connected: visitor sockets by conversation, agent sockets by site. */
+/** Who is connected: every socket with its principal, indexed by conversation (visitors) and site (agents). */
 import type { WebSocket } from 'ws';
 import type { RelayFrame } from '@threadline/sdk/protocol';
 import type { Principal } from './store.ts';
 
+/** Close code telling a client its device or session was revoked: it must not reconnect. */
+export const REVOKED_CLOSE = 4403;
+
 export class Hub {
+  readonly #principals = new Map<WebSocket, Principal>();
   readonly #visitors = new Map<string, Set<WebSocket>>();
   readonly #agents = new Map<string, Set<WebSocket>>();
 
@@ -16,9 +20,13 @@ export class Hub {
     let set = map.get(key);
     if (!set) map.set(key, (set = new Set()));
     set.add(socket);
+    this.#principals.set(socket, principal);
   }
 
-  remove(principal: Principal, socket: WebSocket): void {
+  remove(socket: WebSocket): void {
+    const principal = this.#principals.get(socket);
+    if (!principal) return;
+    this.#principals.delete(socket);
     const [map, key] = this.#group(principal);
     const set = map.get(key);
     set?.delete(socket);
@@ -26,9 +34,7 @@ export class Hub {
   }
 
   get size(): number {
-    let count = 0;
-    for (const map of [this.#visitors, this.#agents]) for (const set of map.values()) count += set.size;
-    return count;
+    return this.#principals.size;
   }
 
   toAgents(site: string, frame: RelayFrame, except?: WebSocket): void {
@@ -42,8 +48,26 @@ export class Hub {
     send(this.#agents.get(site), text, except);
   }
 
+  /** Delivers a frame to every socket of a site, visitors included. */
+  toSite(site: string, frame: RelayFrame): void {
+    const text = JSON.stringify(frame);
+    for (const [socket, principal] of this.#principals) if (principal.site === site) send(new Set([socket]), text);
+  }
+
+  /** Closes the sockets of revoked devices. */
+  closeDevices(deviceIds: string[]): void {
+    for (const [socket, principal] of this.#principals) {
+      if (principal.deviceId && deviceIds.includes(principal.deviceId)) socket.close(REVOKED_CLOSE, 'device revoked');
+    }
+  }
+
+  /** Closes the sockets of a deleted conversation. */
+  closeConversation(conversationId: string): void {
+    for (const socket of this.#visitors.get(conversationId) ?? []) socket.close(REVOKED_CLOSE, 'conversation expired');
+  }
+
   closeAll(code: number, reason: string): void {
-    for (const map of [this.#visitors, this.#agents]) for (const set of map.values()) for (const socket of set) socket.close(code, reason);
+    for (const socket of this.#principals.keys()) socket.close(code, reason);
   }
 }
 

@@ -2,7 +2,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApi } from './api.ts';
+import { Blobs } from './blobs.ts';
 import { Hub } from './hub.ts';
+import { startSweeper } from './sweeper.ts';
 import { HttpError, SECURITY_HEADERS, sendError, voice } from './responses.ts';
 import { createSocketServer } from './sockets.ts';
 import { serveStatic, type StaticMount } from './static.ts';
@@ -10,6 +12,12 @@ import { Store } from './store.ts';
 
 export interface RelayOptions {
   dataDir: string;
+  /** Largest attachment, in bytes (default 25 MB). */
+  maxBlobBytes?: number;
+  /** The clock, for retention (tests move it forward). */
+  now?: () => number;
+  /** How often expired conversations are deleted (default every minute). */
+  sweepIntervalMs?: number;
   /** Static directories to serve, most specific prefix first. */
   mounts?: StaticMount[];
 }
@@ -17,6 +25,8 @@ export interface RelayOptions {
 export interface Relay {
   readonly store: Store;
   readonly server: Server;
+  /** Deletes expired conversations now; returns how many. */
+  sweep(): number;
   /** Resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Stops accepting, closes every socket and the database. */
@@ -24,12 +34,15 @@ export interface Relay {
 }
 
 /** Visitors' widgets call the site endpoints from the business's own origin. */
-const PUBLIC_API = /^\/v1\/sites\//;
+const PUBLIC_API = /^\/v1\/(sites|conversations)\//;
 
 export function createRelay(options: RelayOptions): Relay {
-  const store = new Store(options.dataDir);
+  const now = options.now ?? Date.now;
+  const store = new Store(options.dataDir, now);
   const hub = new Hub();
-  const api = createApi(store, hub);
+  const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
+  const api = createApi(store, hub, blobs);
+  const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
   const wss = createSocketServer(store, hub);
 
@@ -39,7 +52,7 @@ export function createRelay(options: RelayOptions): Relay {
       res.setHeader('access-control-allow-origin', req.headers.origin);
       res.setHeader('vary', 'origin');
       if (req.method === 'OPTIONS') {
-        res.writeHead(204, { ...SECURITY_HEADERS, 'access-control-allow-methods': 'GET, POST', 'access-control-allow-headers': 'content-type', 'access-control-max-age': '600' });
+        res.writeHead(204, { ...SECURITY_HEADERS, 'access-control-allow-methods': 'GET, POST, PUT', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600' });
         return void res.end();
       }
     }
@@ -65,12 +78,14 @@ export function createRelay(options: RelayOptions): Relay {
   return {
     store,
     server,
+    sweep: sweeper.sweep,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve(server.address() as AddressInfo));
       }),
     async close() {
+      sweeper.stop();
       hub.closeAll(1001, 'relay shutting down');
       wss.close();
       server.closeAllConnections();

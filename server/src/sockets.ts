@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
 import type { Hub } from './hub.ts';
 import { voice } from './responses.ts';
-import type { Principal, Store } from './store.ts';
+import type { Conversation, Principal, Store } from './store.ts';
 
 export const UNAUTHORIZED_CLOSE = 4401;
 const HELLO_TIMEOUT_MS = 10_000;
@@ -55,11 +55,11 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
     });
     socket.on('close', () => {
       clearTimeout(helloTimer);
-      if (principal) hub.remove(principal, socket);
+      hub.remove(socket);
     });
     socket.on('error', () => socket.terminate());
 
-    function allowed(who: Principal, conversationId: string): { site: string } | undefined {
+    function allowed(who: Principal, conversationId: string): Conversation | undefined {
       const conversation = store.conversation(conversationId);
       if (!conversation) return undefined;
       const mine = who.role === 'agent' ? conversation.site === who.site : conversation.id === who.conversationId;
@@ -83,8 +83,11 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
         return reply({ type: 'synced', conversationId, seq: since });
       }
       const { envelope } = frame;
-      if (envelope.from !== who.role) {
-        return fail('forbidden', voice('send the message', `a ${who.role} cannot send as ${envelope.from}`, 'Set from to your own role.'), envelope.id);
+      if (envelope.from !== who.role || envelope.device !== who.deviceId) {
+        return fail('forbidden', voice('send the message', `this session cannot send as ${envelope.from} device ${envelope.device}`, 'Send from your own role and registered device.'), envelope.id);
+      }
+      if (envelope.expiresAt !== conversation.expiresAt) {
+        return fail('bad_frame', voice('send the message', 'its expiry differs from the conversation’s', 'Use the expiry the relay gave the conversation.'), envelope.id);
       }
       const { seq, at, duplicate } = store.append(envelope);
       reply({ type: 'ack', conversationId, id: envelope.id, seq, at });

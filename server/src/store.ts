@@ -1,79 +1,112 @@
 /**
- * The relay's storage: one SQLite file (WAL) in the data directory. It holds sites, agents,
- * visitors, session-token hashes, and envelopes — ciphertext with routing metadata, never text.
+ * The relay's storage: one SQLite file (WAL) in the data directory. It holds sites and their signed
+ * key directories, agents, devices and their public prekeys, session-token hashes, and envelopes —
+ * ciphertext with routing metadata, never message text.
  */
 import Database from 'better-sqlite3';
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ConversationSummary, Envelope, KeyBackup, StoredEnvelope } from '@threadline/sdk/protocol';
+import type {
+  AgentRole,
+  ConversationSummary,
+  DeviceKeys,
+  DeviceRecord,
+  DeviceStatus,
+  Envelope,
+  KeyBackup,
+  PrekeyBundleWire,
+  Retention,
+  SignedDirectory,
+  StoredEnvelope,
+} from '@threadline/sdk/protocol';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
 /** The auth key is already a 256-bit PBKDF2 output; scrypt makes a stolen database costlier still. */
 const SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const AGENT_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
+const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (
-  id TEXT PRIMARY KEY, name TEXT NOT NULL, inbox_key TEXT, created_at INTEGER NOT NULL);
+  id TEXT PRIMARY KEY, name TEXT NOT NULL, org_key TEXT, directory TEXT, directory_sig TEXT,
+  directory_version INTEGER NOT NULL DEFAULT 0, retention_default TEXT NOT NULL DEFAULT '30d',
+  retention_max TEXT NOT NULL DEFAULT '1y', created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (
   id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), email TEXT NOT NULL UNIQUE,
-  name TEXT NOT NULL, kdf_salt TEXT NOT NULL, kdf_iterations INTEGER NOT NULL,
+  name TEXT NOT NULL, role TEXT NOT NULL, kdf_salt TEXT NOT NULL, kdf_iterations INTEGER NOT NULL,
   auth_salt BLOB NOT NULL, auth_hash BLOB NOT NULL, key_backup TEXT, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS invites (
+  hash BLOB PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), email TEXT NOT NULL,
+  name TEXT NOT NULL, expires_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS devices (
+  id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), agent_id TEXT, name TEXT NOT NULL,
+  keys TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS prekeys (
+  device_id TEXT NOT NULL REFERENCES devices(id) ON DELETE CASCADE, id INTEGER NOT NULL,
+  public_key TEXT NOT NULL, PRIMARY KEY (device_id, id)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS tokens (
-  hash BLOB PRIMARY KEY, role TEXT NOT NULL, subject TEXT NOT NULL, expires_at INTEGER);
+  hash BLOB PRIMARY KEY, role TEXT NOT NULL, subject TEXT NOT NULL, device_id TEXT, expires_at INTEGER);
 CREATE TABLE IF NOT EXISTS conversations (
-  id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), visitor_key TEXT NOT NULL,
-  created_at INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0, last_at INTEGER NOT NULL);
+  id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), visitor_device TEXT NOT NULL,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0,
+  last_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS conversations_by_site ON conversations(site_id, last_at);
+CREATE INDEX IF NOT EXISTS conversations_by_expiry ON conversations(expires_at);
 CREATE TABLE IF NOT EXISTS envelopes (
-  conversation_id TEXT NOT NULL REFERENCES conversations(id), seq INTEGER NOT NULL,
-  id TEXT NOT NULL, sender TEXT NOT NULL, iv TEXT NOT NULL, ct TEXT NOT NULL, at INTEGER NOT NULL,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, seq INTEGER NOT NULL,
+  id TEXT NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL,
   PRIMARY KEY (conversation_id, seq), UNIQUE (conversation_id, id)) WITHOUT ROWID;
 `;
 
 export interface Site {
   id: string;
   name: string;
-  inboxKey: string | null;
+  orgKey: string | null;
+  directory: SignedDirectory | null;
+  directoryVersion: number;
+  retention: { default: Retention; max: Retention };
 }
 export interface AgentRecord {
   id: string;
   site: string;
   email: string;
   name: string;
+  role: AgentRole;
   kdfSalt: string;
   kdfIterations: number;
   keyBackup: KeyBackup | null;
 }
 export type Principal =
-  | { role: 'visitor'; site: string; conversationId: string }
-  | { role: 'agent'; site: string; agentId: string };
+  | { role: 'visitor'; site: string; conversationId: string; deviceId: string }
+  | { role: 'agent'; site: string; agentId: string; deviceId: string | null };
 
 export interface NewAgent {
   site: string;
   email: string;
   name: string;
+  role: AgentRole;
   salt: string;
   iterations: number;
   authKey: string;
   keyBackup?: KeyBackup;
 }
 
+export type Conversation = ConversationSummary & { site: string };
+
 const newId = () => randomBytes(12).toString('base64url');
-const hashToken = (token: string) => createHash('sha256').update(token).digest();
+const hash = (secret: string) => createHash('sha256').update(secret).digest();
 
 export class Store {
   readonly db: Database.Database;
-  readonly #insertEnvelope;
-  readonly #bumpConversation;
-  readonly #findEnvelope;
-  readonly #since;
-  readonly #conversation;
+  readonly #statements;
 
-  constructor(readonly dataDir: string) {
+  constructor(
+    readonly dataDir: string,
+    readonly now: () => number = Date.now,
+  ) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'threadline.sqlite'));
     this.db.pragma('journal_mode = WAL');
@@ -81,19 +114,18 @@ export class Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
-    this.#insertEnvelope = this.db.prepare(
-      'INSERT INTO envelopes (conversation_id, seq, id, sender, iv, ct, at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    this.#bumpConversation = this.db.prepare(
-      'UPDATE conversations SET last_seq = last_seq + 1, last_at = ? WHERE id = ? RETURNING last_seq',
-    );
-    this.#findEnvelope = this.db.prepare('SELECT seq, at FROM envelopes WHERE conversation_id = ? AND id = ?');
-    this.#since = this.db.prepare(
-      'SELECT conversation_id AS conversationId, seq, id, sender AS "from", iv, ct, at FROM envelopes WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-    );
-    this.#conversation = this.db.prepare(
-      'SELECT id, site_id AS site, visitor_key AS visitorKey, created_at AS createdAt, last_seq AS lastSeq, last_at AS lastAt FROM conversations WHERE id = ?',
-    );
+    const db = this.db;
+    this.#statements = {
+      insertEnvelope: db.prepare('INSERT INTO envelopes (conversation_id, seq, id, body, at) VALUES (?, ?, ?, ?, ?)'),
+      bump: db.prepare('UPDATE conversations SET last_seq = last_seq + 1, last_at = ? WHERE id = ? RETURNING last_seq AS seq'),
+      findEnvelope: db.prepare('SELECT seq, at FROM envelopes WHERE conversation_id = ? AND id = ?'),
+      since: db.prepare('SELECT body, seq, at FROM envelopes WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      conversation: db.prepare(
+        `SELECT c.id, c.site_id AS site, d.keys AS visitor, c.created_at AS createdAt, c.expires_at AS expiresAt,
+                c.last_seq AS lastSeq, c.last_at AS lastAt
+         FROM conversations c JOIN devices d ON d.id = c.visitor_device WHERE c.id = ?`,
+      ),
+    };
   }
 
   close(): void {
@@ -109,118 +141,235 @@ export class Store {
     return value;
   }
 
-  // ---- sites and agents ----
+  // ---- sites and the key directory ----
 
-  createSite(id: string, name: string, inboxKey: string | null = null): void {
-    this.db.prepare('INSERT INTO sites (id, name, inbox_key, created_at) VALUES (?, ?, ?, ?)').run(id, name, inboxKey, Date.now());
+  createSite(id: string, name: string): void {
+    this.db.prepare('INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)').run(id, name, this.now());
   }
 
   site(id: string): Site | undefined {
-    return this.db.prepare('SELECT id, name, inbox_key AS inboxKey FROM sites WHERE id = ?').get(id) as Site | undefined;
+    const row = this.db
+      .prepare('SELECT id, name, org_key AS orgKey, directory, directory_sig AS sig, directory_version AS version, retention_default AS rd, retention_max AS rm FROM sites WHERE id = ?')
+      .get(id) as { id: string; name: string; orgKey: string | null; directory: string | null; sig: string | null; version: number; rd: Retention; rm: Retention } | undefined;
+    return (
+      row && {
+        id: row.id,
+        name: row.name,
+        orgKey: row.orgKey,
+        directory: row.directory && row.sig ? { directory: row.directory, signature: row.sig } : null,
+        directoryVersion: row.version,
+        retention: { default: row.rd, max: row.rm },
+      }
+    );
   }
 
-  /** Sets the site's inbox key once; returns false if a different key is already set. */
-  setInboxKey(site: string, inboxKey: string): boolean {
-    const result = this.db
-      .prepare('UPDATE sites SET inbox_key = ? WHERE id = ? AND (inbox_key IS NULL OR inbox_key = ?)')
-      .run(inboxKey, site, inboxKey);
-    return result.changes === 1;
+  /** Sets the organisation key once. Returns false when a different key is already set. */
+  setOrgKey(site: string, orgKey: string): boolean {
+    return this.db.prepare('UPDATE sites SET org_key = ? WHERE id = ? AND (org_key IS NULL OR org_key = ?)').run(orgKey, site, orgKey).changes === 1;
   }
+
+  /**
+   * Stores a newly signed directory (already verified by the caller) and brings device statuses in
+   * line with it: listed devices are approved, previously approved ones that are gone are revoked.
+   * Returns the ids of the devices revoked by this change.
+   */
+  setDirectory(site: string, signed: SignedDirectory, version: number, deviceIds: string[]): string[] {
+    return this.db.transaction(() => {
+      this.db.prepare('UPDATE sites SET directory = ?, directory_sig = ?, directory_version = ? WHERE id = ?').run(signed.directory, signed.signature, version, site);
+      const approved = this.db.prepare("SELECT id FROM devices WHERE site_id = ? AND agent_id IS NOT NULL AND status = 'approved'").pluck().all(site) as string[];
+      const revoked = approved.filter((id) => !deviceIds.includes(id));
+      const setStatus = this.db.prepare("UPDATE devices SET status = ? WHERE id = ? AND site_id = ? AND agent_id IS NOT NULL");
+      for (const id of deviceIds) setStatus.run('approved', id, site);
+      for (const id of revoked) {
+        setStatus.run('revoked', id, site);
+        this.db.prepare('DELETE FROM prekeys WHERE device_id = ?').run(id);
+        this.db.prepare('DELETE FROM tokens WHERE device_id = ?').run(id);
+      }
+      return revoked;
+    })();
+  }
+
+  // ---- agents ----
 
   async createAgent(agent: NewAgent): Promise<string> {
     const id = newId();
     const authSalt = randomBytes(16);
     const authHash = await scryptAsync(agent.authKey, authSalt, 32, SCRYPT);
     this.db
-      .prepare(
-        'INSERT INTO agents (id, site_id, email, name, kdf_salt, kdf_iterations, auth_salt, auth_hash, key_backup, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(id, agent.site, agent.email.toLowerCase(), agent.name, agent.salt, agent.iterations, authSalt, authHash, agent.keyBackup ? JSON.stringify(agent.keyBackup) : null, Date.now());
+      .prepare('INSERT INTO agents (id, site_id, email, name, role, kdf_salt, kdf_iterations, auth_salt, auth_hash, key_backup, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(id, agent.site, agent.email.toLowerCase(), agent.name, agent.role, agent.salt, agent.iterations, authSalt, authHash, agent.keyBackup ? JSON.stringify(agent.keyBackup) : null, this.now());
     return id;
   }
 
   agentByEmail(email: string): AgentRecord | undefined {
     const row = this.db
-      .prepare('SELECT id, site_id AS site, email, name, kdf_salt AS kdfSalt, kdf_iterations AS kdfIterations, key_backup AS keyBackup FROM agents WHERE email = ?')
+      .prepare('SELECT id, site_id AS site, email, name, role, kdf_salt AS kdfSalt, kdf_iterations AS kdfIterations, key_backup AS keyBackup FROM agents WHERE email = ?')
       .get(email.toLowerCase()) as (Omit<AgentRecord, 'keyBackup'> & { keyBackup: string | null }) | undefined;
     return row && { ...row, keyBackup: row.keyBackup ? (JSON.parse(row.keyBackup) as KeyBackup) : null };
   }
 
-  /** Checks an agent's auth key in constant time. */
+  agent(id: string): AgentRecord | undefined {
+    const email = this.db.prepare('SELECT email FROM agents WHERE id = ?').pluck().get(id) as string | undefined;
+    return email ? this.agentByEmail(email) : undefined;
+  }
+
+  /** Checks an agent's auth key in constant time (and in constant work for unknown emails). */
   async verifyAgent(email: string, authKey: string): Promise<AgentRecord | undefined> {
-    const agent = this.agentByEmail(email);
-    const row = this.db.prepare('SELECT auth_salt AS salt, auth_hash AS hash FROM agents WHERE email = ?').get(email.toLowerCase()) as
-      | { salt: Buffer; hash: Buffer }
-      | undefined;
-    const hash = await scryptAsync(authKey, row?.salt ?? Buffer.alloc(16), 32, SCRYPT);
-    return row && timingSafeEqual(hash, row.hash) ? agent : undefined;
+    const row = this.db.prepare('SELECT auth_salt AS salt, auth_hash AS hash FROM agents WHERE email = ?').get(email.toLowerCase()) as { salt: Buffer; hash: Buffer } | undefined;
+    const computed = await scryptAsync(authKey, row?.salt ?? Buffer.alloc(16), 32, SCRYPT);
+    return row && timingSafeEqual(computed, row.hash) ? this.agentByEmail(email) : undefined;
   }
 
   setKeyBackup(agentId: string, backup: KeyBackup): void {
     this.db.prepare('UPDATE agents SET key_backup = ? WHERE id = ?').run(JSON.stringify(backup), agentId);
   }
 
+  createInvite(site: string, email: string, name: string): string {
+    const code = randomBytes(24).toString('base64url');
+    this.db.prepare('INSERT INTO invites (hash, site_id, email, name, expires_at) VALUES (?, ?, ?, ?, ?)').run(hash(code), site, email.toLowerCase(), name, this.now() + INVITE_TTL_MS);
+    return code;
+  }
+
+  /** Consumes an invite code; returns who it was for. */
+  takeInvite(code: string): { site: string; email: string; name: string } | undefined {
+    const row = this.db.prepare('DELETE FROM invites WHERE hash = ? RETURNING site_id AS site, email, name, expires_at AS expiresAt').get(hash(code)) as
+      | { site: string; email: string; name: string; expiresAt: number }
+      | undefined;
+    return row && row.expiresAt > this.now() ? row : undefined;
+  }
+
+  // ---- devices and prekeys ----
+
+  /** Registers (or refreshes) a device. Refuses a device id owned by someone else or revoked. */
+  upsertDevice(site: string, agentId: string | null, name: string, keys: DeviceKeys): 'ok' | 'taken' | 'revoked' {
+    const existing = this.db.prepare('SELECT site_id AS site, agent_id AS agentId, status FROM devices WHERE id = ?').get(keys.id) as
+      | { site: string; agentId: string | null; status: DeviceStatus }
+      | undefined;
+    if (existing && (existing.site !== site || existing.agentId !== agentId)) return 'taken';
+    if (existing?.status === 'revoked') return 'revoked';
+    if (existing) this.db.prepare('UPDATE devices SET keys = ?, name = ? WHERE id = ?').run(JSON.stringify(keys), name, keys.id);
+    else {
+      this.db
+        .prepare('INSERT INTO devices (id, site_id, agent_id, name, keys, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(keys.id, site, agentId, name, JSON.stringify(keys), agentId ? 'pending' : 'approved', this.now());
+    }
+    return 'ok';
+  }
+
+  addPrekeys(deviceId: string, prekeys: { id: number; publicKey: string }[]): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO prekeys (device_id, id, public_key) VALUES (?, ?, ?)');
+    this.db.transaction(() => prekeys.forEach((p) => insert.run(deviceId, p.id, p.publicKey)))();
+  }
+
+  prekeyCount(deviceId: string): number {
+    return this.db.prepare('SELECT count(*) FROM prekeys WHERE device_id = ?').pluck().get(deviceId) as number;
+  }
+
+  devices(site: string): DeviceRecord[] {
+    const rows = this.db
+      .prepare(
+        `SELECT d.keys, d.name, d.status, d.created_at AS createdAt, a.email AS agent FROM devices d JOIN agents a ON a.id = d.agent_id
+         WHERE d.site_id = ? ORDER BY d.created_at`,
+      )
+      .all(site) as { keys: string; name: string; status: DeviceStatus; createdAt: number; agent: string }[];
+    return rows.map(({ keys, ...rest }) => ({ ...(JSON.parse(keys) as DeviceKeys), ...rest }));
+  }
+
+  /** An approved agent device's bundle, taking one of its one-time prekeys if any is left. */
+  takeBundle(site: string, deviceId: string): PrekeyBundleWire | undefined {
+    return this.db.transaction(() => {
+      const keys = this.db.prepare("SELECT keys FROM devices WHERE id = ? AND site_id = ? AND status = 'approved' AND agent_id IS NOT NULL").pluck().get(deviceId, site) as string | undefined;
+      if (!keys) return undefined;
+      const prekey = this.db
+        .prepare('DELETE FROM prekeys WHERE device_id = ? AND id = (SELECT min(id) FROM prekeys WHERE device_id = ?) RETURNING id, public_key AS publicKey')
+        .get(deviceId, deviceId) as { id: number; publicKey: string } | undefined;
+      return { ...(JSON.parse(keys) as DeviceKeys), ...(prekey ? { oneTimePrekey: prekey } : {}) };
+    })();
+  }
+
   // ---- sessions ----
 
-  issueToken(principal: Principal): string {
+  issueToken(role: 'visitor' | 'agent', subject: string, deviceId: string | null = null): string {
     const token = randomBytes(32).toString('base64url');
-    const subject = principal.role === 'agent' ? principal.agentId : principal.conversationId;
-    const expiresAt = principal.role === 'agent' ? Date.now() + AGENT_TOKEN_TTL_MS : null;
-    this.db.prepare('INSERT INTO tokens (hash, role, subject, expires_at) VALUES (?, ?, ?, ?)').run(hashToken(token), principal.role, subject, expiresAt);
+    const expiresAt = role === 'agent' ? this.now() + AGENT_TOKEN_TTL_MS : null;
+    this.db.prepare('INSERT INTO tokens (hash, role, subject, device_id, expires_at) VALUES (?, ?, ?, ?, ?)').run(hash(token), role, subject, deviceId, expiresAt);
     return token;
   }
 
+  bindTokenToDevice(token: string, deviceId: string): void {
+    this.db.prepare('UPDATE tokens SET device_id = ? WHERE hash = ?').run(deviceId, hash(token));
+  }
+
   principal(token: string): Principal | undefined {
-    const row = this.db.prepare('SELECT role, subject, expires_at AS expiresAt FROM tokens WHERE hash = ?').get(hashToken(token)) as
-      | { role: string; subject: string; expiresAt: number | null }
+    const row = this.db.prepare('SELECT role, subject, device_id AS deviceId, expires_at AS expiresAt FROM tokens WHERE hash = ?').get(hash(token)) as
+      | { role: string; subject: string; deviceId: string | null; expiresAt: number | null }
       | undefined;
-    if (!row || (row.expiresAt !== null && row.expiresAt < Date.now())) return undefined;
+    if (!row || (row.expiresAt !== null && row.expiresAt < this.now())) return undefined;
     if (row.role === 'agent') {
-      const agent = this.db.prepare('SELECT site_id AS site FROM agents WHERE id = ?').get(row.subject) as { site: string } | undefined;
-      return agent && { role: 'agent', site: agent.site, agentId: row.subject };
+      const site = this.db.prepare('SELECT site_id FROM agents WHERE id = ?').pluck().get(row.subject) as string | undefined;
+      return site ? { role: 'agent', site, agentId: row.subject, deviceId: row.deviceId } : undefined;
     }
     const conversation = this.conversation(row.subject);
-    return conversation && { role: 'visitor', site: conversation.site, conversationId: conversation.id };
+    return conversation && { role: 'visitor', site: conversation.site, conversationId: conversation.id, deviceId: conversation.visitor.id };
   }
 
-  // ---- conversations ----
+  // ---- conversations and envelopes ----
 
-  createConversation(site: string, visitorKey: string): ConversationSummary {
-    const now = Date.now();
+  createConversation(site: string, visitor: DeviceKeys, expiresAt: number): Conversation {
+    const now = this.now();
     const id = newId();
-    this.db
-      .prepare('INSERT INTO conversations (id, site_id, visitor_key, created_at, last_at) VALUES (?, ?, ?, ?, ?)')
-      .run(id, site, visitorKey, now, now);
-    return { id, visitorKey, createdAt: now, lastSeq: 0, lastAt: now };
+    this.db.transaction(() => {
+      this.upsertDevice(site, null, 'visitor', visitor);
+      this.db.prepare('INSERT INTO conversations (id, site_id, visitor_device, created_at, expires_at, last_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, site, visitor.id, now, expiresAt, now);
+    })();
+    return this.conversation(id)!;
   }
 
-  conversation(id: string): (ConversationSummary & { site: string }) | undefined {
-    return this.#conversation.get(id) as (ConversationSummary & { site: string }) | undefined;
+  conversation(id: string): Conversation | undefined {
+    const row = this.#statements.conversation.get(id) as (Omit<Conversation, 'visitor'> & { visitor: string }) | undefined;
+    return row && { ...row, visitor: JSON.parse(row.visitor) as DeviceKeys };
   }
 
   conversations(site: string, limit = 500): ConversationSummary[] {
-    return this.db
-      .prepare(
-        'SELECT id, visitor_key AS visitorKey, created_at AS createdAt, last_seq AS lastSeq, last_at AS lastAt FROM conversations WHERE site_id = ? ORDER BY last_at DESC LIMIT ?',
-      )
-      .all(site, limit) as ConversationSummary[];
+    const ids = this.db.prepare('SELECT id FROM conversations WHERE site_id = ? AND expires_at > ? ORDER BY last_at DESC LIMIT ?').pluck().all(site, this.now(), limit) as string[];
+    return ids.map((id) => {
+      const { site: _, ...summary } = this.conversation(id)!;
+      return summary;
+    });
   }
 
   /**
    * Stores an envelope under the conversation's next sequence number, in one transaction.
    * A resend of a stored client id returns the original sequence number (`duplicate: true`).
    */
-  readonly append = (envelope: Envelope): { seq: number; at: number; duplicate: boolean } =>
-    this.db.transaction(() => {
-      const existing = this.#findEnvelope.get(envelope.conversationId, envelope.id) as { seq: number; at: number } | undefined;
+  append(envelope: Envelope): { seq: number; at: number; duplicate: boolean } {
+    const s = this.#statements;
+    return this.db.transaction(() => {
+      const existing = s.findEnvelope.get(envelope.conversationId, envelope.id) as { seq: number; at: number } | undefined;
       if (existing) return { ...existing, duplicate: true };
-      const at = Date.now();
-      const { last_seq: seq } = this.#bumpConversation.get(at, envelope.conversationId) as { last_seq: number };
-      this.#insertEnvelope.run(envelope.conversationId, seq, envelope.id, envelope.from, envelope.iv, envelope.ct, at);
+      const at = this.now();
+      const { seq } = s.bump.get(at, envelope.conversationId) as { seq: number };
+      s.insertEnvelope.run(envelope.conversationId, seq, envelope.id, JSON.stringify(envelope), at);
       return { seq, at, duplicate: false };
     })();
+  }
 
   since(conversationId: string, seq: number, limit = 500): StoredEnvelope[] {
-    return (this.#since.all(conversationId, seq, limit) as Omit<StoredEnvelope, 'v'>[]).map((row) => ({ v: 1, ...row }));
+    const rows = this.#statements.since.all(conversationId, seq, limit) as { body: string; seq: number; at: number }[];
+    return rows.map((row) => ({ ...(JSON.parse(row.body) as Envelope), seq: row.seq, at: row.at }));
+  }
+
+  /** Deletes conversations whose expiry has passed, with their envelopes, visitor device and tokens. */
+  deleteExpired(now = this.now()): { id: string; site: string }[] {
+    return this.db.transaction(() => {
+      const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string }[];
+      for (const { id, device } of expired) {
+        this.db.prepare('DELETE FROM envelopes WHERE conversation_id = ?').run(id);
+        this.db.prepare('DELETE FROM tokens WHERE subject = ?').run(id);
+        this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
+        this.db.prepare('DELETE FROM devices WHERE id = ? AND agent_id IS NULL').run(device);
+      }
+      return expired.map(({ id, site }) => ({ id, site }));
+    })();
   }
 }

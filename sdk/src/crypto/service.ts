@@ -5,6 +5,8 @@
  * errors thrown across a worker boundary lose their class and code.
  */
 import type { Directory, DeviceKeys, Envelope, KeyBackup, PrekeyBundleWire, Role, SignedDirectory, StoredEnvelope } from '../protocol.ts';
+import { transfer } from 'comlink';
+import { openFile, sealFile } from './attachments.ts';
 import { createOrgKeys, passwordKeys, restoreOrgKeys } from './backup.ts';
 import { Device, SessionError } from './device.ts';
 import { checkDirectory, signDirectory, type DirectoryProblem } from './directory.ts';
@@ -244,6 +246,21 @@ export class CryptoService {
   async history(conversationId: string): Promise<Result<HistoryEntry[]>> {
     if (!this.#vault || !this.#atRest) return fail('no_key', 'open() was not called');
     return ok(await this.#vault.history(conversationId, this.#atRest));
+  }
+
+  /** Encrypts a file under a fresh key (the ciphertext is transferred back, not copied). */
+  async sealFile(plaintext: Uint8Array<ArrayBuffer>): Promise<{ ciphertext: Uint8Array<ArrayBuffer>; key: string; hash: string }> {
+    const sealed = await sealFile(plaintext);
+    return transfer({ ciphertext: sealed.ciphertext, key: toBase64Url(sealed.key), hash: toBase64Url(sealed.hash) }, [sealed.ciphertext.buffer]);
+  }
+
+  async openFile(ciphertext: Uint8Array<ArrayBuffer>, key: string, hash: string): Promise<Result<Uint8Array<ArrayBuffer>>> {
+    try {
+      const plaintext = await openFile(ciphertext, fromBase64Url(key), fromBase64Url(hash));
+      return transfer(ok(plaintext), [plaintext.buffer]);
+    } catch (error) {
+      return fail('decrypt_failed', error instanceof Error ? error.message : 'the file was altered');
+    }
   }
 
   /** The 60-digit safety number between a visitor device and the organisation. */

@@ -1,0 +1,43 @@
+/** Attachments on the main thread: the message's file reference, upload with progress, download. */
+import { ProtocolError } from './errors.ts';
+
+/** An encrypted file, as a message carries it. */
+export interface FileRef {
+  /** Blob id at the relay. */
+  blob: string;
+  name: string;
+  type: string;
+  /** Plaintext size in bytes. */
+  size: number;
+  /** AES-256 key of this file only, base64url. */
+  key: string;
+  /** SHA-256 of the ciphertext, base64url. */
+  hash: string;
+}
+
+/** Uploads ciphertext with progress (XMLHttpRequest: fetch cannot report upload progress). */
+export function uploadBlob(url: URL, token: string, body: Uint8Array<ArrayBuffer>, onProgress?: (fraction: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('PUT', url);
+    xhr.setRequestHeader('authorization', `Bearer ${token}`);
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.upload.onprogress = (event) => event.lengthComputable && onProgress?.(event.loaded / event.total);
+    xhr.onload = () => {
+      if (xhr.status === 200) return resolve();
+      let message = `the relay answered HTTP ${xhr.status}`;
+      try {
+        message = (JSON.parse(xhr.responseText) as { error: { message: string } }).error.message;
+      } catch {}
+      reject(new ProtocolError(xhr.status === 413 ? 'too_large' : `http_${xhr.status}`, 'send the file', message.replace(/^Threadline: failed to [^:]+: /, '').replace(/\.\s.*$/, ''), xhr.status === 413 ? 'Send a smaller file.' : 'Try again.'));
+    };
+    xhr.onerror = () => reject(new ProtocolError('network', 'send the file', 'the relay is unreachable', 'Check the connection and try again.'));
+    xhr.send(body);
+  });
+}
+
+export async function downloadBlob(url: URL, token: string): Promise<Uint8Array<ArrayBuffer>> {
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
+  if (!response?.ok) throw new ProtocolError(`http_${response?.status ?? 0}`, 'open the file', 'the relay does not have it (any more)', 'Ask for the file again.');
+  return new Uint8Array(await response.arrayBuffer());
+}
