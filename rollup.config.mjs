@@ -1,6 +1,6 @@
 // Builds every package's dist/. Type-checking is a separate step (`npm run typecheck`):
 // TypeScript 7 has no JS API for a rollup plugin, so esbuild transpiles here.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import nodeResolve from '@rollup/plugin-node-resolve';
@@ -8,6 +8,9 @@ import terser from '@rollup/plugin-terser';
 import esbuild from 'rollup-plugin-esbuild';
 
 const path = (p) => fileURLToPath(new URL(p, import.meta.url));
+
+// Start from empty output folders, so no stale chunk is served or counted by the size gate.
+for (const pkg of ['sdk', 'widget', 'console', 'server', 'demo-site']) rmSync(path(`${pkg}/dist`), { recursive: true, force: true });
 
 /** Workspace imports resolve to source, so one build bundles them without a build order. */
 const workspace = {
@@ -18,6 +21,7 @@ const workspace = {
       '@threadline/sdk/agent': 'sdk/src/agent.ts',
       '@threadline/sdk/protocol': 'sdk/src/protocol.ts',
       '@threadline/sdk/setup': 'sdk/src/setup.ts',
+      '@threadline/sdk/qr': 'sdk/src/qr.ts',
     };
     return map[id] ? path(map[id]) : null;
   },
@@ -66,7 +70,7 @@ export default [
   },
   // The SDK as a library: ESM, dependencies left to the app's bundler.
   {
-    input: { index: 'sdk/src/index.ts', agent: 'sdk/src/agent.ts', protocol: 'sdk/src/protocol.ts', setup: 'sdk/src/setup.ts' },
+    input: { index: 'sdk/src/index.ts', agent: 'sdk/src/agent.ts', protocol: 'sdk/src/protocol.ts', setup: 'sdk/src/setup.ts', qr: 'sdk/src/qr.ts' },
     output: { dir: 'sdk/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     external: ['@preact/signals-core', 'comlink', 'idb'],
     plugins: [workspace, esbuild({ target: 'es2022', tsconfig: path('tsconfig.json') })],

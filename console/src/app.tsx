@@ -1,14 +1,65 @@
 import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import type { AgentClient } from '@threadline/sdk/agent';
-import { SignIn } from './sign-in.tsx';
+import { AcceptInvite } from './accept-invite.tsx';
+import { Devices } from './devices.tsx';
 import { Inbox } from './inbox.tsx';
+import { Install } from './install.tsx';
+import { SignIn } from './sign-in.tsx';
+
+const PAGES = { inbox: 'Inbox', devices: 'Devices & team', install: 'Install' } as const;
+type Page = keyof typeof PAGES;
+
+const currentHash = () => new URLSearchParams(location.hash.slice(1));
 
 export function App({ client }: { client: AgentClient }) {
   const resuming = useSignal(true);
+  const hash = useSignal(currentHash());
   useEffect(() => {
+    const onHash = () => (hash.value = currentHash());
+    addEventListener('hashchange', onHash);
     client.resume().catch(() => false).finally(() => (resuming.value = false));
+    return () => removeEventListener('hashchange', onHash);
   }, [client]);
+
   if (resuming.value) return <p class="loading">Loading the inbox…</p>;
-  return client.agent.value ? <Inbox client={client} /> : <SignIn client={client} />;
+  const invite = hash.value.get('invite');
+  const agent = client.agent.value;
+  if (!agent) return invite ? <AcceptInvite client={client} code={invite} /> : <SignIn client={client} />;
+
+  const page = (hash.value.get('page') ?? 'inbox') as Page;
+  const STATUS = { idle: 'Not connected', connecting: 'Connecting…', online: 'Online', offline: 'Offline — reconnecting', closed: 'Disconnected' };
+  return (
+    <div class="shell">
+      <header class="top">
+        <nav aria-label="Console">
+          {(Object.keys(PAGES) as Page[]).map((key) => (
+            <a key={key} href={`#page=${key}`} aria-current={page === key ? 'page' : undefined}>
+              {PAGES[key]}
+            </a>
+          ))}
+        </nav>
+        <div>
+          <span class="status" role="status">
+            {STATUS[client.status.value]}
+          </span>
+          <span class="status">{agent.name}</span>
+          <button type="button" onClick={() => void client.signOut()}>
+            Sign out
+          </button>
+        </div>
+      </header>
+      {client.error.value && (
+        <p class="error banner" role="alert">
+          {client.error.value.message}
+        </p>
+      )}
+      {!agent.approved && (
+        <p class="notice banner" role="status">
+          This device is waiting for an admin to approve it. Until then it cannot read new messages or reply.
+        </p>
+      )}
+      {page === 'devices' ? <Devices client={client} /> : page === 'install' ? <Install client={client} /> : <Inbox client={client} />}
+    </div>
+  );
 }

@@ -143,6 +143,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, info.device);
 
     const engine = new Sync(getWorker(), await openStorage(`${relay.origin}/${stored.site}`), socketUrl(relay), stored.token, route);
+    engine.refreshTrust = refreshDirectory;
     engine.onFrame = (frame) => {
       const report = (error: unknown) => engine.report(error);
       if (frame.type === 'conversation') void track(frame.conversation).catch(report);

@@ -110,6 +110,7 @@ export function createClient(options: ClientOptions): Client {
 
   function connect(current: VisitorSession): Sync {
     const engine = new Sync(worker, storage, socketUrl(relay), current.token, route);
+    engine.refreshTrust = trustCurrentDirectory;
     engine.onFrame = (frame) => {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
       if (frame.type === 'expired' && frame.conversationId === current.conversationId) void forget();
@@ -180,7 +181,7 @@ export function createClient(options: ClientOptions): Client {
     persistent,
     messages: computed(() => {
       const id = session.value?.conversationId;
-      return (id && sync.value?.threads.get(id)?.messages.value) || [];
+      return (id && sync.value?.thread(id).messages.value) || [];
     }),
     expiresAt: computed(() => session.value?.expiresAt ?? null),
     status: computed(() => sync.value?.connection.status.value ?? 'idle'),

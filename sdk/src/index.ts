@@ -4,13 +4,16 @@
  */
 
 // Client
-export { createClient } from './client.ts';
+export { createClient, RETENTION_MS, RETENTIONS } from './client.ts';
 export { MAX_TEXT_LENGTH } from './sync.ts';
 
 // Errors
 export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
 
-export type { Client, ClientOptions } from './client.ts';
+export type { Client, ClientOptions, Verification } from './client.ts';
+export type { Content } from './thread.ts';
+export type { FileRef } from './files.ts';
+export type { Retention } from './protocol.ts';
 export type { RelayOptions } from './options.ts';
 export type { ChatMessage, MessageStatus } from './thread.ts';
 export type { ConnectionStatus } from './connection.ts';

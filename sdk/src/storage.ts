@@ -1,10 +1,16 @@
 /**
  * The main thread's IndexedDB: small session records and the outbox of envelopes not yet
  * acknowledged by the relay. When IndexedDB is unavailable (blocked, private mode) it falls back
- * to memory and says so through `persistent`.
+ * to memory and says so through `persistent`. (Plain IndexedDB here keeps idb out of the widget's
+ * bundle; the worker, which does much more with IndexedDB, uses idb.)
  */
-import { openDB } from 'idb';
 import type { Envelope } from './protocol.ts';
+
+const done = <T>(request: IDBRequest<T>) =>
+  new Promise<T>((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
 
 export interface Storage {
   readonly persistent: boolean;
@@ -27,23 +33,24 @@ export async function openStorage(scope: string): Promise<Storage> {
 }
 
 async function openIndexedDb(scope: string): Promise<Storage> {
-  const db = await openDB('threadline', 1, {
-    upgrade(database) {
-      database.createObjectStore('session');
-      database.createObjectStore('outbox');
-    },
-  });
+  const opening = indexedDB.open('threadline', 1);
+  opening.onupgradeneeded = () => {
+    opening.result.createObjectStore('session');
+    opening.result.createObjectStore('outbox');
+  };
+  const db = await done(opening);
+  const store = (name: 'session' | 'outbox', write = false) => db.transaction(name, write ? 'readwrite' : 'readonly').objectStore(name);
   const key = (name: string) => `${scope}|${name}`;
   const everything = IDBKeyRange.bound(key(''), key('\uffff'));
   return {
     persistent: true,
-    get: (name) => db.get('session', key(name)),
-    set: async (name, value) => void (await db.put('session', value, key(name))),
-    delete: (name) => db.delete('session', key(name)),
+    get: (name) => done(store('session').get(key(name))),
+    set: async (name, value) => void (await done(store('session', true).put(value, key(name)))),
+    delete: async (name) => void (await done(store('session', true).delete(key(name)))),
     outbox: {
-      put: async (envelope) => void (await db.put('outbox', envelope, key(envelope.id))),
-      delete: (id) => db.delete('outbox', key(id)),
-      all: () => db.getAll('outbox', everything),
+      put: async (envelope) => void (await done(store('outbox', true).put(envelope, key(envelope.id)))),
+      delete: async (id) => void (await done(store('outbox', true).delete(key(id)))),
+      all: () => done(store('outbox').getAll(everything)),
     },
   };
 }

@@ -29,6 +29,8 @@ export class Sync {
   readonly error: ReadonlySignal<ThreadlineError | null> = this.#error;
   readonly connection: Connection;
   onFrame: (frame: RelayFrame) => void = () => {};
+  /** Called when a message comes from a device not (yet) trusted: reload the key directory. */
+  refreshTrust: () => Promise<void> = async () => {};
 
   constructor(
     private readonly worker: CryptoWorker,
@@ -115,7 +117,11 @@ export class Sync {
     const thread = this.thread(envelope.conversationId);
     const shown = thread.get(envelope.id);
     if (shown?.status === 'sent') return;
-    const result = await this.worker.decrypt(envelope);
+    let result = await this.worker.decrypt(envelope);
+    if (!result.ok && result.code === 'untrusted') {
+      await this.refreshTrust();
+      result = await this.worker.decrypt(envelope);
+    }
     if (result.ok) {
       thread.upsert(toMessage(result.value));
       if (result.value.status === 'sent') await this.storage.outbox.delete(envelope.id);

@@ -78,7 +78,7 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
 
   // The relay stored both envelopes, and no byte of its data directory holds either text.
   const db = new Database(join(dataDir, 'threadline.sqlite'), { readonly: true });
-  const stored = db.prepare('SELECT sender FROM envelopes ORDER BY at').all() as { sender: string }[];
+  const stored = db.prepare("SELECT json_extract(body, '$.from') AS sender FROM envelopes ORDER BY at").all() as { sender: string }[];
   db.close();
   expect(stored.map((row) => row.sender)).toEqual(['visitor', 'agent', 'agent']);
   const files = filesUnder(dataDir);

@@ -3,7 +3,7 @@
  * waits until the page is idle, then adds `<threadline-chat>` and loads the widget module from
  * beside itself. Nothing else runs on the host page.
  *
- *   <script async src="https://RELAY/widget/threadline.js" data-site="SITE_ID"></script>
+ *   <script async src="https://RELAY/widget/threadline.js" data-site="SITE_ID" data-org-key="FINGERPRINT"></script>
  */
 type Queue = unknown[][];
 type Api = ((...args: unknown[]) => void) & { q: Queue };
@@ -27,6 +27,7 @@ type Api = ((...args: unknown[]) => void) & { q: Queue };
     const chat = d.createElement('threadline-chat');
     chat.setAttribute('site', site);
     chat.setAttribute('relay', script.dataset.relay ?? base.origin);
+    if (script.dataset.orgKey) chat.setAttribute('org-key', script.dataset.orgKey);
     d.body.append(chat);
     const module = d.createElement('script');
     module.type = 'module';

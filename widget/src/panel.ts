@@ -1,36 +1,46 @@
-/** `<threadline-panel>`: the conversation — header, message list and composer. Loaded lazily. */
+/** `<threadline-panel>`: the conversation — header, messages, composer, verify screen. Loaded lazily. */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import { signal } from '@preact/signals-core';
-import { createClient, type ChatMessage, type Client, type ThreadlineError } from '@threadline/sdk';
+import { createClient, RETENTIONS, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
 import { panelStyles } from './styles.ts';
 import { SignalWatcher } from './watch.ts';
+import './file-view.ts';
+import './verify-view.ts';
 
 const STATUS_TEXT = {
-  idle: 'Connecting…',
+  idle: 'We typically reply in a few minutes',
   connecting: 'Connecting…',
   online: 'We typically reply in a few minutes',
   offline: 'Offline — messages will be sent when you reconnect',
   closed: 'Disconnected',
 } as const;
+const RETENTION_TEXT: Record<Retention, string> = { '24h': '24 hours', '7d': '7 days', '30d': '30 days', '1y': '1 year' };
 
 const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 export class ThreadlinePanel extends LitElement {
   static override styles = panelStyles;
-  static override properties = { site: {}, relay: {}, failure: { state: true } };
+  static override properties = { site: {}, relay: {}, orgKey: {}, failure: { state: true }, progress: { state: true }, verification: { state: true } };
 
   declare site: string;
   declare relay: string;
+  declare orgKey: string | undefined;
   declare failure: ThreadlineError | null;
+  /** Upload progress of a file being sent, 0..1. */
+  declare progress: number | null;
+  /** Shown instead of the conversation while set. */
+  declare verification: Verification | null;
   readonly #client = signal<Client | undefined>(undefined);
 
   constructor() {
     super();
     this.failure = null;
+    this.progress = null;
+    this.verification = null;
     new SignalWatcher(this, () => {
       const client = this.#client.value;
-      return client && [client.messages.value, client.status.value, client.error.value, client.business.value];
+      return client && [client.messages.value, client.status.value, client.error.value, client.business.value, client.expiresAt.value];
     });
   }
 
@@ -44,7 +54,7 @@ export class ThreadlinePanel extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.#client.peek() || !(changed.has('site') || changed.has('relay'))) return;
     try {
-      const client = createClient({ site: this.site, relay: this.relay });
+      const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}) });
       this.#client.value = client;
       client.start().catch((error: ThreadlineError) => (this.failure = error));
     } catch (error) {
@@ -65,6 +75,14 @@ export class ThreadlinePanel extends LitElement {
     this.dispatchEvent(new CustomEvent('threadline-close', { bubbles: true, composed: true }));
   }
 
+  #run(work: Promise<unknown>, restore?: () => void): void {
+    this.failure = null;
+    work.catch((error: ThreadlineError) => {
+      this.failure = error;
+      restore?.();
+    });
+  }
+
   #submit(event: Event): void {
     event.preventDefault();
     const input = this.renderRoot.querySelector('textarea')!;
@@ -72,10 +90,23 @@ export class ThreadlinePanel extends LitElement {
     const client = this.#client.peek();
     if (!text || !client) return;
     input.value = '';
-    client.send(text).catch((error: ThreadlineError) => {
-      this.failure = error;
-      input.value ||= text;
-    });
+    const retention = this.renderRoot.querySelector('select')?.value as Retention | undefined;
+    this.#run(client.send(text, retention ? { retention } : {}), () => (input.value ||= text));
+  }
+
+  #attach(event: Event): void {
+    const input = event.currentTarget as HTMLInputElement;
+    const file = input.files?.[0];
+    const client = this.#client.peek();
+    input.value = '';
+    if (!file || !client) return;
+    this.progress = 0;
+    this.#run(client.sendFile(file, (fraction) => (this.progress = fraction)).finally(() => (this.progress = null)));
+  }
+
+  #verify(): void {
+    const client = this.#client.peek();
+    if (client) this.#run(client.verify().then((verification) => (this.verification = verification)));
   }
 
   #keydown(event: KeyboardEvent): void {
@@ -84,12 +115,25 @@ export class ThreadlinePanel extends LitElement {
 
   #message(message: ChatMessage) {
     const mine = message.from === 'visitor';
+    const client = this.#client.peek()!;
     const state = message.status === 'sending' ? 'Sending…' : message.status === 'unreadable' ? 'Could not be decrypted' : time.format(message.at);
     return html`<li class="message ${mine ? 'mine' : 'theirs'} ${message.status}">
       <span class="visually-hidden">${mine ? 'You' : 'Agent'}:</span>
-      <p class="text" dir="auto">${message.status === 'unreadable' ? 'This message could not be decrypted.' : message.text}</p>
+      ${message.status === 'unreadable'
+        ? html`<p class="text">This message could not be decrypted.</p>`
+        : html`${message.text ? html`<p class="text" dir="auto">${message.text}</p>` : nothing}
+          ${message.file ? html`<threadline-file .file=${message.file} .open=${client.openFile}></threadline-file>` : nothing}`}
       <span class="meta">${state}</span>
     </li>`;
+  }
+
+  #retention() {
+    const business = this.#client.peek()?.business.value;
+    if (!business) return nothing;
+    const allowed = RETENTIONS.slice(0, RETENTIONS.indexOf(business.retention.max) + 1);
+    return html`<label class="retention">Keep this conversation for
+      <select>${allowed.map((r) => html`<option value=${r} ?selected=${r === business.retention.default}>${RETENTION_TEXT[r]}</option>`)}</select>
+    </label>`;
   }
 
   protected override render() {
@@ -97,27 +141,42 @@ export class ThreadlinePanel extends LitElement {
     const name = client?.business.value?.name ?? 'Chat';
     const error = this.failure ?? client?.error.value;
     const messages = client?.messages.value ?? [];
+    const expiresAt = client?.expiresAt.value;
     return html`<section class="panel" role="dialog" aria-label=${`Chat with ${name}`}>
       <header>
         <div>
           <h2>${name}</h2>
           <p class="status">${STATUS_TEXT[client?.status.value ?? 'idle']}</p>
         </div>
-        <button class="close" type="button" aria-label="Close chat" @click=${this.#close}>×</button>
-      </header>
-      <ol class="log" role="log" aria-live="polite" aria-label="Messages">
-        ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}
-        ${repeat(messages, (message) => message.id, (message) => this.#message(message))}
-      </ol>
-      ${error ? html`<p class="error" role="alert">${error.message}</p>` : nothing}
-      <p class="e2ee">End-to-end encrypted${client && !client.persistent.value ? ' · not saved in this browser' : ''}</p>
-      <form @submit=${this.#submit}>
-        <label class="visually-hidden" for="composer">Message</label>
-        <textarea id="composer" rows="1" placeholder="Write a message…" maxlength="10000" @keydown=${this.#keydown}></textarea>
-        <button class="send" type="submit" aria-label="Send message">
-          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor" /></svg>
+        <button class="icon" type="button" aria-label="Verify this business" @click=${this.#verify}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5z" fill="none" stroke="currentColor" stroke-width="2" /><path d="M8 12l3 3 5-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
         </button>
-      </form>
+        <button class="icon close" type="button" aria-label="Close chat" @click=${this.#close}>×</button>
+      </header>
+      ${this.verification
+        ? html`<threadline-verify .verification=${this.verification} @threadline-back=${() => (this.verification = null)}></threadline-verify>`
+        : html`<ol class="log" role="log" aria-live="polite" aria-label="Messages">
+              ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}
+              ${messages.map((message) => this.#message(message))}
+            </ol>
+            ${error ? html`<p class="error" role="alert">${error.message}</p>` : nothing}
+            ${this.progress !== null ? html`<progress aria-label="Uploading the file" max="1" .value=${this.progress}></progress>` : nothing}
+            <p class="e2ee">
+              End-to-end encrypted${client && !client.persistent.value ? ' · not saved in this browser' : ''}${expiresAt ? ` · deleted on ${day.format(expiresAt)}` : ''}
+            </p>
+            ${messages.length === 0 && !expiresAt ? this.#retention() : nothing}
+            <form @submit=${this.#submit}>
+              <label class="attach" title="Attach a file">
+                <span class="visually-hidden">Attach a file</span>
+                <input type="file" @change=${this.#attach} />
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M16 7l-7.5 7.5a2 2 0 0 0 3 3L19 10a4 4 0 0 0-6-6l-8 8a6 6 0 0 0 9 9l6-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
+              </label>
+              <label class="visually-hidden" for="composer">Message</label>
+              <textarea id="composer" rows="1" placeholder="Write a message…" maxlength="10000" @keydown=${this.#keydown}></textarea>
+              <button class="send" type="submit" aria-label="Send message">
+                <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor" /></svg>
+              </button>
+            </form>`}
     </section>`;
   }
 }

@@ -97,14 +97,45 @@ export const panelStyles = [
       margin: 2px 0 0;
       opacity: 0.9;
     }
-    .close {
+    header > div {
+      flex: 1;
+    }
+    .icon {
       background: none;
       border: none;
       color: inherit;
-      font-size: 26px;
       line-height: 1;
       cursor: pointer;
       padding: 4px 8px;
+    }
+    .close {
+      font-size: 26px;
+    }
+    .attach {
+      display: grid;
+      place-items: center;
+      cursor: pointer;
+      color: var(--tl-muted);
+    }
+    .attach input {
+      position: absolute;
+      width: 1px;
+      height: 1px;
+      opacity: 0;
+    }
+    .attach:focus-within {
+      outline: 2px solid var(--tl-accent);
+      border-radius: 6px;
+    }
+    .retention {
+      font-size: 12px;
+      color: var(--tl-muted);
+      text-align: center;
+      margin: 4px 0 0;
+    }
+    progress {
+      margin: 4px 16px 0;
+      width: calc(100% - 32px);
     }
     .log {
       flex: 1;

@@ -13,12 +13,15 @@ export class ThreadlineChat extends LitElement {
   static override properties = {
     site: { reflect: true },
     relay: { reflect: true },
+    orgKey: { attribute: 'org-key', reflect: true },
     open: { type: Boolean, reflect: true },
     loaded: { state: true },
   };
 
   declare site: string;
   declare relay: string;
+  /** The organisation key fingerprint the business pinned (`data-org-key`). */
+  declare orgKey: string | undefined;
   declare open: boolean;
   declare loaded: boolean;
 
@@ -70,6 +73,7 @@ export class ThreadlineChat extends LitElement {
             part="panel"
             .site=${this.site}
             .relay=${this.relay}
+            .orgKey=${this.orgKey}
             ?hidden=${!this.open}
             @threadline-close=${this.hide}
           ></threadline-panel>`

@@ -69,7 +69,7 @@ describe('CryptoService', () => {
     const info = value(await impostor.open('test/impostor', 'x', 'agent'));
     impostor.addVisitor((await setup()).visitorInfo.device);
     const forged = value(await visitor.encrypt({ ...conversation, id: 'm1' }, { text: 'hi' }, [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }], trusted.inboxKey));
-    expect(value(await visitor.decrypt(stored({ ...forged, id: 'm9', device: info.device.id, from: 'agent' }, 5)))).toMatchObject({ status: 'unreadable', content: { code: 'untrusted' } });
+    expect(await visitor.decrypt(stored({ ...forged, id: 'm9', device: info.device.id, from: 'agent' }, 5))).toMatchObject({ ok: false, code: 'untrusted' });
   });
 
   it('lets a new device of the agent read the history through the inbox key, with the password only', async () => {

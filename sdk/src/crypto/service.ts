@@ -228,7 +228,8 @@ export class CryptoService {
       return ok({ ...entry, status: 'unreadable', content: { code, reason } });
     };
     const sender = this.#peers.get(envelope.device);
-    if (!sender) return unreadable('untrusted', `device ${envelope.device} is not a device the organisation approved`);
+    // Not stored: the caller may refresh the directory (a device approved a moment ago) and retry.
+    if (!sender) return fail('untrusted', `device ${envelope.device} is not a device the organisation approved`);
     try {
       let plaintext: Bytes;
       if (envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender);

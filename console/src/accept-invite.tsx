@@ -1,0 +1,48 @@
+import { useSignal } from '@preact/signals';
+import type { AgentClient } from '@threadline/sdk/agent';
+
+/** An invited agent sets a password; it never leaves this browser (only a derived auth key does). */
+export function AcceptInvite({ client, code }: { client: AgentClient; code: string }) {
+  const busy = useSignal(false);
+  const error = useSignal('');
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget as HTMLFormElement);
+    const password = String(form.get('password'));
+    if (password !== String(form.get('confirm'))) return void (error.value = 'The two passwords differ.');
+    busy.value = true;
+    error.value = '';
+    try {
+      await client.acceptInvite(code, password);
+      history.replaceState(null, '', location.pathname);
+    } catch (failure) {
+      error.value = failure instanceof Error ? failure.message : String(failure);
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  return (
+    <form class="sign-in" onSubmit={submit}>
+      <h1>Join your team’s inbox</h1>
+      <p>Choose a password. After you set it, an admin approves this device before it can read conversations.</p>
+      <label>
+        Password
+        <input name="password" type="password" autocomplete="new-password" minLength={10} required />
+      </label>
+      <label>
+        Repeat the password
+        <input name="confirm" type="password" autocomplete="new-password" minLength={10} required />
+      </label>
+      {error.value && (
+        <p class="error" role="alert">
+          {error.value}
+        </p>
+      )}
+      <button class="primary" type="submit" disabled={busy.value}>
+        {busy.value ? 'Setting up…' : 'Set password and sign in'}
+      </button>
+    </form>
+  );
+}

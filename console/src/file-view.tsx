@@ -1,0 +1,38 @@
+import { useSignal } from '@preact/signals';
+import type { FileRef } from '@threadline/sdk/agent';
+
+const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+/** An attachment: decrypted on demand; images preview, other files download. */
+export function FileView({ file, open }: { file: FileRef; open: (file: FileRef) => Promise<Blob> }) {
+  const url = useSignal<string | null>(null);
+  const error = useSignal('');
+  const image = /^image\/(png|jpeg|gif|webp)$/.test(file.type);
+
+  async function load() {
+    try {
+      url.value = URL.createObjectURL(await open(file));
+    } catch (failure) {
+      error.value = failure instanceof Error ? failure.message : String(failure);
+    }
+  }
+
+  if (url.value) {
+    return image ? (
+      <img class="preview" src={url.value} alt={file.name} />
+    ) : (
+      <a class="file" href={url.value} download={file.name}>
+        Save {file.name}
+      </a>
+    );
+  }
+  return (
+    <p class="file">
+      <button type="button" onClick={load}>
+        {image ? 'Show' : 'Open'} {file.name}
+      </button>{' '}
+      <span class="meta">{size(file.size)}</span>
+      {error.value && <span class="error"> {error.value}</span>}
+    </p>
+  );
+}
