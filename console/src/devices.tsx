@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import type { AgentClient, DeviceRecord } from '@threadline/sdk/agent';
 
@@ -9,6 +10,7 @@ export function Devices({ client }: { client: AgentClient }) {
   const error = useSignal('');
   const inviteLink = useSignal('');
   const canManage = agent.holdsOrgKeys;
+  useEffect(() => void client.loadDevices().catch((failure: Error) => (error.value = failure.message)), [client]);
 
   const act = (run: () => Promise<unknown>) => async () => {
     error.value = '';

@@ -1,20 +1,36 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { RelayFrame } from '@threadline/sdk/protocol';
+import type { DeviceKeys, Directory, RelayFrame } from '@threadline/sdk/protocol';
 import { createRelay, type Relay } from './index.ts';
 
-const KEY = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
+const device = (): DeviceKeys => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });
+
 let relay: Relay;
 let base: string;
 let dataDir: string;
+let clock = Date.now();
+const org = generateKeyPairSync('ed25519');
+const orgKey = (org.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(12).toString('base64url');
+let version = 1;
+
+function signDirectory(devices: Directory['devices']) {
+  const directory: Directory = { v: 2, site: 'shop', version: version++, issuedAt: clock, orgKey, inboxKey: b64(32), devices };
+  const text = JSON.stringify(directory);
+  return { directory: text, signature: sign(null, Buffer.from(text), org.privateKey).toString('base64url') };
+}
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-relay-test-'));
-  relay = createRelay({ dataDir });
-  relay.store.createSite('shop', 'Shop', KEY);
+  relay = createRelay({ dataDir, maxBlobBytes: 1024, now: () => clock, sweepIntervalMs: 3_600_000 });
+  relay.store.createSite('shop', 'Shop');
+  relay.store.setOrgKey('shop', orgKey);
+  const first = signDirectory([]);
+  relay.store.setDirectory('shop', first, 1, []);
   const { port } = await relay.listen(0, '127.0.0.1');
   base = `127.0.0.1:${port}`;
 });
@@ -23,14 +39,22 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function register(): Promise<{ conversationId: string; token: string }> {
-  const response = await fetch(`http://${base}/v1/sites/shop/visitors`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ publicKey: KEY }),
+const http = (path: string, init: RequestInit & { token?: string } = {}) =>
+  fetch(`http://${base}${path}`, {
+    ...init,
+    headers: { ...(init.body && typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...init.headers },
   });
+
+async function register(retention = '7d'): Promise<{ conversationId: string; token: string; expiresAt: number; device: DeviceKeys }> {
+  const visitor = device();
+  const response = await http('/v1/sites/shop/visitors', { method: 'POST', body: JSON.stringify({ device: visitor, retention }) });
   expect(response.status).toBe(200);
-  return response.json();
+  return { ...(await response.json()), device: visitor };
+}
+
+async function agentSession(): Promise<{ token: string; agentId: string }> {
+  const agentId = await relay.store.createAgent({ site: 'shop', email: `a${b64(6)}@shop.test`, name: 'A', role: 'admin', salt: b64(16), iterations: 1, authKey: b64(32) });
+  return { agentId, token: relay.store.issueToken('agent', agentId) };
 }
 
 /** A socket that queues the frames it receives so a test can await them in order. */
@@ -54,7 +78,17 @@ async function connect() {
   };
 }
 
-const envelope = (conversationId: string, id: string, from = 'visitor') => ({ v: 1, conversationId, id, from, iv: 'AAAAAAAAAAAAAAAA', ct: 'Y2lwaGVydGV4dA' });
+const envelope = (conversationId: string, id: string, sender: { device: string; expiresAt: number; from?: string }) => ({
+  v: 2,
+  conversationId,
+  id,
+  from: sender.from ?? 'visitor',
+  device: sender.device,
+  expiresAt: sender.expiresAt,
+  iv: 'AAAAAAAAAAAAAAAA',
+  ct: 'Y2lwaGVydGV4dA',
+  keys: [],
+});
 
 describe('relay socket', () => {
   it('answers malformed frames with typed errors and stays up', async () => {
@@ -63,7 +97,7 @@ describe('relay socket', () => {
       ['not json', 'bad_frame'],
       [{ type: 'sync', conversationId: 'c', since: 0 }, 'unauthorized'],
       [{ type: 'nope' }, 'bad_frame'],
-      [{ type: 'send', envelope: { v: 1 } }, 'bad_frame'],
+      [{ type: 'send', envelope: { v: 2 } }, 'bad_frame'],
       ['x'.repeat(70 * 1024), 'too_large'],
     ];
     for (const [frame, code] of cases) {
@@ -75,7 +109,7 @@ describe('relay socket', () => {
     client.socket.send(Buffer.from([1, 2, 3]), { binary: true });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'bad_frame' });
     expect(client.socket.readyState).toBe(WebSocket.OPEN);
-    const health = await fetch(`http://${base}/healthz`);
+    const health = await http('/healthz');
     expect(health.status).toBe(200);
     expect(await health.json()).toMatchObject({ ok: true });
     client.socket.close();
@@ -88,68 +122,120 @@ describe('relay socket', () => {
   });
 
   it('numbers envelopes per conversation, acks idempotently and resumes from a sequence number', async () => {
-    const { conversationId, token } = await register();
+    const visitor = await register();
     const client = await connect();
-    client.send({ type: 'hello', token });
+    client.send({ type: 'hello', token: visitor.token });
     expect(await client.next()).toEqual({ type: 'welcome', role: 'visitor' });
+    const sender = { device: visitor.device.id, expiresAt: visitor.expiresAt };
 
-    client.send({ type: 'send', envelope: envelope(conversationId, 'm1') });
+    client.send({ type: 'send', envelope: envelope(visitor.conversationId, 'm1', sender) });
     expect(await client.next()).toMatchObject({ type: 'ack', id: 'm1', seq: 1 });
-    client.send({ type: 'send', envelope: envelope(conversationId, 'm2') });
+    client.send({ type: 'send', envelope: envelope(visitor.conversationId, 'm2', sender) });
     expect(await client.next()).toMatchObject({ type: 'ack', id: 'm2', seq: 2 });
-    client.send({ type: 'send', envelope: envelope(conversationId, 'm1') });
+    client.send({ type: 'send', envelope: envelope(visitor.conversationId, 'm1', sender) });
     expect(await client.next()).toMatchObject({ type: 'ack', id: 'm1', seq: 1 });
 
-    client.send({ type: 'sync', conversationId, since: 1 });
+    client.send({ type: 'sync', conversationId: visitor.conversationId, since: 1 });
     expect(await client.next()).toMatchObject({ type: 'message', envelope: { id: 'm2', seq: 2, ct: 'Y2lwaGVydGV4dA' } });
-    expect(await client.next()).toEqual({ type: 'synced', conversationId, seq: 2 });
+    expect(await client.next()).toEqual({ type: 'synced', conversationId: visitor.conversationId, seq: 2 });
     client.socket.close();
   });
 
-  it('refuses another visitor’s conversation and a visitor posing as the agent', async () => {
+  it('refuses another visitor’s conversation, another device, a changed expiry and a visitor posing as an agent', async () => {
     const mine = await register();
     const theirs = await register();
     const client = await connect();
     client.send({ type: 'hello', token: mine.token });
     await client.next();
-    client.send({ type: 'send', envelope: envelope(theirs.conversationId, 'x1') });
-    expect(await client.next()).toMatchObject({ type: 'error', code: 'forbidden' });
+    const me = { device: mine.device.id, expiresAt: mine.expiresAt };
+    const refusals: [unknown, string][] = [
+      [envelope(theirs.conversationId, 'x1', me), 'forbidden'],
+      [envelope(mine.conversationId, 'x2', { ...me, from: 'agent' }), 'forbidden'],
+      [envelope(mine.conversationId, 'x3', { ...me, device: theirs.device.id }), 'forbidden'],
+      [envelope(mine.conversationId, 'x4', { ...me, expiresAt: mine.expiresAt + 86_400_000 }), 'bad_frame'],
+    ];
+    for (const [frame, code] of refusals) {
+      client.send({ type: 'send', envelope: frame });
+      expect(await client.next()).toMatchObject({ type: 'error', code });
+    }
     client.send({ type: 'sync', conversationId: theirs.conversationId, since: 0 });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'forbidden' });
-    client.send({ type: 'send', envelope: envelope(mine.conversationId, 'x2', 'agent') });
-    expect(await client.next()).toMatchObject({ type: 'error', code: 'forbidden', id: 'x2' });
     expect(relay.store.since(theirs.conversationId, 0)).toHaveLength(0);
     expect(relay.store.since(mine.conversationId, 0)).toHaveLength(0);
     client.socket.close();
   });
+});
 
-  it('delivers a visitor’s envelope to the site’s agents', async () => {
-    const { conversationId, token } = await register();
-    const agentId = await relay.store.createAgent({ site: 'shop', email: `a${Date.now()}@shop.test`, name: 'A', salt: 'c2FsdA', iterations: 1, authKey: 'k' });
-    const agent = await connect();
-    agent.send({ type: 'hello', token: relay.store.issueToken({ role: 'agent', site: 'shop', agentId }) });
-    expect(await agent.next()).toEqual({ type: 'welcome', role: 'agent' });
-    const visitor = await connect();
-    visitor.send({ type: 'hello', token });
-    await visitor.next();
-    visitor.send({ type: 'send', envelope: envelope(conversationId, 'hi') });
-    expect(await agent.next()).toMatchObject({ type: 'message', envelope: { conversationId, id: 'hi', seq: 1, from: 'visitor' } });
-    agent.socket.close();
-    visitor.socket.close();
+describe('devices and the signed directory', () => {
+  it('approves a device through a signed directory, hands out its prekeys once each, and revokes it', async () => {
+    const { token } = await agentSession();
+    const laptop = device();
+    const prekeys = [1, 2].map((id) => ({ id, publicKey: b64(32) }));
+    const registered = await http('/v1/agent/devices', { method: 'POST', token, body: JSON.stringify({ device: laptop, oneTimePrekeys: prekeys, name: 'Laptop' }) });
+    expect(await registered.json()).toMatchObject({ status: 'pending', prekeys: 2 });
+
+    const visitor = await register();
+    expect((await http(`/v1/sites/shop/devices/${laptop.id}/bundle`, { token: visitor.token })).status).toBe(404); // not approved yet
+
+    const forged = { ...signDirectory([{ id: laptop.id, agent: 'a', identityKey: laptop.identityKey, signingKey: laptop.signingKey }]), signature: b64(64) };
+    expect((await http('/v1/agent/directory', { method: 'PUT', token, body: JSON.stringify(forged) })).status).toBe(409);
+    const approval = signDirectory([{ id: laptop.id, agent: 'a', identityKey: laptop.identityKey, signingKey: laptop.signingKey }]);
+    expect((await http('/v1/agent/directory', { method: 'PUT', token, body: JSON.stringify(approval) })).status).toBe(200);
+    expect((await http('/v1/agent/directory', { method: 'PUT', token, body: JSON.stringify(approval) })).status).toBe(409); // not newer
+
+    const bundles = [];
+    for (let i = 0; i < 3; i++) bundles.push(await (await http(`/v1/sites/shop/devices/${laptop.id}/bundle`, { token: visitor.token })).json());
+    expect(bundles.map((b) => b.oneTimePrekey?.id)).toEqual([1, 2, undefined]);
+    expect(bundles[2]).toMatchObject({ id: laptop.id, signedPrekey: laptop.signedPrekey });
+
+    const socket = await connect();
+    socket.send({ type: 'hello', token });
+    expect(await socket.next()).toEqual({ type: 'welcome', role: 'agent' });
+    const revocation = signDirectory([]);
+    expect((await http('/v1/agent/directory', { method: 'PUT', token, body: JSON.stringify(revocation) })).status).toBe(200);
+    expect(await socket.closed).toBe(4403);
+    expect((await http('/v1/agent/devices', { token })).status).toBe(401);
+    expect(relay.store.devices('shop').find((d) => d.id === laptop.id)?.status).toBe('revoked');
+  });
+});
+
+describe('attachments and retention', () => {
+  it('stores encrypted blobs for members only, refuses oversized ones with 413, and sweeps expired conversations', async () => {
+    const visitor = await register('24h');
+    const other = await register('1y');
+    const path = `/v1/conversations/${visitor.conversationId}/blobs/b1`;
+    const put = (token: string, size: number, id = 'b1') =>
+      http(`/v1/conversations/${visitor.conversationId}/blobs/${id}`, { method: 'PUT', token, body: new Uint8Array(size), headers: { 'content-type': 'application/octet-stream' } });
+    expect((await put(visitor.token, 512)).status).toBe(200);
+    expect((await put(other.token, 10, 'b2')).status).toBe(403);
+    const tooLarge = await put(visitor.token, 2048, 'b3');
+    expect(tooLarge.status).toBe(413);
+    expect((await tooLarge.json()).error.message).toMatch(/over the limit/);
+    const download = await http(path, { token: visitor.token });
+    expect((await download.arrayBuffer()).byteLength).toBe(512);
+
+    const blobDir = join(dataDir, 'blobs', visitor.conversationId);
+    expect(readdirSync(blobDir)).toEqual(['b1']);
+    clock += 25 * 3600_000;
+    expect(relay.sweep()).toBeGreaterThanOrEqual(1);
+    expect(existsSync(blobDir)).toBe(false);
+    expect(relay.store.conversation(visitor.conversationId)).toBeUndefined();
+    expect(relay.store.conversation(other.conversationId)).toBeDefined();
+    expect((await http(path, { token: visitor.token })).status).toBe(401);
   });
 });
 
 describe('relay HTTP', () => {
   it('rejects bad bodies with typed errors', async () => {
-    const post = (body: string, type = 'application/json') =>
-      fetch(`http://${base}/v1/sites/shop/visitors`, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (body: string, type = 'application/json') => http('/v1/sites/shop/visitors', { method: 'POST', headers: { 'content-type': type }, body });
     expect((await post('{')).status).toBe(400);
-    expect((await post('{"publicKey":"short"}')).status).toBe(400);
+    expect((await post('{"device":{"id":"x"}}')).status).toBe(400);
+    expect((await post(JSON.stringify({ device: device(), retention: 'forever' }))).status).toBe(400);
     expect((await post('hello', 'text/plain')).status).toBe(415);
-    expect((await post(JSON.stringify({ publicKey: 'A'.repeat(70_000) }))).status).toBe(413);
-    const missing = await fetch(`http://${base}/v1/sites/unknown/config`);
+    expect((await post(JSON.stringify({ device: device(), pad: 'A'.repeat(70_000) }))).status).toBe(413);
+    const missing = await http('/v1/sites/unknown/config');
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found', message: expect.stringMatching(/^Threadline: failed to/) } });
-    expect((await fetch(`http://${base}/v1/agent/conversations`)).status).toBe(401);
+    expect((await http('/v1/agent/conversations')).status).toBe(401);
   });
 });
