@@ -24,7 +24,9 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      // A page fulfilled by page.route has no IP address space, so Chromium's local-network checks
+      // would block its WebSocket to 127.0.0.1 (trust.spec serves the shop with a changed script tag).
+      args: ['--disable-features=LocalNetworkAccessChecks', '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     },
   },
   webServer: {

@@ -133,10 +133,9 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   async function connect(stored: StoredSession, info: DeviceInfo, holdsOrgKeys: boolean): Promise<void> {
     session = stored;
     const registered = await api<{ status: string; prekeys: number }>('/v1/agent/devices', 'register this device', { body: { device: info.device, oneTimePrekeys: info.oneTimePrekeys, name: deviceName() } });
-    if (registered.prekeys < LOW_PREKEYS) {
-      const more = await call('make prekeys', getWorker().replenish(50));
-      await api('/v1/agent/devices/prekeys', 'upload prekeys', { body: more });
-    }
+    // Top up one-time prekeys, and rotate the signed prekey when it is due (weekly).
+    const more = await call('make prekeys', getWorker().replenish(registered.prekeys < LOW_PREKEYS ? 50 : 0));
+    if (more.signedPrekey || more.oneTimePrekeys.length) await api('/v1/agent/devices/prekeys', 'upload prekeys', { body: more });
     agent.value = { email: stored.email, name: stored.name, site: stored.site, role: stored.role, deviceId: info.device.id, approved: false, holdsOrgKeys, orgFingerprint: null };
     await refreshDirectory();
     // An admin's own new device approves itself: it holds the key that signs the directory.
@@ -151,10 +150,11 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       if (frame.type === 'directory') void refreshDirectory().then(loadDevices).catch(report);
       if (frame.type === 'expired') {
         const next = new Map(summaries.peek());
+        const visitor = next.get(frame.conversationId)?.visitor.id;
         next.delete(frame.conversationId);
         summaries.value = next;
         engine.forget(frame.conversationId);
-        void getWorker().forget(frame.conversationId);
+        void getWorker().forget(frame.conversationId, visitor).catch(report);
       }
     };
     sync.value = engine;

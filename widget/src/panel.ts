@@ -21,12 +21,14 @@ const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 export class ThreadlinePanel extends LitElement {
   static override styles = panelStyles;
-  static override properties = { site: {}, relay: {}, orgKey: {}, failure: { state: true }, progress: { state: true }, verification: { state: true } };
+  static override properties = { site: {}, relay: {}, orgKey: {}, failure: { state: true }, broken: { state: true }, progress: { state: true }, verification: { state: true } };
 
   declare site: string;
   declare relay: string;
   declare orgKey: string | undefined;
   declare failure: ThreadlineError | null;
+  /** The chat could not start (e.g. keys that fail verification): show the reason, no composer. */
+  declare broken: boolean;
   /** Upload progress of a file being sent, 0..1. */
   declare progress: number | null;
   /** Shown instead of the conversation while set. */
@@ -36,6 +38,7 @@ export class ThreadlinePanel extends LitElement {
   constructor() {
     super();
     this.failure = null;
+    this.broken = false;
     this.progress = null;
     this.verification = null;
     new SignalWatcher(this, () => {
@@ -56,9 +59,13 @@ export class ThreadlinePanel extends LitElement {
     try {
       const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}) });
       this.#client.value = client;
-      client.start().catch((error: ThreadlineError) => (this.failure = error));
+      client.start().catch((error: ThreadlineError) => {
+        this.failure = error;
+        this.broken = true;
+      });
     } catch (error) {
       this.failure = error as ThreadlineError;
+      this.broken = true;
     }
   }
 
@@ -148,12 +155,14 @@ export class ThreadlinePanel extends LitElement {
           <h2>${name}</h2>
           <p class="status">${STATUS_TEXT[client?.status.value ?? 'idle']}</p>
         </div>
-        <button class="icon" type="button" aria-label="Verify this business" @click=${this.#verify}>
+        <button class="icon" type="button" aria-label="Verify this business" ?disabled=${this.broken} @click=${this.#verify}>
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5z" fill="none" stroke="currentColor" stroke-width="2" /><path d="M8 12l3 3 5-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
         </button>
         <button class="icon close" type="button" aria-label="Close chat" @click=${this.#close}>×</button>
       </header>
-      ${this.verification
+      ${this.broken
+        ? html`<p class="error" role="alert">${this.failure?.message}</p>`
+        : this.verification
         ? html`<threadline-verify .verification=${this.verification} @threadline-back=${() => (this.verification = null)}></threadline-verify>`
         : html`<ol class="log" role="log" aria-live="polite" aria-label="Messages">
               ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}

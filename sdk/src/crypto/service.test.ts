@@ -127,4 +127,22 @@ describe('CryptoService', () => {
     expect(a).toMatch(/^\d{60}$/);
     expect(a).toBe(b);
   });
+
+  it('shreds an expired conversation: history and keys on the visitor, history and sessions on the agent', async () => {
+    const { scope, agent, agentInfo, visitor, visitorInfo, trusted, conversation } = await setup();
+    const sent = value(await visitor.encrypt({ ...conversation, id: 'm1' }, { text: 'short-lived' }, [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }], trusted.inboxKey));
+    value(await agent.decrypt(stored(sent, 1)));
+    expect(agent.needBundles([visitorInfo.device.id])).toEqual([]);
+
+    await agent.forget('c1', visitorInfo.device.id);
+    expect(value(await agent.history('c1'))).toEqual([]);
+    expect(agent.needBundles([visitorInfo.device.id])).toEqual([visitorInfo.device.id]);
+
+    await visitor.forget('c1');
+    const db = await openDB('threadline-crypto');
+    expect(await db.get('devices', `${scope}/visitor`)).toBeUndefined();
+    expect(await db.getAllKeys('history', IDBKeyRange.bound(`${scope}/visitor|`, `${scope}/visitor|\uffff`))).toEqual([]);
+    const reopened = value(await visitor.open(`${scope}/visitor`, 'x', 'visitor'));
+    expect(reopened.device.id).not.toBe(visitorInfo.device.id);
+  });
 });

@@ -269,13 +269,25 @@ export class CryptoService {
     return safetyNumber({ key: fromBase64Url(visitor.signingKey), id: visitor.id }, { key: fromBase64Url(orgKey), id: site });
   }
 
-  /** Crypto-shredding: deletes the conversation's history; a visitor also deletes every key it holds. */
-  async forget(conversationId: string): Promise<void> {
-    await this.#vault?.forget(conversationId, this.#role === 'visitor');
-    if (this.#role === 'visitor') {
-      this.#device = undefined;
-      this.#atRest = undefined;
-    }
+  /**
+   * Crypto-shredding: deletes the conversation's history and the ratchet sessions with its visitor's
+   * device (agents); a visitor deletes every key it holds for the site.
+   */
+  forget(conversationId: string, visitorDevice?: string): Promise<void> {
+    return this.#exclusive(async () => {
+      if (this.#role === 'visitor') {
+        await this.#vault?.forget(conversationId, true);
+        this.#device = undefined;
+        this.#atRest = undefined;
+        return;
+      }
+      await this.#vault?.forget(conversationId, false);
+      if (visitorDevice && this.#device) {
+        this.#device.forget(visitorDevice);
+        this.#peers.delete(visitorDevice);
+        await this.#save();
+      }
+    });
   }
 
   #publicDevice(): DeviceKeys {

@@ -1,0 +1,68 @@
+/**
+ * Trust in the business's keys, in real Chromium: a script tag pinning the organisation key
+ * (`data-org-key`) chats and says so; a wrong pin gets a clear error and no chat; without a pin the
+ * verify screen says the key was trusted on first use, and both sides show the same safety number.
+ */
+import { expect, test, type Page } from '@playwright/test';
+
+const password = process.env.THREADLINE_E2E_PASSWORD!;
+
+/** Serves the demo shop with its script tag changed, as a business would paste it. */
+async function shopWith(page: Page, attributes: string) {
+  await page.route('**/', async (route) => {
+    const response = await route.fetch();
+    const html = (await response.text()).replace('data-site="demo"', `data-site="demo" ${attributes}`);
+    await route.fulfill({ response, body: html });
+  });
+  await page.goto('/');
+}
+
+async function orgFingerprint(page: Page): Promise<string> {
+  await page.goto('/console/');
+  await page.getByLabel('Email').fill('agent@demo.test');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Install' }).click();
+  const snippet = await page.getByLabel('Script tag').textContent();
+  return /data-org-key="([A-Za-z0-9_-]{43})"/.exec(snippet ?? '')![1]!;
+}
+
+test('a pinned organisation key is enforced, and safety numbers match on both sides', async ({ browser }) => {
+  const agent = await (await browser.newContext()).newPage();
+  const fingerprint = await orgFingerprint(agent);
+
+  // A wrong pin: a clear error and no way to write.
+  const wrong = await (await browser.newContext()).newPage();
+  await shopWith(wrong, `data-org-key="${'A'.repeat(43)}"`);
+  await wrong.getByRole('button', { name: 'Open chat' }).click();
+  await expect(wrong.getByRole('alert')).toContainText('does not match the data-org-key pinned on this site');
+  await expect(wrong.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
+
+  // The right pin: the chat works and the verify screen says the key is pinned.
+  const pinned = await (await browser.newContext()).newPage();
+  await shopWith(pinned, `data-org-key="${fingerprint}"`);
+  await pinned.getByRole('button', { name: 'Open chat' }).click();
+  await pinned.getByRole('textbox', { name: 'Message' }).fill('Hello from a pinned page');
+  await pinned.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(pinned.getByRole('log').getByRole('listitem').filter({ hasText: 'Hello from a pinned page' })).not.toContainText('Sending…');
+  await pinned.getByRole('button', { name: 'Verify this business' }).click();
+  await expect(pinned.getByText('This website pins the business’s key')).toBeVisible();
+  const visitorNumber = (await pinned.getByLabel('Safety number', { exact: true }).textContent())!.replace(/\s/g, '');
+  expect(visitorNumber).toMatch(/^\d{60}$/);
+  await expect(pinned.getByRole('img', { name: 'Safety number as a QR code' })).toBeVisible();
+
+  // The agent sees the same number for that conversation.
+  await agent.getByRole('link', { name: 'Inbox' }).click();
+  await agent.getByRole('button', { name: /Visitor/ }).first().click();
+  await expect(agent.getByRole('log').getByText('Hello from a pinned page')).toBeVisible();
+  await agent.getByRole('button', { name: 'Verify visitor' }).click();
+  const agentNumber = (await agent.getByLabel('Safety number', { exact: true }).textContent())!.replace(/\s/g, '');
+  expect(agentNumber).toBe(visitorNumber);
+
+  // No pin: trusted on first use, and the screen says so.
+  const unpinned = await (await browser.newContext()).newPage();
+  await unpinned.goto('/');
+  await unpinned.getByRole('button', { name: 'Open chat' }).click();
+  await unpinned.getByRole('button', { name: 'Verify this business' }).click();
+  await expect(unpinned.getByText('this browser trusted the key it saw first')).toBeVisible();
+});
