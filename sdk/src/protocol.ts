@@ -94,7 +94,7 @@ const envelopeShape = {
   iv: b64(16),
   ct: b64(MAX_FRAME_BYTES),
   keys: list(keyEntry, MAX_RECIPIENTS),
-  inbox: optional(object({ epk: key, k: b64(128) })),
+  inbox: optional(object({ epk: key, iv: b64(16), k: b64(128) })),
 };
 export const envelope = object(envelopeShape);
 export const storedEnvelope = object({ ...envelopeShape, seq: count, at: count });

@@ -29,7 +29,7 @@ export interface SealedBody {
   iv: string;
   ct: string;
   keys: KeyEntry[];
-  inbox?: { epk: string; k: string };
+  inbox?: { epk: string; iv: string; k: string };
 }
 
 export interface Recipient {
@@ -68,31 +68,59 @@ export async function openMessage(device: Device, meta: MessageMeta, body: Seale
   return plaintext;
 }
 
+/**
+ * The inbox copy: the content key sealed to the organisation's inbox key. A sender derives one
+ * sealing key per inbox key from an ephemeral X25519 key and reuses it (random nonces) for as long
+ * as the worker runs, so each message costs one AES operation; readers cache per ephemeral key.
+ */
+const sealers = new Map<string, Promise<{ epk: Bytes; key: CryptoKey }>>();
+const openers = new Map<string, Promise<CryptoKey>>();
+
+async function inboxKey(shared: Bytes, epk: Bytes, inbox: Bytes): Promise<CryptoKey> {
+  const bytes = await hkdf(shared, concat(epk, inbox), INBOX_INFO, 32);
+  return crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
+}
+
+function sealer(inbox: Bytes): Promise<{ epk: Bytes; key: CryptoKey }> {
+  const id = toBase64Url(inbox);
+  let found = sealers.get(id);
+  if (!found) {
+    found = (async () => {
+      const ephemeral = await generateX25519();
+      const epk = await publicBytes(ephemeral.publicKey);
+      return { epk, key: await inboxKey(await x25519(ephemeral.privateKey, inbox), epk, inbox) };
+    })();
+    found.catch(() => sealers.delete(id));
+    sealers.set(id, found);
+  }
+  return found;
+}
+
+async function sealToInbox(contentKey: Bytes, inbox: Bytes, context: Bytes): Promise<{ epk: string; iv: string; k: string }> {
+  const { epk, key } = await sealer(inbox);
+  const iv = randomBytes(12);
+  return { epk: toBase64Url(epk), iv: toBase64Url(iv), k: toBase64Url(await aesGcmEncrypt(key, iv, contentKey, context)) };
+}
+
 /** Opens the inbox copy with the organisation's inbox private key. */
 export async function openFromInbox(inbox: CryptoKeyPair, meta: MessageMeta, body: SealedBody): Promise<Bytes> {
   if (!body.inbox) throw new SessionError('no_session', 'the message carries no inbox copy');
+  const { epk, iv, k } = body.inbox;
+  let key = openers.get(epk);
+  if (!key) {
+    const ephemeral = fromBase64Url(epk);
+    key = (async () => inboxKey(await x25519(inbox.privateKey, ephemeral), ephemeral, await publicBytes(inbox.publicKey)))();
+    key.catch(() => openers.delete(epk));
+    openers.set(epk, key);
+  }
   const context = metaBytes(meta);
-  const epk = fromBase64Url(body.inbox.epk);
-  const { key, iv } = await inboxKeys(await x25519(inbox.privateKey, epk), epk, await publicBytes(inbox.publicKey));
-  const contentKey = await decryptOrThrow(key, iv, fromBase64Url(body.inbox.k), context);
+  const contentKey = await decryptOrThrow(await key.catch(() => Promise.reject(new SessionError('decrypt_failed', 'the inbox copy’s key is invalid'))), fromBase64Url(iv), fromBase64Url(k), context);
   return openBody(contentKey, body, context);
-}
-
-async function sealToInbox(contentKey: Bytes, inboxKey: Bytes, context: Bytes): Promise<{ epk: string; k: string }> {
-  const ephemeral = await generateX25519();
-  const epk = await publicBytes(ephemeral.publicKey);
-  const { key, iv } = await inboxKeys(await x25519(ephemeral.privateKey, inboxKey), epk, inboxKey);
-  return { epk: toBase64Url(epk), k: toBase64Url(await aesGcmEncrypt(key, iv, contentKey, context)) };
-}
-
-async function inboxKeys(shared: Bytes, epk: Bytes, inboxKey: Bytes): Promise<{ key: Bytes; iv: Bytes }> {
-  const okm = await hkdf(shared, concat(epk, inboxKey), INBOX_INFO, 44);
-  return { key: okm.slice(0, 32), iv: okm.slice(32) };
 }
 
 const openBody = (contentKey: Bytes, body: SealedBody, context: Bytes) => decryptOrThrow(contentKey, fromBase64Url(body.iv), fromBase64Url(body.ct), context);
 
-async function decryptOrThrow(key: Bytes, iv: Bytes, ciphertext: Bytes, ad: Bytes): Promise<Bytes> {
+async function decryptOrThrow(key: Bytes | CryptoKey, iv: Bytes, ciphertext: Bytes, ad: Bytes): Promise<Bytes> {
   try {
     return await aesGcmDecrypt(key, iv, ciphertext, ad);
   } catch {

@@ -30,9 +30,9 @@ export async function hkdf(ikm: Bytes, salt: Bytes, info: Bytes, length: number)
   return new Uint8Array(await subtle().deriveBits({ name: 'HKDF', hash: 'SHA-256', salt, info }, key, length * 8));
 }
 
-export async function hmacSha256(key: Bytes, data: Bytes): Promise<Bytes> {
+export async function hmacSha256(key: Bytes, ...data: Bytes[]): Promise<Bytes[]> {
   const k = await subtle().importKey('raw', key, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  return new Uint8Array(await subtle().sign('HMAC', k, data));
+  return Promise.all(data.map(async (d) => new Uint8Array(await subtle().sign('HMAC', k, d))));
 }
 
 export async function sha512(data: Bytes): Promise<Bytes> {

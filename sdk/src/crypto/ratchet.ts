@@ -54,8 +54,14 @@ export class RatchetError extends Error {
 
 // ---- KDF chains ----
 
-export const messageKeySeed = (chainKey: Bytes) => hmacSha256(chainKey, new Uint8Array([1]));
-export const nextChainKey = (chainKey: Bytes) => hmacSha256(chainKey, new Uint8Array([2]));
+const ONE = new Uint8Array([1]);
+const TWO = new Uint8Array([2]);
+
+/** One step of a chain: this message's key seed and the next chain key (one HMAC key import). */
+export async function chainStep(chainKey: Bytes): Promise<{ seed: Bytes; next: Bytes }> {
+  const [seed, next] = await hmacSha256(chainKey, ONE, TWO);
+  return { seed: seed!, next: next! };
+}
 
 /** libsignal's message keys: 32-byte cipher key, 32-byte MAC key, 16-byte IV. */
 export async function messageKeys(seed: Bytes): Promise<{ cipherKey: Bytes; macKey: Bytes; iv: Bytes }> {
@@ -126,8 +132,9 @@ export async function respond(rootKey: Bytes, chainKey: Bytes, signedPrekey: Cry
 export async function ratchetEncrypt(state: RatchetState, plaintext: Bytes, adPrefix: Bytes): Promise<{ state: RatchetState; header: RatchetHeader; ciphertext: Bytes }> {
   const { sending } = state;
   const header: RatchetHeader = { dh: sending.publicKey, pn: state.previousCount, n: sending.n };
-  const ciphertext = await seal(await messageKeySeed(sending.chainKey), plaintext, concat(adPrefix, encodeHeader(header)));
-  const next: RatchetState = { ...state, sending: { ...sending, chainKey: await nextChainKey(sending.chainKey), n: sending.n + 1 } };
+  const step = await chainStep(sending.chainKey);
+  const ciphertext = await seal(step.seed, plaintext, concat(adPrefix, encodeHeader(header)));
+  const next: RatchetState = { ...state, sending: { ...sending, chainKey: step.next, n: sending.n + 1 } };
   return { state: next, header, ciphertext };
 }
 
@@ -149,8 +156,9 @@ export async function ratchetDecrypt(state: RatchetState, header: RatchetHeader,
     throw new RatchetError('duplicate', 'this message was already received (or its key was dropped)');
   }
   const receiving = await skip(next, next.receiving!, header.n);
-  const plaintext = await open(await messageKeySeed(receiving.chainKey), ciphertext, ad);
-  next.receiving = { ...receiving, chainKey: await nextChainKey(receiving.chainKey), n: receiving.n + 1 };
+  const step = await chainStep(receiving.chainKey);
+  const plaintext = await open(step.seed, ciphertext, ad);
+  next.receiving = { ...receiving, chainKey: step.next, n: receiving.n + 1 };
   if (next.skipped.length > MAX_SKIPPED_KEYS) next.skipped = next.skipped.slice(-MAX_SKIPPED_KEYS);
   return { state: next, plaintext };
 }
@@ -163,8 +171,9 @@ async function skip(state: RatchetState, chain: ChainState, until: number): Prom
   let { chainKey, n } = chain;
   const publicKey = toBase64Url(chain.publicKey);
   for (; n < until; n++) {
-    state.skipped.push({ publicKey, n, seed: await messageKeySeed(chainKey) });
-    chainKey = await nextChainKey(chainKey);
+    const step = await chainStep(chainKey);
+    state.skipped.push({ publicKey, n, seed: step.seed });
+    chainKey = step.next;
   }
   return { ...chain, chainKey, n };
 }

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { safetyNumber } from './fingerprint.ts';
 import { aesGcmDecrypt, aesGcmEncrypt, concat, hkdf, hmacSha256, verify, x25519, type Bytes } from './primitives.ts';
-import { messageKeys, messageKeySeed, nextChainKey } from './ratchet.ts';
+import { chainStep, messageKeys } from './ratchet.ts';
 import { x3dhInitiator, x3dhResponder } from './x3dh.ts';
 import libsignal from './vectors/libsignal.json';
 import rfc from './vectors/rfc.json';
@@ -37,7 +37,8 @@ describe('RFC vectors', () => {
   });
 
   it.each(rfc.hmac)('HMAC-SHA256: $source', async ({ key, data, hmacSha256: expected }) => {
-    expect(toHex(await hmacSha256(hex(key), hex(data))).slice(0, expected.length)).toBe(expected);
+    const [mac] = await hmacSha256(hex(key), hex(data));
+    expect(toHex(mac!).slice(0, expected.length)).toBe(expected);
   });
 
   it.each(rfc.ed25519)('Ed25519 verify: $source', async ({ publicKey, message, signature }) => {
@@ -74,10 +75,11 @@ describe('Wycheproof', () => {
 describe('libsignal vectors', () => {
   it('chain key: message keys and next chain key (keys.rs)', async () => {
     const { seedChainKey, expected } = libsignal.chainKey;
-    const keys = await messageKeys(await messageKeySeed(hex(seedChainKey)));
+    const step = await chainStep(hex(seedChainKey));
+    const keys = await messageKeys(step.seed);
     expect(toHex(keys.cipherKey)).toBe(expected.cipherKey);
     expect(toHex(keys.macKey)).toBe(expected.macKey);
-    expect(toHex(await nextChainKey(hex(seedChainKey)))).toBe(expected.nextChainKey);
+    expect(toHex(step.next)).toBe(expected.nextChainKey);
   });
 
   it('session as Bob: X3DH responder chain key (ratchet.rs)', async () => {
