@@ -1,5 +1,6 @@
 /** `<threadline-panel>`: the conversation — header, messages, composer, verify screen. Loaded lazily. */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { signal } from '@preact/signals-core';
 import { createClient, RETENTIONS, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
 import { panelStyles } from './styles.ts';
@@ -15,6 +16,9 @@ const STATUS_TEXT = {
   closed: 'Disconnected',
 } as const;
 const RETENTION_TEXT: Record<Retention, string> = { '24h': '24 hours', '7d': '7 days', '30d': '30 days', '1y': '1 year' };
+
+/** A long history is shown newest first, this many more messages per frame, so no task runs long. */
+const BATCH = 100;
 
 const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
@@ -34,6 +38,12 @@ export class ThreadlinePanel extends LitElement {
   /** Shown instead of the conversation while set. */
   declare verification: Verification | null;
   readonly #client = signal<Client | undefined>(undefined);
+  /** How many of the oldest messages are not rendered yet. */
+  #hidden = 0;
+  #count = 0;
+  #atBottom = true;
+  /** Messages are immutable: each one's template is made once, so a long list re-renders cheaply. */
+  readonly #templates = new WeakMap<ChatMessage, ReturnType<typeof html>>();
 
   constructor() {
     super();
@@ -69,9 +79,24 @@ export class ThreadlinePanel extends LitElement {
     }
   }
 
+  protected override update(changed: PropertyValues<this>): void {
+    const log = this.renderRoot.querySelector('.log');
+    this.#atBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+    const count = this.#client.peek()?.messages.peek().length ?? 0;
+    if (this.#count === 0 && count > BATCH) this.#hidden = count - BATCH;
+    this.#count = count;
+    super.update(changed);
+  }
+
   protected override updated(): void {
     const log = this.renderRoot.querySelector('.log');
-    if (log) log.scrollTop = log.scrollHeight;
+    if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
+    if (this.#hidden > 0) {
+      requestAnimationFrame(() => {
+        this.#hidden = Math.max(0, this.#hidden - BATCH);
+        this.requestUpdate();
+      });
+    }
   }
 
   override focus(): void {
@@ -121,6 +146,12 @@ export class ThreadlinePanel extends LitElement {
   }
 
   #message(message: ChatMessage) {
+    let template = this.#templates.get(message);
+    if (!template) this.#templates.set(message, (template = this.#renderMessage(message)));
+    return template;
+  }
+
+  #renderMessage(message: ChatMessage) {
     const mine = message.from === 'visitor';
     const client = this.#client.peek()!;
     const state = message.status === 'sending' ? 'Sending…' : message.status === 'unreadable' ? 'Could not be decrypted' : time.format(message.at);
@@ -166,7 +197,7 @@ export class ThreadlinePanel extends LitElement {
         ? html`<threadline-verify .verification=${this.verification} @threadline-back=${() => (this.verification = null)}></threadline-verify>`
         : html`<ol class="log" role="log" aria-live="polite" aria-label="Messages">
               ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}
-              ${messages.map((message) => this.#message(message))}
+              ${repeat(messages.slice(this.#hidden), (message) => message.id, (message) => this.#message(message))}
             </ol>
             ${error ? html`<p class="error" role="alert">${error.message}</p>` : nothing}
             ${this.progress !== null ? html`<progress aria-label="Uploading the file" max="1" .value=${this.progress}></progress>` : nothing}
