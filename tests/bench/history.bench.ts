@@ -5,23 +5,14 @@
  * all 1,000 messages show, next to the same page's longest task without the widget (baseline).
  */
 import { chromium, type Page } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { launchOptions } from '../chromium.ts';
+import { report, startDemo } from './demo.ts';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 1000);
-const port = 8799;
-const base = `http://127.0.0.1:${port}`;
-const dataDir = mkdtempSync(join(tmpdir(), 'threadline-bench-'));
-const relay = spawn('node', ['scripts/start.mjs'], { env: { ...process.env, PORT: String(port), THREADLINE_DATA_DIR: dataDir, THREADLINE_DEMO_PASSWORD: 'bench-password' }, stdio: 'ignore' });
+const demo = await startDemo(8799);
+const { base } = demo;
 
 try {
-  for (let i = 0; (await fetch(`${base}/healthz`).catch(() => null))?.ok !== true; i++) {
-    if (i > 100) throw new Error('the demo relay did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
   const browser = await chromium.launch(launchOptions);
   const context = await browser.newContext();
   await context.addInitScript(() => {
@@ -67,24 +58,14 @@ try {
   const history = await longest(page);
   if ((await items.count()) !== MESSAGES) throw new Error('not every message was shown');
 
-  const report = { messages: MESSAGES, sendSeconds, showMs, longestTaskMs: history.max, longTasks: history.count, baselineLongestTaskMs: baseline.max, budgetMs: 50 };
   console.log(`History of ${MESSAGES} messages in Chromium`);
   console.log(`  sent ${MESSAGES} messages through the UI in ${sendSeconds.toFixed(1)} s`);
   console.log(`  after reload, all shown in ${showMs} ms`);
   console.log(`  longest main-thread task: ${history.max.toFixed(0)} ms over ${history.count} long tasks (budget ≤ 50 ms); page without the widget: ${baseline.max.toFixed(0)} ms`);
-  const file = new URL('./report.json', import.meta.url);
-  const previous = (() => {
-    try {
-      return JSON.parse(readFileSync(file, 'utf8')) as object;
-    } catch {
-      return {};
-    }
-  })();
-  writeFileSync(file, JSON.stringify({ ...previous, history: report }, null, 2));
+  report('history', { messages: MESSAGES, sendSeconds, showMs, longestTaskMs: history.max, longTasks: history.count, baselineLongestTaskMs: baseline.max, budgetMs: 50 });
   await browser.close();
 } finally {
-  relay.kill();
-  rmSync(dataDir, { recursive: true, force: true });
+  demo.stop();
 }
 
 async function longest(page: Page): Promise<{ max: number; count: number }> {
