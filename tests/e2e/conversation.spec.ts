@@ -32,12 +32,17 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
   await expect(dialog).toBeVisible();
   const composer = dialog.getByRole('textbox', { name: 'Message' });
   await expect(composer).toBeFocused();
+  // The visitor chooses how long the conversation lives, before the first message.
+  await dialog.getByLabel('Keep this conversation for').selectOption({ label: '7 days' });
   await composer.fill(`Hello! ${fromVisitor}`);
   await composer.press('Enter');
   const visitorLog = dialog.getByRole('log', { name: 'Messages' });
   const visitorMessage = visitorLog.getByRole('listitem').filter({ hasText: fromVisitor });
   await expect(visitorMessage).toBeVisible();
   await expect(visitorMessage).not.toContainText('Sending…');
+  const inAWeek = await visitor.evaluate(() => new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' }).format(Date.now() + 7 * 86_400_000));
+  await expect(dialog.getByText(`deleted on ${inAWeek}`)).toBeVisible();
+  await expect(dialog.getByLabel('Keep this conversation for')).toHaveCount(0);
 
   const agent = await (await browser.newContext()).newPage();
   agent.on('pageerror', (error) => errors.push(`agent: ${error.message}`));

@@ -104,4 +104,12 @@ test('an admin approves a second agent’s device, both read the visitor, and a 
   const saved = readFileSync(await (await download).path());
   expect(saved.length).toBe(file.length);
   expect(createHash('sha256').update(saved).digest('hex')).toBe(createHash('sha256').update(file).digest('hex'));
+
+  // An image from the agent previews in the visitor's widget once decrypted.
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGP4z8DwHwyBNBgxMDAAAFOaBfu1sNGwAAAAAElFTkSuQmCC', 'base64');
+  await admin.getByLabel('Attach a file').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+  await visitor.getByRole('button', { name: 'Show photo.png' }).click();
+  const preview = visitor.getByRole('img', { name: 'photo.png' });
+  await expect(preview).toBeVisible();
+  expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
 });
