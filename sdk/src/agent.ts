@@ -8,10 +8,10 @@ import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-co
 import type { ConnectionStatus } from './connection.ts';
 import { KDF_ITERATIONS } from './crypto/backup.ts';
 import { orgFingerprint } from './crypto/directory.ts';
-import { randomBytes, randomId, toBase64Url } from './crypto/encoding.ts';
+import { randomBytes, toBase64Url } from './crypto/encoding.ts';
 import type { DeviceInfo } from './crypto/service.ts';
 import { ConfigError, ThreadlineError } from './errors.ts';
-import { downloadBlob, uploadBlob, type FileRef } from './files.ts';
+import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
 import { parseConversations, type AgentRole, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
@@ -270,15 +270,9 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     reply: async (conversationId, text) => engine().send(conversationId, { text }),
     async sendFile(conversationId, file, onProgress) {
       const current = engine();
-      const sealed = await getWorker().sealFile(new Uint8Array(await file.arrayBuffer()));
-      const blob = randomId();
-      await uploadBlob(new URL(`/v1/conversations/${conversationId}/blobs/${blob}`, relay), session!.token, sealed.ciphertext, onProgress);
-      return current.send(conversationId, { file: { blob, name: file.name ?? 'file', type: file.type || 'application/octet-stream', size: file.size, key: sealed.key, hash: sealed.hash } });
+      return current.send(conversationId, { file: await sendFile(getWorker(), relay, conversationId, session!.token, file, onProgress) });
     },
-    async openFile(conversationId, file) {
-      const ciphertext = await downloadBlob(new URL(`/v1/conversations/${conversationId}/blobs/${file.blob}`, relay), session!.token);
-      return new Blob([await call('decrypt the file', getWorker().openFile(ciphertext, file.key, file.hash))], { type: file.type });
-    },
+    openFile: (conversationId, file) => openFile(getWorker(), relay, conversationId, session!.token, file),
     async safetyNumber(conversationId) {
       const conversation = summaries.peek().get(conversationId);
       if (!conversation || !directory) throw new ConfigError('unknown_conversation', 'compute the safety number', 'the conversation is not loaded', 'Reload the console.');

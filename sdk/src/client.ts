@@ -4,9 +4,8 @@
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
-import { randomId } from './crypto/encoding.ts';
 import { ConfigError, CryptoError, type ThreadlineError } from './errors.ts';
-import { downloadBlob, uploadBlob, type FileRef } from './files.ts';
+import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
 import { RETENTION_MS, RETENTIONS, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
@@ -193,17 +192,12 @@ export function createClient(options: ClientOptions): Client {
     },
     async sendFile(file, onProgress) {
       const { engine, current } = await conversation();
-      const sealed = await worker.sealFile(new Uint8Array(await file.arrayBuffer()));
-      const blob = randomId();
-      await uploadBlob(new URL(`/v1/conversations/${current.conversationId}/blobs/${blob}`, relay), current.token, sealed.ciphertext, onProgress);
-      const ref: FileRef = { blob, name: file.name ?? 'file', type: file.type || 'application/octet-stream', size: file.size, key: sealed.key, hash: sealed.hash };
-      return engine.send(current.conversationId, { file: ref });
+      return engine.send(current.conversationId, { file: await sendFile(worker, relay, current.conversationId, current.token, file, onProgress) });
     },
     async openFile(file) {
       const current = session.peek();
       if (!current) throw new CryptoError('no_conversation', 'open the file', 'there is no conversation', 'Start a conversation first.');
-      const ciphertext = await downloadBlob(new URL(`/v1/conversations/${current.conversationId}/blobs/${file.blob}`, relay), current.token);
-      return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: file.type });
+      return openFile(worker, relay, current.conversationId, current.token, file);
     },
     async verify() {
       await ensureStarted();

@@ -1,5 +1,7 @@
 /** Attachments on the main thread: the message's file reference, upload with progress, download. */
+import { randomId } from './crypto/encoding.ts';
 import { ProtocolError } from './errors.ts';
+import { call, type CryptoWorker } from './worker-client.ts';
 
 /** An encrypted file, as a message carries it. */
 export interface FileRef {
@@ -16,7 +18,7 @@ export interface FileRef {
 }
 
 /** Uploads ciphertext with progress (XMLHttpRequest: fetch cannot report upload progress). */
-export function uploadBlob(url: URL, token: string, body: Uint8Array<ArrayBuffer>, onProgress?: (fraction: number) => void): Promise<void> {
+function uploadBlob(url: URL, token: string, body: Uint8Array<ArrayBuffer>, onProgress?: (fraction: number) => void): Promise<void> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('PUT', url);
@@ -36,8 +38,24 @@ export function uploadBlob(url: URL, token: string, body: Uint8Array<ArrayBuffer
   });
 }
 
-export async function downloadBlob(url: URL, token: string): Promise<Uint8Array<ArrayBuffer>> {
+async function downloadBlob(url: URL, token: string): Promise<Uint8Array<ArrayBuffer>> {
   const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } }).catch(() => null);
   if (!response?.ok) throw new ProtocolError(`http_${response?.status ?? 0}`, 'open the file', 'the relay does not have it (any more)', 'Ask for the file again.');
   return new Uint8Array(await response.arrayBuffer());
+}
+
+const blobUrl = (relay: URL, conversationId: string, blob: string) => new URL(`/v1/conversations/${conversationId}/blobs/${blob}`, relay);
+
+/** Encrypts a file in the worker and uploads the ciphertext; returns what the message carries. */
+export async function sendFile(worker: CryptoWorker, relay: URL, conversationId: string, token: string, file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<FileRef> {
+  const sealed = await worker.sealFile(new Uint8Array(await file.arrayBuffer()));
+  const blob = randomId();
+  await uploadBlob(blobUrl(relay, conversationId, blob), token, sealed.ciphertext, onProgress);
+  return { blob, name: file.name ?? 'file', type: file.type || 'application/octet-stream', size: file.size, key: sealed.key, hash: sealed.hash };
+}
+
+/** Downloads an attachment and decrypts it in the worker. */
+export async function openFile(worker: CryptoWorker, relay: URL, conversationId: string, token: string, file: FileRef): Promise<Blob> {
+  const ciphertext = await downloadBlob(blobUrl(relay, conversationId, file.blob), token);
+  return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: file.type });
 }
