@@ -22,6 +22,7 @@ const workspace = {
       '@threadline/sdk/protocol': 'sdk/src/protocol.ts',
       '@threadline/sdk/setup': 'sdk/src/setup.ts',
       '@threadline/sdk/qr': 'sdk/src/qr.ts',
+      '@threadline/sdk/seal': 'sdk/src/seal.ts',
     };
     return map[id] ? path(map[id]) : null;
   },
@@ -37,8 +38,20 @@ const copy = (dir) => ({
   },
 });
 
+/** Collapses the whitespace of lit `css\`…\`` templates, which terser leaves as written. */
+const minifyCss = {
+  name: 'minify-lit-css',
+  transform(code, id) {
+    if (!id.includes('/widget/src/')) return null;
+    return code.replace(/css`([^`]*)`/g, (_, body) =>
+      `css\`${body.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, ' ').replace(/\s*([{}:;,>])\s*/g, '$1').replace(/;}/g, '}').trim()}\``,
+    );
+  },
+};
+
 const browser = (extra = []) => [
   workspace,
+  minifyCss,
   nodeResolve({ browser: true }),
   esbuild({ target: 'es2022', jsx: 'automatic', jsxImportSource: 'preact', tsconfig: path('tsconfig.json') }),
   ...extra,
@@ -70,9 +83,9 @@ export default [
   },
   // The SDK as a library: ESM, dependencies left to the app's bundler.
   {
-    input: { index: 'sdk/src/index.ts', agent: 'sdk/src/agent.ts', protocol: 'sdk/src/protocol.ts', setup: 'sdk/src/setup.ts', qr: 'sdk/src/qr.ts' },
+    input: { index: 'sdk/src/index.ts', agent: 'sdk/src/agent.ts', protocol: 'sdk/src/protocol.ts', setup: 'sdk/src/setup.ts', qr: 'sdk/src/qr.ts', seal: 'sdk/src/seal.ts' },
     output: { dir: 'sdk/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
-    external: ['@preact/signals-core', 'comlink', 'idb'],
+    external: ['@preact/signals-core', 'idb'],
     plugins: [workspace, esbuild({ target: 'es2022', tsconfig: path('tsconfig.json') })],
   },
   // The agents' console.

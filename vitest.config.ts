@@ -6,7 +6,7 @@ const path = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^@threadline\/sdk\/(agent|protocol|setup|qr)$/, replacement: path('sdk/src/$1.ts') },
+      { find: /^@threadline\/sdk\/(agent|protocol|setup|qr|seal)$/, replacement: path('sdk/src/$1.ts') },
       { find: /^@threadline\/sdk$/, replacement: path('sdk/src/index.ts') },
       { find: /^@threadline\/server$/, replacement: path('server/src/index.ts') },
     ],

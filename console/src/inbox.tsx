@@ -6,8 +6,8 @@ import { useStickToBottom } from './stick-to-bottom.ts';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
-/** A short, stable label for an anonymous visitor. */
-const visitorLabel = (conversation: ConversationSummary) => `Visitor ${conversation.visitor.id.slice(0, 6)}`;
+/** A short, stable label for the customer: their messenger name, or an anonymous web visitor. */
+const visitorLabel = (conversation: ConversationSummary) => conversation.channel?.label ?? `Visitor ${(conversation.visitor?.id ?? conversation.id).slice(0, 6)}`;
 
 export function Inbox({ client }: { client: AgentClient }) {
   const selected = useSignal<string | null>(null);

@@ -14,13 +14,15 @@ import { ConfigError, ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
-import { parseConversations, type AgentRole, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
+import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
 import { openStorage } from './storage.ts';
 import { Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 
-export type { ConversationSummary, DeviceRecord, DeviceStatus } from './protocol.ts';
+export type { Channel, ChannelState, ConversationSummary, DeviceRecord, DeviceStatus } from './protocol.ts';
+export { CHANNEL_NAMES, CHANNELS } from './protocol.ts';
+export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export type { ChatMessage, MessageStatus } from './thread.ts';
 export type { FileRef } from './files.ts';
 export type { ConnectionStatus } from './connection.ts';
@@ -55,7 +57,10 @@ export interface AgentClient {
   resume(): Promise<boolean>;
   signOut(): Promise<void>;
   messages(conversationId: string): ReadonlySignal<readonly ChatMessage[]>;
-  reply(conversationId: string, text: string): Promise<ChatMessage>;
+  /** Sends a reply; `via` a messenger sends it there too (the relay then sees that text). */
+  reply(conversationId: string, text: string, via?: Channel): Promise<ChatMessage>;
+  /** Shows conversation `from` as part of `into` from now on (same customer, two threads). */
+  merge(from: string, into: string): Promise<void>;
   sendFile(conversationId: string, file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<ChatMessage>;
   openFile(conversationId: string, file: FileRef): Promise<Blob>;
   /** The safety number shared with a conversation's visitor. */
@@ -103,8 +108,9 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     if (!conversation || !directory) throw new ConfigError('unknown_conversation', 'send the reply', 'the conversation is not loaded', 'Reload the console.');
     const me = agent.peek()!.deviceId;
     const others = directory.devices.filter((d) => d.id !== me).map((d) => d.id);
-    const missing = new Set(await getWorker().needBundles([conversation.visitor.id, ...others]));
-    const recipients: Route['recipients'] = [missing.has(conversation.visitor.id) ? { deviceId: conversation.visitor.id, bundle: conversation.visitor } : { deviceId: conversation.visitor.id }];
+    const visitor = conversation.visitor;
+    const missing = new Set(await getWorker().needBundles([...(visitor ? [visitor.id] : []), ...others]));
+    const recipients: Route['recipients'] = visitor ? [missing.has(visitor.id) ? { deviceId: visitor.id, bundle: visitor } : { deviceId: visitor.id }] : [];
     for (const deviceId of others) {
       if (!missing.has(deviceId)) recipients.push({ deviceId });
       else {
@@ -120,7 +126,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     if (!engine) return;
     const known = summaries.peek().has(conversation.id);
     summaries.value = new Map(summaries.peek()).set(conversation.id, conversation);
-    await getWorker().addVisitor(conversation.visitor);
+    if (conversation.visitor) await getWorker().addVisitor(conversation.visitor);
     if (!known) await engine.open(conversation.id);
   }
 
@@ -141,7 +147,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     // An admin's own new device approves itself: it holds the key that signs the directory.
     if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, info.device);
 
-    const engine = new Sync(getWorker(), await openStorage(`${relay.origin}/${stored.site}`), socketUrl(relay), stored.token, route);
+    const engine = new Sync(getWorker(), await openStorage(`${relay.origin}/${stored.site}`), socketUrl(relay), stored.token, route, parseRelayFrame);
     engine.refreshTrust = refreshDirectory;
     engine.onFrame = (frame) => {
       const report = (error: unknown) => engine.report(error);
@@ -150,7 +156,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       if (frame.type === 'directory') void refreshDirectory().then(loadDevices).catch(report);
       if (frame.type === 'expired') {
         const next = new Map(summaries.peek());
-        const visitor = next.get(frame.conversationId)?.visitor.id;
+        const visitor = next.get(frame.conversationId)?.visitor?.id;
         next.delete(frame.conversationId);
         summaries.value = next;
         engine.forget(frame.conversationId);
@@ -267,17 +273,27 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     resume: guard(resume),
     signOut,
     messages: (conversationId) => computed(() => sync.value?.thread(conversationId).messages.value ?? []),
-    reply: async (conversationId, text) => engine().send(conversationId, { text }),
+    async reply(conversationId, text, via) {
+      const current = engine();
+      if (!via) return current.send(conversationId, { text });
+      // Out through the messenger first (the relay forwards the text and keeps nothing), then into
+      // the encrypted thread, so the web visitor and the other agents see it too.
+      await api(`/v1/agent/conversations/${conversationId}/channel-reply`, `send the reply on ${CHANNEL_NAMES[via]}`, { body: { channel: via, text } });
+      return current.send(conversationId, { text, channel: via });
+    },
     async sendFile(conversationId, file, onProgress) {
       const current = engine();
       return current.send(conversationId, { file: await sendFile(getWorker(), relay, conversationId, session!.token, file, onProgress) });
     },
     openFile: (conversationId, file) => openFile(getWorker(), relay, conversationId, session!.token, file),
     async safetyNumber(conversationId) {
-      const conversation = summaries.peek().get(conversationId);
-      if (!conversation || !directory) throw new ConfigError('unknown_conversation', 'compute the safety number', 'the conversation is not loaded', 'Reload the console.');
-      return getWorker().safetyNumber(conversation.visitor, directory.orgKey, session!.site);
+      const visitor = summaries.peek().get(conversationId)?.visitor;
+      if (!visitor || !directory) throw new ConfigError('no_visitor', 'compute the safety number', 'this conversation has no web visitor', 'Safety numbers exist only for conversations started on the website.');
+      return getWorker().safetyNumber(visitor, directory.orgKey, session!.site);
     },
+    merge: guard(async (from: string, into: string) => {
+      await api('/v1/agent/conversations/merge', 'merge the conversations', { body: { from, into } });
+    }),
     loadDevices: guard(loadDevices),
     approve: guard((deviceId: string) => approve(deviceId)),
     revoke: guard((deviceId: string) => publish((list) => list.filter((d) => d.id !== deviceId))),

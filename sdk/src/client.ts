@@ -6,9 +6,10 @@ import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
 import { ConfigError, CryptoError, type ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
+import { handoffLink } from './handoff.ts';
 import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
-import { RETENTION_MS, RETENTIONS, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
+import { CHANNEL_NAMES, parseVisitorFrame, RETENTION_MS, RETENTIONS, type Channel, type ChannelLinks, type Handoff, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
 import { openStorage, type Storage } from './storage.ts';
 import { Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
@@ -34,7 +35,7 @@ export interface Verification {
 
 export interface Client {
   /** The business as its relay describes it, once started. */
-  readonly business: ReadonlySignal<{ name: string; retention: { default: Retention; max: Retention } } | null>;
+  readonly business: ReadonlySignal<{ name: string; retention: { default: Retention; max: Retention }; channels: ChannelLinks } | null>;
   readonly status: ReadonlySignal<ConnectionStatus>;
   readonly messages: ReadonlySignal<readonly ChatMessage[]>;
   /** The last error, if any; the client keeps working where it can. */
@@ -53,6 +54,11 @@ export interface Client {
   openFile(file: FileRef): Promise<Blob>;
   /** The safety number and how the business key is trusted. */
   verify(): Promise<Verification>;
+  /**
+   * Continues the conversation on a messenger: gets a single-use reference from the relay, marks
+   * the thread ("continued on WhatsApp") and returns the link to open (or show as a QR code).
+   */
+  handoff(channel: Channel): Promise<{ url: string; ref: string }>;
   /** Deletes the conversation from this browser, keys included. */
   forget(): Promise<void>;
   close(): void;
@@ -86,7 +92,7 @@ export function createClient(options: ClientOptions): Client {
     if (!config.directory) {
       throw new ConfigError('not_set_up', 'start the chat', 'the business has not finished setting up Threadline', 'An agent must sign in to the console once.');
     }
-    business.value = { name: config.name, retention: config.retention };
+    business.value = { name: config.name, retention: config.retention, channels: config.channels };
     const trusted = await call('check the business’s keys', worker.trust(config.directory, options.orgKey));
     directory = trusted.directory;
     pinned = trusted.trust.pinned;
@@ -108,7 +114,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   function connect(current: VisitorSession): Sync {
-    const engine = new Sync(worker, storage, socketUrl(relay), current.token, route);
+    const engine = new Sync(worker, storage, socketUrl(relay), current.token, route, parseVisitorFrame);
     engine.refreshTrust = trustCurrentDirectory;
     engine.onFrame = (frame) => {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
@@ -203,6 +209,15 @@ export function createClient(options: ClientOptions): Client {
       await ensureStarted();
       const number = await worker.safetyNumber(deviceKeys.device, directory!.orgKey, site);
       return { pinned, safetyNumber: number };
+    },
+    async handoff(channel) {
+      const { engine, current } = await conversation();
+      const links = business.peek()!.channels;
+      if (!links[channel]) throw new ConfigError('no_channel', `continue on ${CHANNEL_NAMES[channel]}`, 'the business has not set it up', 'Choose another way to continue.');
+      const { ref } = await request<Handoff>(relay, `/v1/conversations/${current.conversationId}/handoff`, `continue on ${CHANNEL_NAMES[channel]}`, { body: { channel }, token: current.token });
+      const url = handoffLink(channel, links, ref, business.peek()!.name);
+      await engine.send(current.conversationId, { handoff: channel });
+      return { url, ref };
     },
     forget,
     close() {

@@ -4,7 +4,7 @@
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { ConnectionError } from './errors.ts';
-import { parseRelayFrame, type ClientFrame, type RelayFrame } from './protocol.ts';
+import type { ClientFrame, RelayFrame } from './protocol.ts';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'offline' | 'closed';
 
@@ -15,6 +15,8 @@ const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 
 export interface ConnectionHandlers {
+  /** Parses a frame from the relay (throws `FrameError`). */
+  parse(raw: string): RelayFrame;
   onFrame(frame: RelayFrame): void;
   onError(error: ConnectionError): void;
 }
@@ -62,7 +64,7 @@ export class Connection {
   #receive(data: unknown): void {
     let frame: RelayFrame;
     try {
-      frame = parseRelayFrame(String(data));
+      frame = this.handlers.parse(String(data));
     } catch (error) {
       this.handlers.onError(new ConnectionError('bad_frame', 'read from the relay', String(error), 'Update the widget to the relay’s version.'));
       return;

@@ -7,13 +7,17 @@
 export { createClient, RETENTION_MS, RETENTIONS } from './client.ts';
 export { MAX_TEXT_LENGTH } from './sync.ts';
 
+// Continuing on a messenger
+export { CHANNEL_NAMES, CHANNELS } from './protocol.ts';
+export { handoffLink, opensDirectly } from './handoff.ts';
+
 // Errors
 export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
 
 export type { Client, ClientOptions, Verification } from './client.ts';
 export type { Content } from './thread.ts';
 export type { FileRef } from './files.ts';
-export type { Retention } from './protocol.ts';
+export type { Channel, ChannelLinks, Retention } from './protocol.ts';
 export type { RelayOptions } from './options.ts';
 export type { ChatMessage, MessageStatus } from './thread.ts';
 export type { ConnectionStatus } from './connection.ts';

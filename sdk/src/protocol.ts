@@ -5,6 +5,7 @@
  */
 import { count, fail, list, nullable, object, oneOf, optional, parseJson, pattern, text, type Check, type Checked } from './schema.ts';
 
+export { replyWindow, STANDARD_WINDOW_MS, HUMAN_AGENT_WINDOW_MS, type ReplyWindow } from './reply-window.ts';
 export { FrameError, count, list, object, oneOf, optional, pattern, text, type Check, type Checked } from './schema.ts';
 
 export const PROTOCOL_VERSION = 2;
@@ -14,6 +15,11 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 export const MAX_RECIPIENTS = 64;
 
 export type Role = 'visitor' | 'agent';
+
+/** The messengers a conversation can continue on. */
+export const CHANNELS = ['whatsapp', 'messenger', 'instagram'] as const;
+export type Channel = (typeof CHANNELS)[number];
+export const CHANNEL_NAMES: Record<Channel, string> = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' };
 
 /** How long a visitor keeps a conversation. */
 export const RETENTION_MS = {
@@ -95,6 +101,10 @@ const envelopeShape = {
   ct: b64(MAX_FRAME_BYTES),
   keys: list(keyEntry, MAX_RECIPIENTS),
   inbox: optional(object({ epk: key, iv: b64(16), k: b64(128) })),
+  /** Set on messages that came in or went out through a messenger: sealed by the relay, not end to end. */
+  channel: optional(oneOf(...CHANNELS)),
+  /** The content key sealed to devices' identity keys (the relay's channel messages). */
+  sealed: optional(list(object({ to: id, epk: key, iv: b64(16), k: b64(128) }), MAX_RECIPIENTS)),
 };
 export const envelope = object(envelopeShape);
 export const storedEnvelope = object({ ...envelopeShape, seq: count, at: count });
@@ -107,7 +117,26 @@ export type Envelope = Checked<typeof envelope>;
 export type StoredEnvelope = Checked<typeof storedEnvelope>;
 
 /** What an agent sees of a conversation without decrypting anything. */
-export const conversationSummary = object({ id, visitor: deviceKeys, createdAt: count, expiresAt: count, lastSeq: count, lastAt: count });
+const channelState = object({
+  name: oneOf(...CHANNELS),
+  /** How the customer appears on that messenger, shortened for display. */
+  label: text(80),
+  /** Last message from the customer on it: replies are free-form for 24 hours after. */
+  lastInboundAt: count,
+});
+export const conversationSummary = object({
+  id,
+  /** The web visitor's device; null for a conversation that started on a messenger. */
+  visitor: nullable(deviceKeys),
+  createdAt: count,
+  expiresAt: count,
+  lastSeq: count,
+  lastAt: count,
+  channel: nullable(channelState),
+  /** Set when an agent merged this conversation into another. */
+  mergedInto: nullable(id),
+});
+export type ChannelState = Checked<typeof channelState>;
 export type ConversationSummary = Checked<typeof conversationSummary>;
 export const parseConversations = (value: unknown): ConversationSummary[] => object({ conversations: list(conversationSummary, 10_000) })(value, '').conversations;
 
@@ -133,12 +162,11 @@ const clientFrames: Record<ClientFrame['type'], Check<ClientFrame>> = {
   sync: object({ type: oneOf('sync'), conversationId: id, since: count }),
 };
 
-const relayFrames: Record<RelayFrame['type'], Check<RelayFrame>> = {
+const visitorFrames: Record<Exclude<RelayFrame['type'], 'conversation'>, Check<RelayFrame>> = {
   welcome: object({ type: oneOf('welcome'), role }),
   ack: object({ type: oneOf('ack'), conversationId: id, id, seq: count, at: count }),
   message: object({ type: oneOf('message'), envelope: storedEnvelope }),
   synced: object({ type: oneOf('synced'), conversationId: id, seq: count }),
-  conversation: object({ type: oneOf('conversation'), conversation: conversationSummary }),
   directory: object({ type: oneOf('directory'), version: count }),
   expired: object({ type: oneOf('expired'), conversationId: id }),
   error: object({ type: oneOf('error'), code: text(32) as Check<ErrorCode>, message: text(2000), id: optional(id) }),
@@ -154,13 +182,28 @@ function parseFrame<T>(table: Record<string, Check<T>>, raw: string): T {
 /** Parses a frame from a client. Throws `FrameError` naming the first bad field. */
 export const parseClientFrame = (raw: string): ClientFrame => parseFrame(clientFrames, raw);
 /** Parses a frame from the relay. Throws `FrameError` naming the first bad field. */
-export const parseRelayFrame = (raw: string): RelayFrame => parseFrame(relayFrames, raw);
+export const parseRelayFrame = (raw: string): RelayFrame =>
+  parseFrame({ ...visitorFrames, conversation: object({ type: oneOf('conversation'), conversation: conversationSummary }) }, raw);
+/** The same, for a visitor's socket, which is never sent `conversation` frames (a smaller parser). */
+export const parseVisitorFrame = (raw: string): RelayFrame => parseFrame(visitorFrames, raw);
 
 // ---- HTTP bodies ----
 
+/** Where the business can be reached on each messenger (public; unconfigured ones are absent). */
+export interface ChannelLinks {
+  whatsapp?: { phone: string };
+  messenger?: { page: string };
+  instagram?: { username: string };
+}
+export interface Handoff {
+  /** The single-use reference: a short code for WhatsApp, a token for Messenger and Instagram. */
+  ref: string;
+  expiresAt: number;
+}
 export interface SiteConfig {
   site: string;
   name: string;
+  channels: ChannelLinks;
   /** Null until the business has set up its keys in the console. */
   directory: SignedDirectory | null;
   retention: { default: Retention; max: Retention };

@@ -17,7 +17,7 @@ export const fail = (path: string): never => {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const pattern =
+export const pattern = /* @__NO_SIDE_EFFECTS__ */
   (regex: RegExp, max: number): Check<string> =>
   (value, path) =>
     typeof value === 'string' && value.length <= max && regex.test(value) ? value : fail(path);
@@ -25,27 +25,27 @@ export const pattern =
 /** A non-negative safe integer. */
 export const count: Check<number> = (value, path) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fail(path));
 
-export const text =
+export const text = /* @__NO_SIDE_EFFECTS__ */
   (max: number): Check<string> =>
   (value, path) =>
     typeof value === 'string' && value.length <= max ? value : fail(path);
 
-export const oneOf =
+export const oneOf = /* @__NO_SIDE_EFFECTS__ */
   <T extends string | number>(...values: T[]): Check<T> =>
   (value, path) =>
     values.includes(value as T) ? (value as T) : fail(path);
 
-export const optional =
+export const optional = /* @__NO_SIDE_EFFECTS__ */
   <T>(check: Check<T>): Check<T | undefined> =>
   (value, path) =>
     value === undefined ? undefined : check(value, path);
 
-export const nullable =
+export const nullable = /* @__NO_SIDE_EFFECTS__ */
   <T>(check: Check<T>): Check<T | null> =>
   (value, path) =>
     value === null ? null : check(value, path);
 
-export const list =
+export const list = /* @__NO_SIDE_EFFECTS__ */
   <T>(check: Check<T>, max: number): Check<T[]> =>
   (value, path) =>
     Array.isArray(value) && value.length <= max ? value.map((item, i) => check(item, `${path}[${i}]`)) : fail(path);
@@ -54,7 +54,7 @@ type Shape = Record<string, Check<unknown>>;
 type Optional<S extends Shape> = { [K in keyof S]: undefined extends Checked<S[K]> ? K : never }[keyof S];
 export type Shaped<S extends Shape> = { [K in Exclude<keyof S, Optional<S>>]: Checked<S[K]> } & { [K in Optional<S>]?: Exclude<Checked<S[K]>, undefined> };
 
-export const object =
+export const object = /* @__NO_SIDE_EFFECTS__ */
   <S extends Shape>(shape: S): Check<Shaped<S>> =>
   (value, path) => {
     if (!isObject(value)) return fail(path);

@@ -38,8 +38,10 @@ export class Sync {
     socketUrl: URL,
     token: string,
     private readonly route: (conversationId: string) => Promise<Route>,
+    parse: (raw: string) => RelayFrame,
   ) {
     this.connection = new Connection(socketUrl, token, {
+      parse,
       onFrame: (frame) => this.#receive(frame),
       onError: (error) => this.report(error),
     });
@@ -64,14 +66,14 @@ export class Sync {
 
   async send(conversationId: string, content: Content): Promise<ChatMessage> {
     const text = content.text ?? '';
-    if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH || (!text.trim() && !content.file)) {
+    if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH || (!text.trim() && !content.file && !content.handoff)) {
       throw new ConfigError('bad_text', 'send the message', `the text must be a non-empty string of at most ${MAX_TEXT_LENGTH} characters`, 'Shorten or fill in the message.');
     }
     const route = await this.route(conversationId);
     const id = randomId();
     const envelope = await call('encrypt the message', this.worker.encrypt({ conversationId, id, expiresAt: route.expiresAt }, content, route.recipients, route.inboxKey));
     await this.storage.outbox.put(envelope);
-    const message: ChatMessage = { id, from: envelope.from, text, ...(content.file ? { file: content.file } : {}), at: Date.now(), status: 'sending' };
+    const message: ChatMessage = { ...toMessage({ conversationId, id, from: envelope.from, device: envelope.device, at: Date.now(), status: 'sending', content }) };
     this.thread(conversationId).upsert(message);
     this.connection.send({ type: 'send', envelope });
     return message;

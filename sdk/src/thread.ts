@@ -2,7 +2,7 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import type { HistoryEntry } from './crypto/vault.ts';
 import type { FileRef } from './files.ts';
-import type { Role } from './protocol.ts';
+import type { Channel, Role } from './protocol.ts';
 
 export type MessageStatus = 'sending' | 'sent' | 'unreadable';
 
@@ -10,6 +10,9 @@ export type MessageStatus = 'sending' | 'sent' | 'unreadable';
 export interface Content {
   text?: string;
   file?: FileRef;
+  /** A reply the agent sent out on a messenger, or a visitor's "continued on" marker. */
+  channel?: Channel;
+  handoff?: Channel;
 }
 
 export interface ChatMessage {
@@ -27,6 +30,10 @@ export interface ChatMessage {
   readonly status: MessageStatus;
   /** Why a message is unreadable. */
   readonly problem?: string;
+  /** The messenger it came in from or went out on: outside Threadline's own encryption. */
+  readonly channel?: Channel;
+  /** A marker: the visitor continued the conversation on this messenger. */
+  readonly handoff?: Channel;
 }
 
 export function toMessage(entry: HistoryEntry): ChatMessage {
@@ -36,7 +43,18 @@ export function toMessage(entry: HistoryEntry): ChatMessage {
     return { id, from, at, ...(seq ? { seq } : {}), status, text: '', problem: reason ?? 'could not be decrypted' };
   }
   const content = (entry.content ?? {}) as Content;
-  return { id, from, at, ...(seq ? { seq } : {}), status, text: typeof content.text === 'string' ? content.text : '', ...(content.file ? { file: content.file } : {}) };
+  const channel = entry.channel ?? content.channel;
+  return {
+    id,
+    from,
+    at,
+    ...(seq ? { seq } : {}),
+    status,
+    text: typeof content.text === 'string' ? content.text : '',
+    ...(content.file ? { file: content.file } : {}),
+    ...(channel ? { channel } : {}),
+    ...(content.handoff ? { handoff: content.handoff } : {}),
+  };
 }
 
 const order = (a: ChatMessage, b: ChatMessage) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.at - b.at;

@@ -1,5 +1,5 @@
 /** Starts the crypto worker and calls it with timeouts; turns its failures into `CryptoError`s. */
-import { wrap, type Remote } from 'comlink';
+import { wrap, type Remote } from './rpc.ts';
 import type { CryptoService, Result } from './crypto/service.ts';
 import { CryptoError } from './errors.ts';
 

@@ -1,6 +1,6 @@
 /** The relay's HTTP API: site configuration, visitors, prekey bundles, agents, devices, directory. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   deviceKeys,
   deviceUpload,
@@ -26,7 +26,15 @@ import {
   pattern,
   text,
   type Check,
+  CHANNEL_NAMES,
+  CHANNELS,
+  id,
+  replyWindow,
+  type Channel,
+  type ChannelLinks,
+  type Handoff,
 } from '@threadline/sdk/protocol';
+import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
 import { HttpError, readJson, SECURITY_HEADERS, sendJson, voice } from './responses.ts';
@@ -53,7 +61,13 @@ export class Raw {
   ) {}
 }
 
-export function createApi(store: Store, hub: Hub, blobs: Blobs) {
+const HANDOFF_TTL_MS = 24 * 3600_000;
+/** Unambiguous letters and digits for the WhatsApp code a customer may read aloud. */
+const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const handoffRef = (channel: Channel) =>
+  channel === 'whatsapp' ? `TL-${Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('')}` : randomBytes(16).toString('base64url');
+
+export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined) {
   async function body<T>(req: IncomingMessage, check: Check<T>, action: string): Promise<T> {
     try {
       return check(await readJson(req, BODY_LIMIT), '');
@@ -108,7 +122,13 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs) {
 
     'GET /v1/sites/:id/config': (_req, [id]): SiteConfig => {
       const found = site(id!);
-      return { site: found.id, name: found.name, directory: found.directory, retention: found.retention };
+      const { whatsapp, messenger, instagram } = store.channels(found.id);
+      const channels: ChannelLinks = {
+        ...(whatsapp ? { whatsapp: { phone: whatsapp.phone } } : {}),
+        ...(messenger ? { messenger: { page: messenger.page } } : {}),
+        ...(instagram ? { instagram: { username: instagram.username } } : {}),
+      };
+      return { site: found.id, name: found.name, channels, directory: found.directory, retention: found.retention };
     },
 
     'POST /v1/sites/:id/visitors': async (req, [id]): Promise<VisitorRegistration> => {
@@ -211,6 +231,54 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs) {
     },
 
     'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req).site) }),
+
+    'POST /v1/conversations/:id/handoff': async (req, [conversationId]): Promise<Handoff> => {
+      const who = principal(req);
+      if (who.role !== 'visitor' || who.conversationId !== conversationId) throw forbidden('continue on a messenger', 'the conversation is not yours', 'Use your own conversation.');
+      const { channel } = await body(req, object({ channel: oneOf(...CHANNELS) }), 'continue on a messenger');
+      if (!store.channels(who.site)[channel]) {
+        throw new HttpError(400, 'bad_frame', voice(`continue on ${CHANNEL_NAMES[channel]}`, 'the business has not set it up', 'Choose another channel.'));
+      }
+      const handoff = { ref: handoffRef(channel), expiresAt: store.now() + HANDOFF_TTL_MS };
+      store.createHandoff(conversationId!, channel, handoff.ref, handoff.expiresAt);
+      return handoff;
+    },
+
+    'POST /v1/agent/conversations/:id/channel-reply': async (req, [conversationId]) => {
+      const who = agent(req);
+      const { channel, text: reply } = await body(req, object({ channel: oneOf(...CHANNELS), text: text(10_000) }), 'send the reply');
+      const conversation = store.conversation(conversationId!);
+      const customer = conversation?.site === who.site ? store.channelIdentity(conversationId!, channel) : undefined;
+      const account = store.channels(who.site)[channel]?.account;
+      const action = `send the reply on ${CHANNEL_NAMES[channel]}`;
+      if (!customer || !account) throw new HttpError(409, 'conflict', voice(action, `the customer has not written on ${CHANNEL_NAMES[channel]} in this conversation`, 'Reply on the web instead.'));
+      const window = replyWindow(channel, customer.lastInboundAt, store.now());
+      if (!window.open) {
+        throw new HttpError(409, 'conflict', voice(action, `${CHANNEL_NAMES[channel]}'s customer-service window has closed`, channel === 'whatsapp' ? 'WhatsApp now allows only template messages; wait for the customer to write again.' : 'Wait for the customer to write again.'));
+      }
+      if (!graph) throw new HttpError(503, 'internal', voice(action, 'the relay has no Graph API configured', 'Set THREADLINE_GRAPH_URL and the access tokens.'));
+      try {
+        return { ok: true, id: await sendText(graph, channel, account, customer.identity, reply, window.humanAgentTag) };
+      } catch (error) {
+        if (error instanceof ChannelError) throw new HttpError(502, 'conflict', voice(action, error.message, 'The reply was not sent.'));
+        throw error;
+      }
+    },
+
+    'POST /v1/agent/conversations/merge': async (req) => {
+      const who = agent(req);
+      const { from, into } = await body(req, object({ from: id, into: id }), 'merge the conversations');
+      const [a, b] = [store.conversation(from), store.conversation(into)];
+      if (!a || !b || a.site !== who.site || b.site !== who.site || from === into || b.mergedInto) {
+        throw new HttpError(400, 'bad_frame', voice('merge the conversations', 'they are not two distinct conversations of your site', 'Pick two conversations from the list.'));
+      }
+      store.merge(from, into);
+      for (const changed of [from, into]) {
+        const { site: _, ...summary } = store.conversation(changed)!;
+        hub.toAgents(who.site, { type: 'conversation', conversation: summary });
+      }
+      return { ok: true };
+    },
 
     'PUT /v1/conversations/:id/blobs/:id': async (req, [conversationId, blobId]) => {
       member(req, conversationId!);

@@ -1,5 +1,6 @@
 /** The relay's settings from command-line flags, then environment variables, then defaults. */
 import { resolve } from 'node:path';
+import type { MetaConfig } from './relay.ts';
 
 export interface RelayConfig {
   host: string;
@@ -35,4 +36,22 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
   }
   const dataDir = resolve(flags.get('data-dir') ?? env.THREADLINE_DATA_DIR ?? defaults.dataDir ?? 'threadline-data');
   return { host, port, dataDir, maxBlobBytes: Number(blobText) };
+}
+
+/** The Meta app, from the environment; undefined (no messengers) without an app secret. */
+export function readMetaConfig(env: NodeJS.ProcessEnv): MetaConfig | undefined {
+  if (!env.THREADLINE_META_APP_SECRET) return undefined;
+  if (!env.THREADLINE_META_VERIFY_TOKEN) {
+    throw new ConfigError('Threadline: failed to start the relay: THREADLINE_META_APP_SECRET is set but THREADLINE_META_VERIFY_TOKEN is not. Set both (the token you enter in the Meta app dashboard).');
+  }
+  return {
+    appSecret: env.THREADLINE_META_APP_SECRET,
+    verifyToken: env.THREADLINE_META_VERIFY_TOKEN,
+    graphUrl: env.THREADLINE_GRAPH_URL ?? 'https://graph.facebook.com/v21.0',
+    tokens: {
+      ...(env.THREADLINE_WHATSAPP_TOKEN ? { whatsapp: env.THREADLINE_WHATSAPP_TOKEN } : {}),
+      ...(env.THREADLINE_MESSENGER_TOKEN ? { messenger: env.THREADLINE_MESSENGER_TOKEN } : {}),
+      ...(env.THREADLINE_INSTAGRAM_TOKEN ? { instagram: env.THREADLINE_INSTAGRAM_TOKEN } : {}),
+    },
+  };
 }

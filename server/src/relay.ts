@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createApi } from './api.ts';
 import { Blobs } from './blobs.ts';
+import type { GraphConfig } from './channels/graph.ts';
+import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
 import { Hub } from './hub.ts';
 import { startSweeper } from './sweeper.ts';
 import { HttpError, SECURITY_HEADERS, sendError, voice } from './responses.ts';
@@ -18,9 +20,15 @@ export interface RelayOptions {
   now?: () => number;
   /** How often expired conversations are deleted (default every minute). */
   sweepIntervalMs?: number;
+  /** The Meta app: webhook secrets, Graph API base URL and access tokens. Without it, no messengers. */
+  meta?: MetaConfig;
+  /** More request handlers, tried before static files (the demo's simulator). */
+  handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
   /** Static directories to serve, most specific prefix first. */
   mounts?: StaticMount[];
 }
+
+export interface MetaConfig extends WebhookConfig, GraphConfig {}
 
 export interface Relay {
   readonly store: Store;
@@ -41,13 +49,15 @@ export function createRelay(options: RelayOptions): Relay {
   const store = new Store(options.dataDir, now);
   const hub = new Hub();
   const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
-  const api = createApi(store, hub, blobs);
+  const api = createApi(store, hub, blobs, options.meta);
+  const webhooks = createWebhooks(store, hub, options.meta);
   const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
   const wss = createSocketServer(store, hub);
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const { pathname } = new URL(req.url ?? '/', 'http://relay');
+    const url = new URL(req.url ?? '/', 'http://relay');
+    const { pathname } = url;
     if (PUBLIC_API.test(pathname) && req.headers.origin) {
       res.setHeader('access-control-allow-origin', req.headers.origin);
       res.setHeader('vary', 'origin');
@@ -57,6 +67,8 @@ export function createRelay(options: RelayOptions): Relay {
       }
     }
     if (await api(req, res, pathname)) return;
+    if (await webhooks(req, res, url)) return;
+    for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
     if (req.method === 'GET' || req.method === 'HEAD') {
       for (const mount of mounts) if (serveStatic(mount, pathname, res)) return;
     }

@@ -83,6 +83,9 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
         return reply({ type: 'synced', conversationId, seq: since });
       }
       const { envelope } = frame;
+      if (envelope.channel || envelope.sealed) {
+        return fail('forbidden', voice('send the message', 'only the relay seals messenger messages', 'Send an end-to-end encrypted envelope.'), envelope.id);
+      }
       if (envelope.from !== who.role || envelope.device !== who.deviceId) {
         return fail('forbidden', voice('send the message', `this session cannot send as ${envelope.from} device ${envelope.device}`, 'Send from your own role and registered device.'), envelope.id);
       }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type {
   AgentRole,
+  Channel,
   ConversationSummary,
   DeviceKeys,
   DeviceRecord,
@@ -33,7 +34,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sites (
   id TEXT PRIMARY KEY, name TEXT NOT NULL, org_key TEXT, directory TEXT, directory_sig TEXT,
   directory_version INTEGER NOT NULL DEFAULT 0, retention_default TEXT NOT NULL DEFAULT '30d',
-  retention_max TEXT NOT NULL DEFAULT '1y', created_at INTEGER NOT NULL);
+  retention_max TEXT NOT NULL DEFAULT '1y', channels TEXT NOT NULL DEFAULT '{}', created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS agents (
   id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), email TEXT NOT NULL UNIQUE,
   name TEXT NOT NULL, role TEXT NOT NULL, kdf_salt TEXT NOT NULL, kdf_iterations INTEGER NOT NULL,
@@ -50,9 +51,18 @@ CREATE TABLE IF NOT EXISTS prekeys (
 CREATE TABLE IF NOT EXISTS tokens (
   hash BLOB PRIMARY KEY, role TEXT NOT NULL, subject TEXT NOT NULL, device_id TEXT, expires_at INTEGER);
 CREATE TABLE IF NOT EXISTS conversations (
-  id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), visitor_device TEXT NOT NULL,
+  id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), visitor_device TEXT,
   created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0,
-  last_at INTEGER NOT NULL);
+  last_at INTEGER NOT NULL, merged_into TEXT);
+CREATE TABLE IF NOT EXISTS handoffs (
+  channel TEXT NOT NULL, ref TEXT NOT NULL, conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+  expires_at INTEGER NOT NULL, PRIMARY KEY (channel, ref)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS channel_links (
+  channel TEXT NOT NULL, identity TEXT NOT NULL, site_id TEXT NOT NULL, label TEXT NOT NULL,
+  conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, last_inbound_at INTEGER NOT NULL,
+  PRIMARY KEY (channel, identity)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS channel_links_by_conversation ON channel_links(conversation_id, last_inbound_at);
+CREATE TABLE IF NOT EXISTS channel_seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS conversations_by_site ON conversations(site_id, last_at);
 CREATE INDEX IF NOT EXISTS conversations_by_expiry ON conversations(expires_at);
 CREATE TABLE IF NOT EXISTS envelopes (
@@ -96,6 +106,13 @@ export interface NewAgent {
 
 export type Conversation = ConversationSummary & { site: string };
 
+/** A site's messenger accounts: the public part (phone, page, username) and the account id webhooks name. */
+export interface SiteChannels {
+  whatsapp?: { phone: string; account: string };
+  messenger?: { page: string; account: string };
+  instagram?: { username: string; account: string };
+}
+
 const newId = () => randomBytes(12).toString('base64url');
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
 
@@ -122,8 +139,12 @@ export class Store {
       since: db.prepare('SELECT body, seq, at FROM envelopes WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       conversation: db.prepare(
         `SELECT c.id, c.site_id AS site, d.keys AS visitor, c.created_at AS createdAt, c.expires_at AS expiresAt,
-                c.last_seq AS lastSeq, c.last_at AS lastAt
-         FROM conversations c JOIN devices d ON d.id = c.visitor_device WHERE c.id = ?`,
+                c.last_seq AS lastSeq, c.last_at AS lastAt, c.merged_into AS mergedInto,
+                l.channel AS channel, l.label AS label, l.last_inbound_at AS lastInboundAt
+         FROM conversations c LEFT JOIN devices d ON d.id = c.visitor_device
+         LEFT JOIN channel_links l ON l.conversation_id = c.id
+           AND l.last_inbound_at = (SELECT max(last_inbound_at) FROM channel_links WHERE conversation_id = c.id)
+         WHERE c.id = ?`,
       ),
     };
   }
@@ -310,24 +331,90 @@ export class Store {
       return site ? { role: 'agent', site, agentId: row.subject, deviceId: row.deviceId } : undefined;
     }
     const conversation = this.conversation(row.subject);
-    return conversation && { role: 'visitor', site: conversation.site, conversationId: conversation.id, deviceId: conversation.visitor.id };
+    return conversation?.visitor ? { role: 'visitor', site: conversation.site, conversationId: conversation.id, deviceId: conversation.visitor.id } : undefined;
   }
 
   // ---- conversations and envelopes ----
 
-  createConversation(site: string, visitor: DeviceKeys, expiresAt: number): Conversation {
+  /** A conversation started by a web visitor (with its device), or on a messenger (`visitor` null). */
+  createConversation(site: string, visitor: DeviceKeys | null, expiresAt: number): Conversation {
     const now = this.now();
     const id = newId();
     this.db.transaction(() => {
-      this.upsertDevice(site, null, 'visitor', visitor);
-      this.db.prepare('INSERT INTO conversations (id, site_id, visitor_device, created_at, expires_at, last_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, site, visitor.id, now, expiresAt, now);
+      if (visitor) this.upsertDevice(site, null, 'visitor', visitor);
+      this.db.prepare('INSERT INTO conversations (id, site_id, visitor_device, created_at, expires_at, last_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, site, visitor?.id ?? null, now, expiresAt, now);
     })();
     return this.conversation(id)!;
   }
 
+  /** Shows `from` as part of `into`; messages that come in for `from`'s messenger identities go to `into`. */
+  merge(from: string, into: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE conversations SET merged_into = ? WHERE id = ?').run(into, from);
+      this.db.prepare('UPDATE channel_links SET conversation_id = ? WHERE conversation_id = ?').run(into, from);
+    })();
+  }
+
+  // ---- messengers ----
+
+  setChannels(site: string, channels: SiteChannels): void {
+    this.db.prepare('UPDATE sites SET channels = ? WHERE id = ?').run(JSON.stringify(channels), site);
+  }
+
+  channels(site: string): SiteChannels {
+    return JSON.parse((this.db.prepare('SELECT channels FROM sites WHERE id = ?').pluck().get(site) as string | undefined) ?? '{}') as SiteChannels;
+  }
+
+  /** The site whose messenger account (phone number id, page id, Instagram account id) this is. */
+  siteForAccount(channel: Channel, account: string): string | undefined {
+    const rows = this.db.prepare('SELECT id, channels FROM sites').all() as { id: string; channels: string }[];
+    return rows.find((row) => (JSON.parse(row.channels) as SiteChannels)[channel]?.account === account)?.id;
+  }
+
+  createHandoff(conversationId: string, channel: Channel, ref: string, expiresAt: number): void {
+    this.db.prepare('INSERT INTO handoffs (channel, ref, conversation_id, expires_at) VALUES (?, ?, ?, ?)').run(channel, ref, conversationId, expiresAt);
+  }
+
+  /** Consumes a handoff reference (single use); undefined when unknown, used or expired. */
+  takeHandoff(channel: Channel, ref: string): string | undefined {
+    const row = this.db.prepare('DELETE FROM handoffs WHERE channel = ? AND ref = ? RETURNING conversation_id AS id, expires_at AS expiresAt').get(channel, ref) as
+      | { id: string; expiresAt: number }
+      | undefined;
+    return row && row.expiresAt > this.now() ? row.id : undefined;
+  }
+
+  linkedConversation(channel: Channel, identity: string): string | undefined {
+    return this.db.prepare('SELECT conversation_id FROM channel_links WHERE channel = ? AND identity = ?').pluck().get(channel, identity) as string | undefined;
+  }
+
+  link(channel: Channel, identity: string, site: string, label: string, conversationId: string, at: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO channel_links (channel, identity, site_id, label, conversation_id, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (channel, identity) DO UPDATE SET conversation_id = excluded.conversation_id, label = excluded.label, last_inbound_at = excluded.last_inbound_at`,
+      )
+      .run(channel, identity, site, label, conversationId, at);
+  }
+
+  /** The customer's identity on a messenger for this conversation, with the last time they wrote. */
+  channelIdentity(conversationId: string, channel: Channel): { identity: string; lastInboundAt: number } | undefined {
+    return this.db
+      .prepare('SELECT identity, last_inbound_at AS lastInboundAt FROM channel_links WHERE conversation_id = ? AND channel = ? ORDER BY last_inbound_at DESC LIMIT 1')
+      .get(conversationId, channel) as { identity: string; lastInboundAt: number } | undefined;
+  }
+
+  /** Records a platform message id; false when it was seen before (deliveries are at least once). */
+  firstSighting(messageId: string): boolean {
+    return this.db.prepare('INSERT OR IGNORE INTO channel_seen (id, at) VALUES (?, ?)').run(messageId, this.now()).changes === 1;
+  }
+
   conversation(id: string): Conversation | undefined {
-    const row = this.#statements.conversation.get(id) as (Omit<Conversation, 'visitor'> & { visitor: string }) | undefined;
-    return row && { ...row, visitor: JSON.parse(row.visitor) as DeviceKeys };
+    const row = this.#statements.conversation.get(id) as
+      | (Omit<Conversation, 'visitor' | 'channel'> & { visitor: string | null; channel: Channel | null; label: string | null; lastInboundAt: number | null })
+      | undefined;
+    if (!row) return undefined;
+    const { channel, label, lastInboundAt, visitor, ...rest } = row;
+    return { ...rest, visitor: visitor ? (JSON.parse(visitor) as DeviceKeys) : null, channel: channel ? { name: channel, label: label!, lastInboundAt: lastInboundAt! } : null };
   }
 
   conversations(site: string, limit = 500): ConversationSummary[] {
@@ -362,12 +449,13 @@ export class Store {
   /** Deletes conversations whose expiry has passed, with their envelopes, visitor device and tokens. */
   deleteExpired(now = this.now()): { id: string; site: string }[] {
     return this.db.transaction(() => {
-      const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string }[];
+      const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string | null }[];
       for (const { id, device } of expired) {
         this.db.prepare('DELETE FROM envelopes WHERE conversation_id = ?').run(id);
         this.db.prepare('DELETE FROM tokens WHERE subject = ?').run(id);
+        this.db.prepare('UPDATE conversations SET merged_into = NULL WHERE merged_into = ?').run(id);
         this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
-        this.db.prepare('DELETE FROM devices WHERE id = ? AND agent_id IS NULL').run(device);
+        if (device) this.db.prepare('DELETE FROM devices WHERE id = ? AND agent_id IS NULL').run(device);
       }
       return expired.map(({ id, site }) => ({ id, site }));
     })();

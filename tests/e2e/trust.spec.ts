@@ -46,7 +46,7 @@ test('a pinned organisation key is enforced, and safety numbers match on both si
   await pinned.getByRole('textbox', { name: 'Message' }).press('Enter');
   await expect(pinned.getByRole('log').getByRole('listitem').filter({ hasText: 'Hello from a pinned page' })).not.toContainText('Sending…');
   await pinned.getByRole('button', { name: 'Verify this business' }).click();
-  await expect(pinned.getByText('This website pins the business’s key')).toBeVisible();
+  await expect(pinned.getByText('This website pins the business’s key: no other key is accepted')).toBeVisible();
   const visitorNumber = (await pinned.getByLabel('Safety number', { exact: true }).textContent())!.replace(/\s/g, '');
   expect(visitorNumber).toMatch(/^\d{60}$/);
   await expect(pinned.getByRole('img', { name: 'Safety number as a QR code' })).toBeVisible();

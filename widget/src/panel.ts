@@ -2,16 +2,18 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { signal } from '@preact/signals-core';
-import { createClient, RETENTIONS, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
+import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
+import { fileView, type Opened } from './file-view.ts';
+import { handoffView, type HandoffState } from './handoff-view.ts';
 import { panelStyles } from './styles.ts';
+import { verifyView } from './verify-view.ts';
 import { SignalWatcher } from './watch.ts';
-import './file-view.ts';
-import './verify-view.ts';
 
+const REPLY_TIME = 'We typically reply in a few minutes';
 const STATUS_TEXT = {
-  idle: 'We typically reply in a few minutes',
+  idle: REPLY_TIME,
   connecting: 'Connecting…',
-  online: 'We typically reply in a few minutes',
+  online: REPLY_TIME,
   offline: 'Offline — messages will be sent when you reconnect',
   closed: 'Disconnected',
 } as const;
@@ -25,7 +27,16 @@ const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 export class ThreadlinePanel extends LitElement {
   static override styles = panelStyles;
-  static override properties = { site: {}, relay: {}, orgKey: {}, failure: { state: true }, broken: { state: true }, progress: { state: true }, verification: { state: true } };
+  static override properties = {
+    site: {},
+    relay: {},
+    orgKey: {},
+    failure: { state: true },
+    broken: { state: true },
+    progress: { state: true },
+    verification: { state: true },
+    handoff: { state: true },
+  };
 
   declare site: string;
   declare relay: string;
@@ -37,6 +48,10 @@ export class ThreadlinePanel extends LitElement {
   declare progress: number | null;
   /** Shown instead of the conversation while set. */
   declare verification: Verification | null;
+  /** The "Continue on…" view: false when closed, null while choosing, the link once chosen. */
+  declare handoff: HandoffState | null | false;
+  /** Attachments opened so far, by blob id. */
+  readonly #opened = new Map<string, Opened>();
   readonly #client = signal<Client | undefined>(undefined);
   /** How many of the oldest messages are not rendered yet. */
   #hidden = 0;
@@ -51,6 +66,7 @@ export class ThreadlinePanel extends LitElement {
     this.broken = false;
     this.progress = null;
     this.verification = null;
+    this.handoff = false;
     new SignalWatcher(this, () => {
       const client = this.#client.value;
       return client && [client.messages.value, client.status.value, client.error.value, client.business.value, client.expiresAt.value];
@@ -141,6 +157,30 @@ export class ThreadlinePanel extends LitElement {
     if (client) this.#run(client.verify().then((verification) => (this.verification = verification)));
   }
 
+  #continueOn(channel: Channel): void {
+    const client = this.#client.peek();
+    if (!client) return;
+    this.#run(
+      client.handoff(channel).then(({ url }) => {
+        if (opensDirectly() && channel !== 'instagram') {
+          this.handoff = false;
+          open(url, '_blank', 'noopener,noreferrer');
+        } else this.handoff = { channel, url };
+      }),
+    );
+  }
+
+  #openFile(client: Client, message: ChatMessage): void {
+    const file = message.file!;
+    client.openFile(file).then(
+      (blob) => this.#opened.set(file.blob, { url: URL.createObjectURL(blob) }),
+      (error: Error) => this.#opened.set(file.blob, { problem: error.message }),
+    ).finally(() => {
+      this.#templates.delete(message);
+      this.requestUpdate();
+    });
+  }
+
   #keydown(event: KeyboardEvent): void {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submit(event);
   }
@@ -152,6 +192,7 @@ export class ThreadlinePanel extends LitElement {
   }
 
   #renderMessage(message: ChatMessage) {
+    if (message.handoff) return html`<li class="marker">Continued on ${CHANNEL_NAMES[message.handoff]}</li>`;
     const mine = message.from === 'visitor';
     const client = this.#client.peek()!;
     const state = message.status === 'sending' ? 'Sending…' : message.status === 'unreadable' ? 'Could not be decrypted' : time.format(message.at);
@@ -160,8 +201,8 @@ export class ThreadlinePanel extends LitElement {
       ${message.status === 'unreadable'
         ? html`<p class="text">This message could not be decrypted.</p>`
         : html`${message.text ? html`<p class="text" dir="auto">${message.text}</p>` : nothing}
-          ${message.file ? html`<threadline-file .file=${message.file} .open=${client.openFile}></threadline-file>` : nothing}`}
-      <span class="meta">${state}</span>
+          ${message.file ? fileView(message.file, this.#opened.get(message.file.blob), () => this.#openFile(client, message)) : nothing}`}
+      <span class="meta">${message.channel ? `via ${CHANNEL_NAMES[message.channel]} · ` : ''}${state}</span>
     </li>`;
   }
 
@@ -180,6 +221,7 @@ export class ThreadlinePanel extends LitElement {
     const error = this.failure ?? client?.error.value;
     const messages = client?.messages.value ?? [];
     const expiresAt = client?.expiresAt.value;
+    const channels = Object.keys(client?.business.value?.channels ?? {}) as Channel[];
     return html`<section class="panel" role="dialog" aria-label=${`Chat with ${name}`}>
       <header>
         <div>
@@ -194,7 +236,9 @@ export class ThreadlinePanel extends LitElement {
       ${this.broken
         ? html`<p class="error" role="alert">${this.failure?.message}</p>`
         : this.verification
-        ? html`<threadline-verify .verification=${this.verification} @threadline-back=${() => (this.verification = null)}></threadline-verify>`
+        ? verifyView(this.verification, () => (this.verification = null))
+        : this.handoff !== false
+        ? handoffView(channels, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
         : html`<ol class="log" role="log" aria-live="polite" aria-label="Messages">
               ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}
               ${repeat(messages.slice(this.#hidden), (message) => message.id, (message) => this.#message(message))}
@@ -205,6 +249,7 @@ export class ThreadlinePanel extends LitElement {
               End-to-end encrypted${client && !client.persistent.value ? ' · not saved in this browser' : ''}${expiresAt ? ` · deleted on ${day.format(expiresAt)}` : ''}
             </p>
             ${messages.length === 0 && !expiresAt ? this.#retention() : nothing}
+            ${channels.length ? html`<button class="continue" type="button" @click=${() => (this.handoff = null)}>Continue on ${channels.map((c) => CHANNEL_NAMES[c]).join(', ')}</button>` : nothing}
             <form @submit=${this.#submit}>
               <label class="attach" title="Attach a file">
                 <span class="visually-hidden">Attach a file</span>

@@ -137,6 +137,62 @@ export const panelStyles = [
       margin: 4px 16px 0;
       width: calc(100% - 32px);
     }
+    .sheet {
+      flex: 1;
+      overflow-y: auto;
+      padding: 16px;
+      font-size: 14px;
+    }
+    .digits {
+      font-family: ui-monospace, monospace;
+      font-size: 16px;
+      max-width: 24ch;
+      margin: 12px auto;
+      text-align: center;
+    }
+    .qr {
+      display: block;
+      margin: 0 auto;
+      width: 160px;
+      height: 160px;
+    }
+    .pill {
+      font: inherit;
+      cursor: pointer;
+      margin: 8px 8px 0 0;
+      padding: 6px 12px;
+      border-radius: 8px;
+      border: 1px solid currentColor;
+      background: none;
+      color: inherit;
+    }
+    .wide {
+      display: block;
+      width: 100%;
+    }
+    .preview {
+      max-width: 100%;
+      max-height: 200px;
+      border-radius: 8px;
+    }
+    .link {
+      overflow-wrap: anywhere;
+      color: inherit;
+    }
+    .marker {
+      align-self: center;
+      font-size: 12px;
+      color: var(--tl-muted);
+    }
+    .continue {
+      border: none;
+      background: none;
+      color: var(--tl-accent);
+      font: inherit;
+      font-size: 12px;
+      cursor: pointer;
+      text-decoration: underline;
+    }
     .log {
       flex: 1;
       overflow-y: auto;

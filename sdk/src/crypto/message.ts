@@ -30,6 +30,7 @@ export interface SealedBody {
   ct: string;
   keys: KeyEntry[];
   inbox?: { epk: string; iv: string; k: string };
+  sealed?: { to: string; epk: string; iv: string; k: string }[];
 }
 
 export interface Recipient {
@@ -40,7 +41,6 @@ export interface Recipient {
   identityKey?: Bytes;
 }
 
-const INBOX_INFO = utf8('threadline/2 inbox seal');
 export const metaBytes = (m: MessageMeta): Bytes =>
   utf8(`threadline/2\n${m.conversationId}\n${m.id}\n${m.from}\n${m.device}\n${m.expiresAt}`);
 
@@ -69,53 +69,78 @@ export async function openMessage(device: Device, meta: MessageMeta, body: Seale
 }
 
 /**
- * The inbox copy: the content key sealed to the organisation's inbox key. A sender derives one
- * sealing key per inbox key from an ephemeral X25519 key and reuses it (random nonces) for as long
- * as the worker runs, so each message costs one AES operation; readers cache per ephemeral key.
+ * Sealed copies of the content key, to an X25519 public key: the organisation's inbox key (every
+ * message) or a device's identity key (messages the relay seals for a messenger conversation).
+ * A sender derives one sealing key per recipient key from an ephemeral X25519 key and reuses it
+ * (random nonces) for as long as it runs, so each copy costs one AES operation; readers cache per
+ * ephemeral key.
  */
+type SealKind = 'inbox' | 'device';
 const sealers = new Map<string, Promise<{ epk: Bytes; key: CryptoKey }>>();
 const openers = new Map<string, Promise<CryptoKey>>();
 
-async function inboxKey(shared: Bytes, epk: Bytes, inbox: Bytes): Promise<CryptoKey> {
-  const bytes = await hkdf(shared, concat(epk, inbox), INBOX_INFO, 32);
-  return crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
-}
-
-function sealer(inbox: Bytes): Promise<{ epk: Bytes; key: CryptoKey }> {
-  const id = toBase64Url(inbox);
-  let found = sealers.get(id);
+function cached<T>(cache: Map<string, Promise<T>>, id: string, make: () => Promise<T>): Promise<T> {
+  let found = cache.get(id);
   if (!found) {
-    found = (async () => {
-      const ephemeral = await generateX25519();
-      const epk = await publicBytes(ephemeral.publicKey);
-      return { epk, key: await inboxKey(await x25519(ephemeral.privateKey, inbox), epk, inbox) };
-    })();
-    found.catch(() => sealers.delete(id));
-    sealers.set(id, found);
+    found = make();
+    found.catch(() => cache.delete(id));
+    cache.set(id, found);
   }
   return found;
 }
 
-async function sealToInbox(contentKey: Bytes, inbox: Bytes, context: Bytes): Promise<{ epk: string; iv: string; k: string }> {
-  const { epk, key } = await sealer(inbox);
+async function sealingKey(kind: SealKind, shared: Bytes, epk: Bytes, recipient: Bytes): Promise<CryptoKey> {
+  const bytes = await hkdf(shared, concat(epk, recipient), utf8(`threadline/2 ${kind} seal`), 32);
+  return crypto.subtle.importKey('raw', bytes, 'AES-GCM', false, ['encrypt', 'decrypt']);
+}
+
+export async function sealTo(kind: SealKind, recipient: Bytes, contentKey: Bytes, context: Bytes): Promise<{ epk: string; iv: string; k: string }> {
+  const { epk, key } = await cached(sealers, `${kind}/${toBase64Url(recipient)}`, async () => {
+    const ephemeral = await generateX25519();
+    const epk = await publicBytes(ephemeral.publicKey);
+    return { epk, key: await sealingKey(kind, await x25519(ephemeral.privateKey, recipient), epk, recipient) };
+  });
   const iv = randomBytes(12);
   return { epk: toBase64Url(epk), iv: toBase64Url(iv), k: toBase64Url(await aesGcmEncrypt(key, iv, contentKey, context)) };
 }
 
+async function openSealed(kind: SealKind, own: CryptoKeyPair, sealed: { epk: string; iv: string; k: string }, context: Bytes): Promise<Bytes> {
+  const ownPublic = await publicBytes(own.publicKey);
+  const key = await cached(openers, `${kind}/${sealed.epk}/${toBase64Url(ownPublic)}`, async () => {
+    const epk = fromBase64Url(sealed.epk);
+    return sealingKey(kind, await x25519(own.privateKey, epk), epk, ownPublic);
+  }).catch(() => Promise.reject(new SessionError('decrypt_failed', 'the sealed copy’s key is invalid')));
+  return decryptOrThrow(key, fromBase64Url(sealed.iv), fromBase64Url(sealed.k), context);
+}
+
+const sealToInbox = (contentKey: Bytes, inbox: Bytes, context: Bytes) => sealTo('inbox', inbox, contentKey, context);
+
 /** Opens the inbox copy with the organisation's inbox private key. */
 export async function openFromInbox(inbox: CryptoKeyPair, meta: MessageMeta, body: SealedBody): Promise<Bytes> {
   if (!body.inbox) throw new SessionError('no_session', 'the message carries no inbox copy');
-  const { epk, iv, k } = body.inbox;
-  let key = openers.get(epk);
-  if (!key) {
-    const ephemeral = fromBase64Url(epk);
-    key = (async () => inboxKey(await x25519(inbox.privateKey, ephemeral), ephemeral, await publicBytes(inbox.publicKey)))();
-    key.catch(() => openers.delete(epk));
-    openers.set(epk, key);
-  }
   const context = metaBytes(meta);
-  const contentKey = await decryptOrThrow(await key.catch(() => Promise.reject(new SessionError('decrypt_failed', 'the inbox copy’s key is invalid'))), fromBase64Url(iv), fromBase64Url(k), context);
-  return openBody(contentKey, body, context);
+  return openBody(await openSealed('inbox', inbox, body.inbox, context), body, context);
+}
+
+/** Opens a copy the relay sealed to this device's identity key (messenger conversations). */
+export async function openSealedForDevice(deviceId: string, identity: CryptoKeyPair, meta: MessageMeta, body: SealedBody): Promise<Bytes> {
+  const entry = body.sealed?.find((s) => s.to === deviceId);
+  if (!entry) throw new SessionError('no_session', 'the message carries no copy for this device');
+  const context = metaBytes(meta);
+  return openBody(await openSealed('device', identity, entry, context), body, context);
+}
+
+/**
+ * Seals a message for several identity keys and the inbox key, without sessions: what the relay
+ * does with a message that arrived in plaintext from a messenger (it never stores that plaintext).
+ */
+export async function sealWithoutSessions(meta: MessageMeta, plaintext: Bytes, devices: { deviceId: string; identityKey: Bytes }[], inboxKey: Bytes): Promise<SealedBody & { sealed: { to: string; epk: string; iv: string; k: string }[] }> {
+  const contentKey = randomBytes(32);
+  const iv = randomBytes(12);
+  const context = metaBytes(meta);
+  const sealed = [];
+  for (const { deviceId, identityKey } of devices) sealed.push({ to: deviceId, ...(await sealTo('device', identityKey, contentKey, context)) });
+  return { iv: toBase64Url(iv), ct: toBase64Url(await aesGcmEncrypt(contentKey, iv, plaintext, context)), keys: [], inbox: await sealToInbox(contentKey, inboxKey, context), sealed };
 }
 
 const openBody = (contentKey: Bytes, body: SealedBody, context: Bytes) => decryptOrThrow(contentKey, fromBase64Url(body.iv), fromBase64Url(body.ct), context);

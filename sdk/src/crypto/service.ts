@@ -5,14 +5,13 @@
  * errors thrown across a worker boundary lose their class and code.
  */
 import type { Directory, DeviceKeys, Envelope, KeyBackup, PrekeyBundleWire, Role, SignedDirectory, StoredEnvelope } from '../protocol.ts';
-import { transfer } from 'comlink';
 import { openFile, sealFile } from './attachments.ts';
 import { createOrgKeys, passwordKeys, restoreOrgKeys } from './backup.ts';
 import { Device, SessionError } from './device.ts';
 import { checkDirectory, signDirectory, type DirectoryProblem } from './directory.ts';
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
 import { safetyNumber } from './fingerprint.ts';
-import { openFromInbox, openMessage, sealMessage, type MessageMeta, type Recipient } from './message.ts';
+import { openFromInbox, openMessage, openSealedForDevice, sealMessage, type MessageMeta, type Recipient } from './message.ts';
 import type { Bytes } from './primitives.ts';
 import { Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
 import type { PrekeyBundle } from './x3dh.ts';
@@ -222,17 +221,18 @@ export class CryptoService {
       await this.#save([sent]);
       return ok(sent);
     }
-    const entry = { conversationId, id, from, device: envelope.device, seq, at };
+    const entry = { conversationId, id, from, device: envelope.device, seq, at, ...(envelope.channel ? { channel: envelope.channel } : {}) };
     const unreadable = async (code: CryptoErrorCode, reason: string): Promise<Result<HistoryEntry>> => {
       await this.#save([{ ...entry, status: 'unreadable', content: { code, reason } }]);
       return ok({ ...entry, status: 'unreadable', content: { code, reason } });
     };
     const sender = this.#peers.get(envelope.device);
     // Not stored: the caller may refresh the directory (a device approved a moment ago) and retry.
-    if (!sender) return fail('untrusted', `device ${envelope.device} is not a device the organisation approved`);
+    if (!sender && !envelope.channel) return fail('untrusted', `device ${envelope.device} is not a device the organisation approved`);
     try {
       let plaintext: Bytes;
-      if (envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender);
+      if (envelope.channel && envelope.sealed?.some((s) => s.to === device.id)) plaintext = await openSealedForDevice(device.id, device.keys.identity.keyPair, envelope, envelope);
+      else if (envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender);
       else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope);
       else return unreadable('no_session', 'the message was sent before this device was approved');
       const stored: HistoryEntry = { ...entry, status: 'sent', content: JSON.parse(fromUtf8(plaintext)) as unknown };
@@ -249,16 +249,15 @@ export class CryptoService {
     return ok(await this.#vault.history(conversationId, this.#atRest));
   }
 
-  /** Encrypts a file under a fresh key (the ciphertext is transferred back, not copied). */
+  /** Encrypts a file under a fresh key. */
   async sealFile(plaintext: Uint8Array<ArrayBuffer>): Promise<{ ciphertext: Uint8Array<ArrayBuffer>; key: string; hash: string }> {
     const sealed = await sealFile(plaintext);
-    return transfer({ ciphertext: sealed.ciphertext, key: toBase64Url(sealed.key), hash: toBase64Url(sealed.hash) }, [sealed.ciphertext.buffer]);
+    return { ciphertext: sealed.ciphertext, key: toBase64Url(sealed.key), hash: toBase64Url(sealed.hash) };
   }
 
   async openFile(ciphertext: Uint8Array<ArrayBuffer>, key: string, hash: string): Promise<Result<Uint8Array<ArrayBuffer>>> {
     try {
-      const plaintext = await openFile(ciphertext, fromBase64Url(key), fromBase64Url(hash));
-      return transfer(ok(plaintext), [plaintext.buffer]);
+      return ok(await openFile(ciphertext, fromBase64Url(key), fromBase64Url(hash)));
     } catch (error) {
       return fail('decrypt_failed', error instanceof Error ? error.message : 'the file was altered');
     }

@@ -6,7 +6,7 @@
  * leaves the worker only after the ratchet state that produced it is stored.
  */
 import { openDB, type IDBPDatabase } from 'idb';
-import type { Role } from '../protocol.ts';
+import type { Channel, Role } from '../protocol.ts';
 import type { DeviceSecrets } from './device.ts';
 import { fromUtf8, randomBytes, toBase64Url, fromBase64Url, utf8 } from './encoding.ts';
 import { aesGcmDecrypt, aesGcmEncrypt } from './primitives.ts';
@@ -46,6 +46,8 @@ export interface HistoryEntry {
   at: number;
   seq?: number;
   status: 'sending' | 'sent' | 'unreadable';
+  /** The messenger a message came in from (sealed by the relay, not end to end). */
+  channel?: Channel;
   content: unknown;
 }
 

@@ -1,0 +1,69 @@
+/**
+ * Replies out through the Graph API send endpoints. The base URL is configuration (tests and the
+ * demo point it at a simulator). Platform errors come back as `ChannelError`s in words an agent can
+ * act on.
+ */
+import { CHANNEL_NAMES, type Channel } from '@threadline/sdk/protocol';
+
+export interface GraphConfig {
+  graphUrl: string;
+  tokens: Partial<Record<Channel, string>>;
+}
+
+/** Longest text each platform accepts. */
+export const TEXT_LIMITS: Record<Channel, number> = { whatsapp: 4096, messenger: 1999, instagram: 999 };
+
+export class ChannelError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a platform error means for the agent. */
+export function explain(channel: Channel, error: { code?: number; error_subcode?: number; message?: string }): string {
+  const name = CHANNEL_NAMES[channel];
+  switch (error.code) {
+    case 131047:
+      return `more than 24 hours have passed since the customer last wrote on ${name}, which now accepts only approved template messages. Ask the customer to write again`;
+    case 130429:
+    case 131056:
+    case 80007:
+    case 613:
+    case 32:
+    case 4:
+      return `${name} is limiting how fast this business sends messages. Wait a minute and send again`;
+    case 190:
+      return `${name} refused the relay's access token. Update the token in the relay's configuration`;
+    case 10:
+    case 551:
+      return `${name} does not allow a reply now (the customer's messaging window has closed or they cannot be reached)`;
+    default:
+      return `${name} refused the message (error ${error.code ?? 'unknown'}${error.message ? `: ${error.message}` : ''})`;
+  }
+}
+
+export async function sendText(config: GraphConfig, channel: Channel, account: string, to: string, text: string, humanAgentTag: boolean): Promise<string> {
+  const token = config.tokens[channel];
+  if (!token) throw new ChannelError('not_configured', `the relay has no access token for ${CHANNEL_NAMES[channel]}`);
+  if (text.length > TEXT_LIMITS[channel]) throw new ChannelError('too_long', `${CHANNEL_NAMES[channel]} accepts at most ${TEXT_LIMITS[channel]} characters; shorten the reply`);
+  const [path, body] =
+    channel === 'whatsapp'
+      ? [`${account}/messages`, { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: text } }]
+      : ['me/messages', { recipient: { id: to }, messaging_type: humanAgentTag ? 'MESSAGE_TAG' : 'RESPONSE', ...(humanAgentTag ? { tag: 'HUMAN_AGENT' } : {}), message: { text } }];
+  let response: Response;
+  try {
+    response = await fetch(`${config.graphUrl.replace(/\/$/, '')}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ChannelError('unreachable', `${CHANNEL_NAMES[channel]} could not be reached; try again`);
+  }
+  const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; error_subcode?: number; message?: string }; messages?: { id?: string }[]; message_id?: string };
+  if (!response.ok || answer.error) throw new ChannelError(`platform_${answer.error?.code ?? response.status}`, explain(channel, answer.error ?? {}));
+  return answer.messages?.[0]?.id ?? answer.message_id ?? '';
+}

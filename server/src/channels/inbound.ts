@@ -1,0 +1,48 @@
+/**
+ * What the relay does with a customer's messenger message: drop it if seen before (deliveries are
+ * at least once), find its conversation (a handoff reference links the customer to the web
+ * conversation; a known customer continues theirs; anyone else starts a new one), seal the text to
+ * the conversation's devices and the inbox key, store only that, and deliver it.
+ */
+import { createHash } from 'node:crypto';
+import { parseDirectoryText, RETENTION_MS } from '@threadline/sdk/protocol';
+import { sealMessengerMessage } from '@threadline/sdk/seal';
+import type { Hub } from '../hub.ts';
+import type { Store } from '../store.ts';
+import type { InboundEvent } from './parse.ts';
+
+/** An id-safe, stable message id from the platform's (wamid, mid). */
+const messageIdFor = (platformId: string) => `m${createHash('sha256').update(platformId).digest('base64url').slice(0, 32)}`;
+
+export async function receive(store: Store, hub: Hub, event: InboundEvent): Promise<void> {
+  const site = store.siteForAccount(event.channel, event.account);
+  if (!site) return;
+  if (event.messageId && !store.firstSighting(`${event.channel}:${event.messageId}`)) return;
+  const config = store.site(site)!;
+
+  let conversationId = event.ref ? store.takeHandoff(event.channel, event.ref) : undefined;
+  conversationId ??= store.linkedConversation(event.channel, event.identity);
+  if (!conversationId || !store.conversation(conversationId)) {
+    const created = store.createConversation(site, null, store.now() + RETENTION_MS[config.retention.default]);
+    conversationId = created.id;
+    store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
+    const { site: _, ...summary } = store.conversation(conversationId)!;
+    hub.toAgents(site, { type: 'conversation', conversation: summary });
+  }
+  store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
+  if (event.text === undefined || !config.directory) return;
+
+  const conversation = store.conversation(conversationId)!;
+  const directory = parseDirectoryText(config.directory.directory);
+  const devices = [...directory.devices, ...(conversation.visitor ? [conversation.visitor] : [])];
+  const envelope = await sealMessengerMessage(
+    { conversationId, id: messageIdFor(event.messageId!), channel: event.channel, expiresAt: conversation.expiresAt },
+    { text: event.text },
+    devices,
+    directory.inboxKey,
+  );
+  const { seq, at, duplicate } = store.append(envelope);
+  if (!duplicate) hub.toConversation(site, conversationId, { type: 'message', envelope: { ...envelope, seq, at } });
+  const { site: _, ...summary } = store.conversation(conversationId)!;
+  hub.toAgents(site, { type: 'conversation', conversation: summary });
+}

@@ -1,0 +1,96 @@
+/**
+ * Meta webhook bodies into inbound events, one per customer message or referral. Batches are walked
+ * in full (every entry, every change or messaging item); statuses, echoes and unsupported message
+ * types are skipped. Shapes follow Meta's documentation for the WhatsApp Cloud API and the
+ * Messenger Platform (Instagram uses the same `messaging` shape).
+ */
+import type { Channel } from '@threadline/sdk/protocol';
+
+export interface InboundEvent {
+  channel: Channel;
+  /** The business account the webhook is for: phone number id (WhatsApp), page or Instagram account id. */
+  account: string;
+  /** The customer: wa_id or business-scoped user id, PSID, IGSID. */
+  identity: string;
+  /** How the console shows the customer (profile name, or a shortened id). */
+  label: string;
+  at: number;
+  /** The platform's message id (wamid, mid), for deduplication; absent for a bare referral. */
+  messageId?: string;
+  text?: string;
+  /** A handoff reference: Messenger/Instagram `ref`, or the WhatsApp code found in the text. */
+  ref?: string;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
+const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 4096 ? value : undefined);
+
+export const WHATSAPP_CODE = /#(TL-[A-HJ-NP-Z2-9]{6})\b/;
+const mask = (id: string) => (id.length > 6 ? `…${id.slice(-4)}` : id);
+
+/** `object: whatsapp_business_account` → `entry[].changes[].value.messages[]`. */
+export function parseWhatsApp(body: unknown): InboundEvent[] {
+  if (!isObject(body) || body.object !== 'whatsapp_business_account') return [];
+  const events: InboundEvent[] = [];
+  for (const entry of list(body.entry)) {
+    for (const change of list(entry.changes)) {
+      const value = isObject(change.value) ? change.value : {};
+      const account = str(isObject(value.metadata) ? value.metadata.phone_number_id : undefined);
+      if (!account) continue;
+      const contacts = list(value.contacts);
+      for (const message of list(value.messages)) {
+        // Newer payloads identify customers by a business-scoped user id and may omit wa_id.
+        const contact = contacts.find((c) => c.wa_id === message.from || c.user_id === message.from || c.user_id === message.from_user_id) ?? contacts[0] ?? {};
+        const identity = str(contact.wa_id) ?? str(message.from) ?? str(contact.user_id) ?? str(message.from_user_id);
+        const messageId = str(message.id);
+        if (!identity || !messageId) continue;
+        const text = message.type === 'text' && isObject(message.text) ? str(message.text.body) : undefined;
+        const name = isObject(contact.profile) ? str(contact.profile.name) : undefined;
+        const ref = text ? WHATSAPP_CODE.exec(text)?.[1] : undefined;
+        events.push({
+          channel: 'whatsapp',
+          account,
+          identity,
+          label: name ?? str(contact.username) ?? mask(identity),
+          at: Number(message.timestamp) * 1000 || Date.now(),
+          messageId,
+          ...(text ? { text } : { text: '[a message Threadline cannot show yet]' }),
+          ...(ref ? { ref } : {}),
+        });
+      }
+    }
+  }
+  return events;
+}
+
+/** `object: page` (Messenger) or `object: instagram` → `entry[].messaging[]`. */
+export function parseMessaging(body: unknown, channel: 'messenger' | 'instagram'): InboundEvent[] {
+  if (!isObject(body) || body.object !== (channel === 'messenger' ? 'page' : 'instagram')) return [];
+  const events: InboundEvent[] = [];
+  for (const entry of list(body.entry)) {
+    const account = str(entry.id);
+    if (!account) continue;
+    for (const item of list(entry.messaging)) {
+      const sender = isObject(item.sender) ? str(item.sender.id) : undefined;
+      if (!sender || sender === account) continue;
+      const at = Number(item.timestamp) || Date.now();
+      const base = { channel, account, identity: sender, label: mask(sender), at };
+      // Match on ref, never on source: an existing thread sends `referral`, a new one `postback.referral`.
+      const referral = isObject(item.referral) ? item.referral : isObject(item.postback) && isObject(item.postback.referral) ? item.postback.referral : undefined;
+      const ref = referral ? str(referral.ref) : undefined;
+      const message = isObject(item.message) ? item.message : undefined;
+      if (message && message.is_echo !== true) {
+        const messageId = str(message.mid);
+        if (!messageId) continue;
+        const text = str(message.text) ?? '[a message Threadline cannot show yet]';
+        const messageRef = isObject(message.referral) ? str(message.referral.ref) : undefined;
+        events.push({ ...base, messageId, text, ...(ref ?? messageRef ? { ref: (ref ?? messageRef)! } : {}) });
+      } else if (ref) {
+        events.push({ ...base, ref });
+      }
+    }
+  }
+  return events;
+}
