@@ -1,5 +1,5 @@
 import { useSignal } from '@preact/signals';
-import type { AgentClient, ChatMessage, ConversationSummary } from '@threadline/sdk/agent';
+import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ChatMessage, type ConversationSummary } from '@threadline/sdk/agent';
 import { FileView } from './file-view.tsx';
 import { SafetyNumber } from './safety-number.tsx';
 import { useStickToBottom } from './stick-to-bottom.ts';
@@ -11,7 +11,8 @@ const visitorLabel = (conversation: ConversationSummary) => conversation.channel
 
 export function Inbox({ client }: { client: AgentClient }) {
   const selected = useSignal<string | null>(null);
-  const conversations = client.conversations.value;
+  const all = client.conversations.value;
+  const conversations = all.filter((c) => !c.mergedInto);
   const current = conversations.find((c) => c.id === selected.value) ?? conversations[0];
   return (
     <div class="inbox">
@@ -21,7 +22,10 @@ export function Inbox({ client }: { client: AgentClient }) {
           {conversations.map((conversation) => (
             <li key={conversation.id}>
               <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
-                <span class="who">{visitorLabel(conversation)}</span>
+                <span class="who">
+                  {visitorLabel(conversation)}
+                  {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
+                </span>
                 <span class="when">
                   {conversation.lastSeq} messages · {when.format(conversation.lastAt)}
                 </span>
@@ -30,13 +34,34 @@ export function Inbox({ client }: { client: AgentClient }) {
           ))}
         </ul>
       </nav>
-      {current ? <Thread key={current.id} client={client} conversation={current} /> : <p class="empty">Select a conversation.</p>}
+      {current ? <Thread key={current.id} client={client} conversation={current} merged={all.filter((c) => c.mergedInto === current.id)} others={conversations.filter((c) => c !== current)} /> : <p class="empty">Select a conversation.</p>}
     </div>
   );
 }
 
-function Thread({ client, conversation }: { client: AgentClient; conversation: ConversationSummary }) {
-  const messages = client.messages(conversation.id).value;
+const hours = (ms: number) => (ms >= 3600_000 ? `${Math.floor(ms / 3600_000)} h` : `${Math.max(1, Math.floor(ms / 60_000))} min`);
+
+/** Where a reply goes: the messenger the customer last wrote on (while its window is open), or the web. */
+function replyTargets(conversation: ConversationSummary): { value: Channel | 'web'; label: string; disabled: boolean }[] {
+  const targets: { value: Channel | 'web'; label: string; disabled: boolean }[] = [];
+  const channel = conversation.channel;
+  if (channel) {
+    const window = replyWindow(channel.name, channel.lastInboundAt);
+    const name = CHANNEL_NAMES[channel.name];
+    const state = window.open ? `${window.humanAgentTag ? 'human-agent window' : 'window'} closes in ${hours(window.remainingMs)}` : 'window closed: wait for the customer to write';
+    targets.push({ value: channel.name, label: `${name} (${state})`, disabled: !window.open });
+  }
+  if (conversation.visitor) targets.push({ value: 'web', label: 'Web chat (end-to-end encrypted)', disabled: false });
+  return targets;
+}
+
+function Thread({ client, conversation, merged, others }: { client: AgentClient; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
+  const ownMessages = client.messages(conversation.id).value;
+  const mergedMessages = merged.flatMap((c) => client.messages(c.id).value);
+  const messages = mergedMessages.length ? [...ownMessages, ...mergedMessages].sort((a, b) => a.at - b.at) : ownMessages;
+  const targets = replyTargets(conversation);
+  const target = useSignal<Channel | 'web' | null>(null);
+  const via = target.value ?? targets.find((t) => !t.disabled)?.value ?? 'web';
   const error = useSignal('');
   const progress = useSignal<number | null>(null);
   const log = useStickToBottom<HTMLDivElement>(messages.length);
@@ -57,7 +82,7 @@ function Thread({ client, conversation }: { client: AgentClient; conversation: C
     const text = input.value.trim();
     if (!text) return;
     input.value = '';
-    await attempt(() => client.reply(conversation.id, text).catch((failure) => ((input.value ||= text), Promise.reject(failure))));
+    await attempt(() => client.reply(conversation.id, text, via === 'web' ? undefined : via).catch((failure) => ((input.value ||= text), Promise.reject(failure))));
   }
 
   async function attach(event: Event) {
@@ -75,7 +100,29 @@ function Thread({ client, conversation }: { client: AgentClient; conversation: C
       <header class="thread-head">
         <h2>{visitorLabel(conversation)}</h2>
         <span class="when">Deleted on {when.format(conversation.expiresAt)}</span>
-        <SafetyNumber load={() => client.safetyNumber(conversation.id)} />
+        {conversation.visitor && <SafetyNumber load={() => client.safetyNumber(conversation.id)} />}
+        {others.length > 0 && (
+          <form
+            class="merge"
+            onSubmit={(event) => {
+              event.preventDefault();
+              const into = new FormData(event.currentTarget).get('into');
+              if (into) void attempt(() => client.merge(conversation.id, String(into)));
+            }}
+          >
+            <label>
+              Same customer as{' '}
+              <select name="into">
+                {others.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {visitorLabel(c)}
+                  </option>
+                ))}
+              </select>
+            </label>{' '}
+            <button type="submit">Merge</button>
+          </form>
+        )}
       </header>
       <div class="log" ref={log} role="log" aria-live="polite" aria-label="Messages">
         <ol>
@@ -90,6 +137,19 @@ function Thread({ client, conversation }: { client: AgentClient; conversation: C
         </p>
       )}
       {progress.value !== null && <progress aria-label="Uploading the file" max={1} value={progress.value} />}
+      {targets.length > 1 || conversation.channel ? (
+        <label class="target">
+          Reply on{' '}
+          <select value={via} onChange={(event) => (target.value = event.currentTarget.value as Channel | 'web')}>
+            {targets.map((t) => (
+              <option key={t.value} value={t.value} disabled={t.disabled}>
+                {t.label}
+              </option>
+            ))}
+          </select>
+          {via !== 'web' && <span class="meta"> — {CHANNEL_NAMES[via]}’s encryption applies; Threadline’s relay passes this reply on.</span>}
+        </label>
+      ) : null}
       <form class="reply" onSubmit={submit}>
         <label class="visually-hidden" for="reply">
           Reply
@@ -119,6 +179,7 @@ function Thread({ client, conversation }: { client: AgentClient; conversation: C
 
 function Message({ message, open }: { message: ChatMessage; open: Parameters<typeof FileView>[0]['open'] }) {
   const status = message.status === 'sending' ? 'Sending…' : when.format(message.at);
+  if (message.handoff) return <li class="marker">Visitor continued on {CHANNEL_NAMES[message.handoff]}</li>;
   return (
     <li class={`message ${message.from} ${message.status}`}>
       <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
@@ -130,7 +191,9 @@ function Message({ message, open }: { message: ChatMessage; open: Parameters<typ
           {message.file && <FileView file={message.file} open={open} />}
         </>
       )}
-      <span class="meta">{status}</span>
+      <span class="meta">
+        {message.channel ? <span class={`badge ${message.channel}`}>{CHANNEL_NAMES[message.channel]}</span> : <span class="badge web">Web</span>} {status}
+      </span>
     </li>
   );
 }

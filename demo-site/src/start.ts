@@ -8,10 +8,19 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provisionOrganisation } from '@threadline/sdk/setup';
-import { ConfigError, createRelay, defaultMounts, readConfig, shutdownOnSignals, type Store } from '@threadline/server';
+import { ConfigError, createRelay, defaultMounts, readConfig, shutdownOnSignals, type SiteChannels, type Store } from '@threadline/server';
+import { createSimulator, DEMO_TOKENS } from './simulator.ts';
 
 const SITE = 'demo';
 const AGENT = 'agent@demo.test';
+/** The demo business's messenger accounts (the simulator plays all three). */
+const CHANNELS: SiteChannels = {
+  whatsapp: { phone: '15550001111', account: '106540352242922' },
+  messenger: { page: 'northwind.demo', account: '1234567890' },
+  instagram: { username: 'northwind.demo', account: '17841400000000001' },
+};
+/** The demo's Meta app secret: the simulator signs webhooks with it as Meta would. */
+const APP_SECRET = 'demo-app-secret';
 
 /**
  * The demo agent's password: THREADLINE_DEMO_PASSWORD, else the one made on first start. It is kept
@@ -40,15 +49,22 @@ try {
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const config = readConfig(process.argv.slice(2), env, { dataDir: join(root, '.threadline-data') });
   const site = fileURLToPath(new URL('../public', import.meta.url));
-  const relay = createRelay({ dataDir: config.dataDir, mounts: [...defaultMounts(), { prefix: '/', dir: site }] });
+  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const relay = createRelay({
+    dataDir: config.dataDir,
+    mounts: [...defaultMounts(), { prefix: '/', dir: site }],
+    meta: { appSecret: APP_SECRET, verifyToken: 'demo-verify-token', graphUrl: `${base}/simulator/graph`, tokens: DEMO_TOKENS },
+    handlers: [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })],
+  });
   const password = demoPassword(config.dataDir);
   await seed(relay.store, password);
-  const { port } = await relay.listen(config.port, config.host);
-  const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  relay.store.setChannels(SITE, CHANNELS);
+  await relay.listen(config.port, config.host);
   console.log(`
 Threadline demo is running (data in ${config.dataDir})
   shop (visitor):  ${base}/
   agent console:   ${base}/console/   sign in as ${AGENT} / ${password}
+  channel simulator (WhatsApp, Messenger, Instagram): ${base}/simulator/
   relay health:    ${base}/healthz
 Press Ctrl+C to stop.`);
   shutdownOnSignals(relay);
