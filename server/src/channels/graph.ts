@@ -10,8 +10,11 @@ export interface GraphConfig {
   tokens: Partial<Record<Channel, string>>;
 }
 
-/** Longest text each platform accepts. */
-export const TEXT_LIMITS: Record<Channel, number> = { whatsapp: 4096, messenger: 1999, instagram: 999 };
+/** Longest text each platform accepts: WhatsApp 4,096 characters, Messenger under 2,000, Instagram 1,000 bytes. */
+export const TEXT_LIMITS: Record<Channel, number> = { whatsapp: 4096, messenger: 1999, instagram: 1000 };
+const length = (channel: Channel, text: string) => (channel === 'instagram' ? Buffer.byteLength(text) : text.length);
+/** A WhatsApp business-scoped user id (two-letter country code, a dot, then the id) is addressed as `recipient`. */
+const BSUID = /^[A-Z]{2}\./;
 
 export class ChannelError extends Error {
   constructor(
@@ -48,10 +51,10 @@ export function explain(channel: Channel, error: { code?: number; error_subcode?
 export async function sendText(config: GraphConfig, channel: Channel, account: string, to: string, text: string, humanAgentTag: boolean): Promise<string> {
   const token = config.tokens[channel];
   if (!token) throw new ChannelError('not_configured', `the relay has no access token for ${CHANNEL_NAMES[channel]}`);
-  if (text.length > TEXT_LIMITS[channel]) throw new ChannelError('too_long', `${CHANNEL_NAMES[channel]} accepts at most ${TEXT_LIMITS[channel]} characters; shorten the reply`);
+  if (length(channel, text) > TEXT_LIMITS[channel]) throw new ChannelError('too_long', `${CHANNEL_NAMES[channel]} accepts at most ${TEXT_LIMITS[channel]} characters; shorten the reply`);
   const [path, body] =
     channel === 'whatsapp'
-      ? [`${account}/messages`, { messaging_product: 'whatsapp', recipient_type: 'individual', to, type: 'text', text: { body: text } }]
+      ? [`${account}/messages`, { messaging_product: 'whatsapp', recipient_type: 'individual', ...(BSUID.test(to) ? { recipient: to } : { to }), type: 'text', text: { body: text } }]
       : ['me/messages', { recipient: { id: to }, messaging_type: humanAgentTag ? 'MESSAGE_TAG' : 'RESPONSE', ...(humanAgentTag ? { tag: 'HUMAN_AGENT' } : {}), message: { text } }];
   let response: Response;
   try {

@@ -41,19 +41,21 @@ export function parseWhatsApp(body: unknown): InboundEvent[] {
       if (!account) continue;
       const contacts = list(value.contacts);
       for (const message of list(value.messages)) {
-        // Newer payloads identify customers by a business-scoped user id and may omit wa_id.
-        const contact = contacts.find((c) => c.wa_id === message.from || c.user_id === message.from || c.user_id === message.from_user_id) ?? contacts[0] ?? {};
-        const identity = str(contact.wa_id) ?? str(message.from) ?? str(contact.user_id) ?? str(message.from_user_id);
+        // Newer payloads carry a business-scoped user id (`user_id`, `from_user_id`) and may omit
+        // wa_id and from; it is in every message, so customers are keyed on it when present.
+        const contact = contacts.find((c) => (c.user_id && c.user_id === message.from_user_id) || (c.wa_id && c.wa_id === message.from)) ?? contacts[0] ?? {};
+        const identity = str(message.from_user_id) ?? str(contact.user_id) ?? str(contact.wa_id) ?? str(message.from);
         const messageId = str(message.id);
         if (!identity || !messageId) continue;
         const text = message.type === 'text' && isObject(message.text) ? str(message.text.body) : undefined;
-        const name = isObject(contact.profile) ? str(contact.profile.name) : undefined;
+        const profile = isObject(contact.profile) ? contact.profile : {};
+        const name = str(profile.name) ?? str(profile.username);
         const ref = text ? WHATSAPP_CODE.exec(text)?.[1] : undefined;
         events.push({
           channel: 'whatsapp',
           account,
           identity,
-          label: name ?? str(contact.username) ?? mask(identity),
+          label: name ?? mask(identity),
           at: Number(message.timestamp) * 1000 || Date.now(),
           messageId,
           ...(text ? { text } : { text: '[a message Threadline cannot show yet]' }),

@@ -1,0 +1,105 @@
+/** Webhooks against a running relay: signatures, batches, duplicates, handoff references, sealing. */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRelay, type Relay } from '../index.ts';
+import { parseWhatsApp } from './parse.ts';
+import { signBody } from './signature.ts';
+
+const SECRET = 'test-app-secret';
+const fixtureText = (name: string) => readFileSync(new URL(`../../../tests/fixtures/meta/${name}.json`, import.meta.url), 'utf8');
+const b64 = (n: number) => Buffer.alloc(n, 7).toString('base64url');
+const X25519_PUBLIC = 'hSDwCYkwp1R0i33ctD73Wg2_Og0mOBr066SpjqqbTmo'; // RFC 7748 §6.1, Alice
+
+let relay: Relay;
+let base: string;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'threadline-webhooks-'));
+  relay = createRelay({ dataDir, meta: { appSecret: SECRET, verifyToken: 'verify-me', graphUrl: 'http://127.0.0.1:9/none', tokens: {} } });
+  const store = relay.store;
+  store.createSite('shop', 'Shop');
+  const directory = JSON.stringify({ v: 2, site: 'shop', version: 1, issuedAt: 1, orgKey: b64(32), inboxKey: X25519_PUBLIC, devices: [] });
+  store.setDirectory('shop', { directory, signature: b64(64) }, 1, []);
+  store.setChannels('shop', {
+    whatsapp: { phone: '15550001111', account: '106540352242922' },
+    messenger: { page: 'shop', account: '1234567890' },
+    instagram: { username: 'shop', account: '17841400123456789' },
+  });
+  const { port } = await relay.listen(0, '127.0.0.1');
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  await relay.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const post = (channel: string, body: string, signature: string | null = signBody(SECRET, body)) =>
+  fetch(`${base}/webhooks/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(signature ? { 'x-hub-signature-256': signature } : {}) }, body });
+const envelopes = () => relay.store.db.prepare('SELECT count(*) FROM envelopes').pluck().get() as number;
+
+describe('Meta webhooks', () => {
+  it('answers the verification handshake only with the right token', async () => {
+    const ok = await fetch(`${base}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=verify-me&hub.challenge=1158201444`);
+    expect([ok.status, await ok.text()]).toEqual([200, '1158201444']);
+    expect((await fetch(`${base}/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=1`)).status).toBe(403);
+  });
+
+  it('refuses a bad or missing signature, a replayed body with another signature, and malformed or oversized bodies, storing nothing', async () => {
+    const body = fixtureText('whatsapp-text');
+    expect((await post('whatsapp', body, null)).status).toBe(403);
+    expect((await post('whatsapp', body, signBody('another-secret', body))).status).toBe(403);
+    expect((await post('whatsapp', `${body} `, signBody(SECRET, body))).status).toBe(403);
+    expect((await post('whatsapp', '{not json')).status).toBe(400);
+    expect((await post('whatsapp', JSON.stringify({ pad: 'x'.repeat(1_100_000) }))).status).toBe(413);
+    expect(envelopes()).toBe(0);
+  });
+
+  it('stores each message of a batch once, sealed, and drops redeliveries', async () => {
+    const body = fixtureText('whatsapp-batch');
+    const first = await post('whatsapp', body);
+    expect(first.status).toBe(200);
+    expect(envelopes()).toBe(3);
+    expect((await post('whatsapp', body)).status).toBe(200);
+    expect(envelopes()).toBe(3);
+    const stored = relay.store.db.prepare('SELECT body FROM envelopes').pluck().all() as string[];
+    for (const text of stored) expect(JSON.parse(text)).toMatchObject({ channel: 'whatsapp', from: 'visitor', device: 'whatsapp', inbox: { epk: expect.any(String) } });
+    expect(relay.store.db.prepare('SELECT count(*) FROM channel_links').pluck().get()).toBe(2);
+  });
+
+  it('links the customer to the web conversation named by the handoff code, single use', async () => {
+    const visitor = { id: 'visitor1', identityKey: X25519_PUBLIC, signingKey: b64(32), signedPrekey: { id: 1, publicKey: X25519_PUBLIC, signature: b64(64) } };
+    const conversation = relay.store.createConversation('shop', visitor, Date.now() + 86_400_000);
+    relay.store.createHandoff(conversation.id, 'whatsapp', 'TL-7K3Q9X', Date.now() + 60_000);
+    expect((await post('whatsapp', fixtureText('whatsapp-text'))).status).toBe(200);
+    const [stored] = relay.store.since(conversation.id, 0);
+    expect(stored).toMatchObject({ channel: 'whatsapp', sealed: [{ to: 'visitor1' }] });
+    expect(relay.store.conversation(conversation.id)!.channel).toMatchObject({ name: 'whatsapp', label: expect.any(String) });
+    expect(relay.store.takeHandoff('whatsapp', 'TL-7K3Q9X')).toBeUndefined();
+  });
+
+  it('links Messenger and Instagram customers by ref and keeps their messages in one thread', async () => {
+    for (const [channel, name] of [
+      ['messenger', 'messenger-referral'],
+      ['instagram', 'instagram-referral'],
+    ] as const) {
+      const fixture = JSON.parse(fixtureText(name)) as { entry: { messaging: { referral?: { ref: string } }[] }[] };
+      const ref = fixture.entry[0]!.messaging.find((m) => m.referral)!.referral!.ref;
+      const conversation = relay.store.createConversation('shop', null, Date.now() + 86_400_000);
+      relay.store.createHandoff(conversation.id, channel, ref, Date.now() + 60_000);
+      expect((await post(channel, JSON.stringify(fixture))).status).toBe(200);
+      expect(relay.store.since(conversation.id, 0)).toHaveLength(1);
+    }
+  });
+
+  it('never writes a message’s text to the data directory', () => {
+    const texts = [...parseWhatsApp(JSON.parse(fixtureText('whatsapp-batch'))), ...parseWhatsApp(JSON.parse(fixtureText('whatsapp-text')))].map((e) => e.text!);
+    expect(texts.length).toBeGreaterThanOrEqual(4);
+    for (const file of readdirSync(dataDir)) {
+      const bytes = readFileSync(join(dataDir, file));
+      for (const text of texts) expect(bytes.includes(text)).toBe(false);
+    }
+  });
+});
