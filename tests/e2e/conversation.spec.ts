@@ -23,6 +23,7 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
   const fromVisitor = `visitor-canary-${randomUUID()}`;
   const fromAgent = `agent-canary-${randomUUID()}`;
   const errors: string[] = [];
+  const started = Date.now();
 
   const visitor = await (await browser.newContext()).newPage();
   visitor.on('pageerror', (error) => errors.push(`visitor: ${error.message}`));
@@ -83,7 +84,9 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
 
   // The relay stored both envelopes, and no byte of its data directory holds either text.
   const db = new Database(join(dataDir, 'threadline.sqlite'), { readonly: true });
-  const stored = db.prepare("SELECT json_extract(body, '$.from') AS sender FROM envelopes ORDER BY at").all() as { sender: string }[];
+  const conversation = db.prepare('SELECT id FROM conversations WHERE created_at >= ? AND visitor_device IS NOT NULL').pluck().all(started) as string[];
+  expect(conversation).toHaveLength(1);
+  const stored = db.prepare("SELECT json_extract(body, '$.from') AS sender FROM envelopes WHERE conversation_id = ? ORDER BY seq").all(conversation[0]) as { sender: string }[];
   db.close();
   expect(stored.map((row) => row.sender)).toEqual(['visitor', 'agent', 'agent']);
   const files = filesUnder(dataDir);
