@@ -2,12 +2,13 @@ import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import type { AgentClient } from '@threadline/sdk/agent';
 import { AcceptInvite } from './accept-invite.tsx';
+import { Channels } from './channels.tsx';
 import { Devices } from './devices.tsx';
 import { Inbox } from './inbox.tsx';
 import { Install } from './install.tsx';
 import { SignIn } from './sign-in.tsx';
 
-const PAGES = { inbox: 'Inbox', devices: 'Devices & team', install: 'Install' } as const;
+const PAGES = { inbox: 'Inbox', devices: 'Devices & team', channels: 'Messengers', install: 'Install' } as const;
 type Page = keyof typeof PAGES;
 
 const currentHash = () => new URLSearchParams(location.hash.slice(1));
@@ -59,7 +60,7 @@ export function App({ client }: { client: AgentClient }) {
           This device is waiting for an admin to approve it. Until then it cannot read new messages or reply.
         </p>
       )}
-      {page === 'devices' ? <Devices client={client} /> : page === 'install' ? <Install client={client} /> : <Inbox client={client} />}
+      {page === 'devices' ? <Devices client={client} /> : page === 'channels' ? <Channels client={client} /> : page === 'install' ? <Install client={client} /> : <Inbox client={client} />}
     </div>
   );
 }

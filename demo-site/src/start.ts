@@ -42,6 +42,7 @@ async function seed(store: Store, password: string): Promise<void> {
   store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey);
   store.setDirectory(SITE, org.directory, 1, []);
   await store.createAgent({ site: SITE, email: AGENT, name: 'Alex', role: 'admin', salt: org.salt, iterations: org.iterations, authKey: org.authKey, keyBackup: org.keyBackup });
+  store.setChannels(SITE, CHANNELS);
 }
 
 try {
@@ -58,7 +59,6 @@ try {
   });
   const password = demoPassword(config.dataDir);
   await seed(relay.store, password);
-  relay.store.setChannels(SITE, CHANNELS);
   await relay.listen(config.port, config.host);
   console.log(`
 Threadline demo is running (data in ${config.dataDir})

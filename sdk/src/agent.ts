@@ -68,8 +68,19 @@ export interface AgentClient {
   loadDevices(): Promise<void>;
   approve(deviceId: string): Promise<void>;
   revoke(deviceId: string): Promise<void>;
+  /** The site's messenger accounts (public names and the account ids webhooks carry). */
+  channels(): Promise<ChannelSettings>;
+  /** Saves them (admins); unset channels are not offered to visitors. */
+  setChannels(channels: ChannelSettings): Promise<void>;
   /** Invites another agent; returns the invitation code for the link. */
   invite(email: string, name: string): Promise<string>;
+}
+
+/** A site's messenger accounts: what visitors see (phone, page, username) and the id webhooks name. */
+export interface ChannelSettings {
+  whatsapp?: { phone: string; account: string };
+  messenger?: { page: string; account: string };
+  instagram?: { username: string; account: string };
 }
 
 const SESSION_KEY = 'threadline-agent';
@@ -297,6 +308,8 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     loadDevices: guard(loadDevices),
     approve: guard((deviceId: string) => approve(deviceId)),
     revoke: guard((deviceId: string) => publish((list) => list.filter((d) => d.id !== deviceId))),
+    channels: async () => (await api<{ channels: ChannelSettings }>('/v1/agent/channels', 'load the messenger settings')).channels,
+    setChannels: guard(async (channels: ChannelSettings) => void (await api('/v1/agent/channels', 'save the messenger settings', { method: 'PUT', body: channels }))),
     invite: guard(async (email: string, name: string) => (await api<{ code: string }>('/v1/agent/invites', 'invite the agent', { body: { email, name } })).code),
   };
 }

@@ -9,7 +9,7 @@ import { openFile, sendFile, type FileRef } from './files.ts';
 import { handoffLink } from './handoff.ts';
 import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
-import { CHANNEL_NAMES, parseVisitorFrame, RETENTION_MS, RETENTIONS, type Channel, type ChannelLinks, type Handoff, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
+import { CHANNEL_NAMES, CHANNELS, parseVisitorFrame, RETENTION_MS, RETENTIONS, type Channel, type ChannelLinks, type Handoff, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
 import { openStorage, type Storage } from './storage.ts';
 import { Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
@@ -23,6 +23,8 @@ export interface ClientOptions extends RelayOptions {
   orgKey?: string;
   /** How long the conversation is kept, if the visitor does not choose (default: the business's). */
   retention?: Retention;
+  /** Which of the business's messengers to offer on this site (default: all it set up). */
+  channels?: Channel[];
 }
 
 /** What the visitor can check about who they are talking to. */
@@ -71,6 +73,9 @@ interface VisitorSession extends VisitorRegistration {
 export function createClient(options: ClientOptions): Client {
   const relay = relayUrl(options?.relay);
   const site = siteId(options.site);
+  if (options.channels !== undefined && (!Array.isArray(options.channels) || options.channels.some((c) => !CHANNELS.includes(c)))) {
+    throw new ConfigError('bad_channels', 'start', `'${String(options.channels)}' is not a list of messengers`, `Use some of ${CHANNELS.join(', ')}.`);
+  }
   if (options.retention !== undefined && !RETENTIONS.includes(options.retention)) {
     throw new ConfigError('bad_retention', 'start', `'${String(options.retention)}' is not a retention`, `Use one of ${RETENTIONS.join(', ')}.`);
   }
@@ -92,7 +97,8 @@ export function createClient(options: ClientOptions): Client {
     if (!config.directory) {
       throw new ConfigError('not_set_up', 'start the chat', 'the business has not finished setting up Threadline', 'An agent must sign in to the console once.');
     }
-    business.value = { name: config.name, retention: config.retention, channels: config.channels };
+    const offered = options.channels ? Object.fromEntries(Object.entries(config.channels).filter(([name]) => options.channels!.includes(name as Channel))) : config.channels;
+    business.value = { name: config.name, retention: config.retention, channels: offered };
     const trusted = await call('check the business’s keys', worker.trust(config.directory, options.orgKey));
     directory = trusted.directory;
     pinned = trusted.trust.pinned;

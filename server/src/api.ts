@@ -230,6 +230,24 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { ok: true };
     },
 
+    'GET /v1/agent/channels': (req) => ({ channels: store.channels(agent(req).site) }),
+
+    'PUT /v1/agent/channels': async (req) => {
+      const who = agent(req, true);
+      const account = pattern(/^\d{1,30}$/, 30);
+      const channels = await body(
+        req,
+        object({
+          whatsapp: optional(object({ phone: pattern(/^\d{6,15}$/, 15), account })),
+          messenger: optional(object({ page: pattern(/^[A-Za-z0-9.]{1,50}$/, 50), account })),
+          instagram: optional(object({ username: pattern(/^[A-Za-z0-9._]{1,30}$/, 30), account })),
+        }),
+        'save the messenger settings',
+      );
+      store.setChannels(who.site, channels);
+      return { channels };
+    },
+
     'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req).site) }),
 
     'POST /v1/conversations/:id/handoff': async (req, [conversationId]): Promise<Handoff> => {

@@ -89,6 +89,18 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await phone.context().close();
   }
 
+  // The messenger settings are the console's; a site may offer only some of them (data-channels).
+  await agent.getByRole('link', { name: 'Messengers' }).click();
+  await expect(agent.getByLabel('Phone number (international, digits only)')).toHaveValue('15550001111');
+  const shop = await (await browser.newContext()).newPage();
+  await shop.route('**/', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()).replace('data-site="demo"', 'data-site="demo" data-channels="whatsapp"') });
+  });
+  await shop.goto('/');
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  await expect(shop.getByRole('button', { name: /^Continue on / })).toHaveText('Continue on WhatsApp');
+
   // No byte of the relay's data directory holds any of those texts.
   for (const file of filesUnder(dataDir)) {
     const bytes = readFileSync(file);

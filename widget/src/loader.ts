@@ -28,6 +28,7 @@ type Api = ((...args: unknown[]) => void) & { q: Queue };
     chat.setAttribute('site', site);
     chat.setAttribute('relay', script.dataset.relay ?? base.origin);
     if (script.dataset.orgKey) chat.setAttribute('org-key', script.dataset.orgKey);
+    if (script.dataset.channels) chat.setAttribute('channels', script.dataset.channels);
     d.body.append(chat);
     const module = d.createElement('script');
     module.type = 'module';

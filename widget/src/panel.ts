@@ -31,6 +31,7 @@ export class ThreadlinePanel extends LitElement {
     site: {},
     relay: {},
     orgKey: {},
+    channels: {},
     failure: { state: true },
     broken: { state: true },
     progress: { state: true },
@@ -41,6 +42,7 @@ export class ThreadlinePanel extends LitElement {
   declare site: string;
   declare relay: string;
   declare orgKey: string | undefined;
+  declare channels: string | undefined;
   declare failure: ThreadlineError | null;
   /** The chat could not start (e.g. keys that fail verification): show the reason, no composer. */
   declare broken: boolean;
@@ -83,7 +85,8 @@ export class ThreadlinePanel extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.#client.peek() || !(changed.has('site') || changed.has('relay'))) return;
     try {
-      const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}) });
+      const channels = this.channels?.split(',').map((c) => c.trim()) as Channel[] | undefined;
+      const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}), ...(channels ? { channels } : {}) });
       this.#client.value = client;
       client.start().catch((error: ThreadlineError) => {
         this.failure = error;
@@ -221,7 +224,7 @@ export class ThreadlinePanel extends LitElement {
     const error = this.failure ?? client?.error.value;
     const messages = client?.messages.value ?? [];
     const expiresAt = client?.expiresAt.value;
-    const channels = Object.keys(client?.business.value?.channels ?? {}) as Channel[];
+    const offered = Object.keys(client?.business.value?.channels ?? {}) as Channel[];
     return html`<section class="panel" role="dialog" aria-label=${`Chat with ${name}`}>
       <header>
         <div>
@@ -238,7 +241,7 @@ export class ThreadlinePanel extends LitElement {
         : this.verification
         ? verifyView(this.verification, () => (this.verification = null))
         : this.handoff !== false
-        ? handoffView(channels, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
+        ? handoffView(offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
         : html`<ol class="log" role="log" aria-live="polite" aria-label="Messages">
               ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}
               ${repeat(messages.slice(this.#hidden), (message) => message.id, (message) => this.#message(message))}
@@ -249,7 +252,7 @@ export class ThreadlinePanel extends LitElement {
               End-to-end encrypted${client && !client.persistent.value ? ' · not saved in this browser' : ''}${expiresAt ? ` · deleted on ${day.format(expiresAt)}` : ''}
             </p>
             ${messages.length === 0 && !expiresAt ? this.#retention() : nothing}
-            ${channels.length ? html`<button class="continue" type="button" @click=${() => (this.handoff = null)}>Continue on ${channels.map((c) => CHANNEL_NAMES[c]).join(', ')}</button>` : nothing}
+            ${offered.length ? html`<button class="continue" type="button" @click=${() => (this.handoff = null)}>Continue on ${offered.map((c) => CHANNEL_NAMES[c]).join(', ')}</button>` : nothing}
             <form @submit=${this.#submit}>
               <label class="attach" title="Attach a file">
                 <span class="visually-hidden">Attach a file</span>

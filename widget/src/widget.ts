@@ -14,6 +14,7 @@ export class ThreadlineChat extends LitElement {
     site: { reflect: true },
     relay: { reflect: true },
     orgKey: { attribute: 'org-key', reflect: true },
+    channels: { reflect: true },
     open: { type: Boolean, reflect: true },
     loaded: { state: true },
   };
@@ -22,6 +23,8 @@ export class ThreadlineChat extends LitElement {
   declare relay: string;
   /** The organisation key fingerprint the business pinned (`data-org-key`). */
   declare orgKey: string | undefined;
+  /** Comma-separated messengers to offer (`data-channels`), default all the business set up. */
+  declare channels: string | undefined;
   declare open: boolean;
   declare loaded: boolean;
 
@@ -74,6 +77,7 @@ export class ThreadlineChat extends LitElement {
             .site=${this.site}
             .relay=${this.relay}
             .orgKey=${this.orgKey}
+            .channels=${this.channels}
             ?hidden=${!this.open}
             @threadline-close=${this.hide}
           ></threadline-panel>`
