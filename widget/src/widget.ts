@@ -2,7 +2,7 @@
  * `<threadline-chat site="…" relay="…">`: the launcher button. The panel, the SDK and the crypto
  * worker load on first use, so a page that never opens the chat pays for the launcher only.
  */
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { launcherStyles } from './styles.ts';
 
 type Command = [string, ...unknown[]];
@@ -93,8 +93,8 @@ export class ThreadlineChat extends LitElement {
       >
         <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
           ${this.open
-            ? html`<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />`
-            : html`<path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z" fill="currentColor" />`}
+            ? svg`<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />`
+            : svg`<path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z" fill="currentColor" />`}
         </svg>
       </button>
     `;
