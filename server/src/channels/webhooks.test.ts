@@ -94,6 +94,30 @@ describe('Meta webhooks', () => {
     }
   });
 
+  it('lets an agent merge a thread opened without a reference into the customer’s conversation', async () => {
+    const agentId = await relay.store.createAgent({ site: 'shop', email: 'merge@shop.test', name: 'M', role: 'member', salt: b64(16), iterations: 1, authKey: b64(32) });
+    const token = relay.store.issueToken('agent', agentId);
+    const web = relay.store.createConversation('shop', null, Date.now() + 86_400_000);
+    const fresh = JSON.parse(fixtureText('messenger-text')) as { entry: { messaging: { sender: { id: string }; message?: { mid: string } }[] }[] };
+    const item = fresh.entry[0]!.messaging[0]!;
+    item.sender.id = 'PSID-without-ref';
+    item.message!.mid = 'm_without_ref';
+    expect((await post('messenger', JSON.stringify(fresh))).status).toBe(200);
+    const orphan = relay.store.linkedConversation('messenger', 'PSID-without-ref')!;
+    expect(orphan).not.toBe(web.id);
+
+    const merge = (from: string, into: string) =>
+      fetch(`${base}/v1/agent/conversations/merge`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ from, into }) });
+    expect((await merge(orphan, orphan)).status).toBe(400);
+    expect((await merge(orphan, web.id)).status).toBe(200);
+    expect(relay.store.conversation(orphan)!.mergedInto).toBe(web.id);
+    expect(relay.store.linkedConversation('messenger', 'PSID-without-ref')).toBe(web.id);
+
+    item.message!.mid = 'm_after_merge';
+    expect((await post('messenger', JSON.stringify(fresh))).status).toBe(200);
+    expect(relay.store.since(web.id, 0)).toHaveLength(1);
+  });
+
   it('never writes a message’s text to the data directory', () => {
     const texts = [...parseWhatsApp(JSON.parse(fixtureText('whatsapp-batch'))), ...parseWhatsApp(JSON.parse(fixtureText('whatsapp-text')))].map((e) => e.text!);
     expect(texts.length).toBeGreaterThanOrEqual(4);
