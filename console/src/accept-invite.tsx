@@ -15,7 +15,7 @@ export function AcceptInvite({ client, code }: { client: AgentClient; code: stri
     error.value = '';
     try {
       await client.acceptInvite(code, password);
-      history.replaceState(null, '', location.pathname);
+      location.hash = '';
     } catch (failure) {
       error.value = failure instanceof Error ? failure.message : String(failure);
     } finally {

@@ -61,11 +61,11 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
   const messages = mergedMessages.length ? [...ownMessages, ...mergedMessages].sort((a, b) => a.at - b.at) : ownMessages;
   const targets = replyTargets(conversation);
   const target = useSignal<Channel | 'web' | null>(null);
-  const via = target.value ?? targets.find((t) => !t.disabled)?.value ?? 'web';
+  const via = target.value ?? targets.find((t) => !t.disabled)?.value ?? null;
   const error = useSignal('');
   const progress = useSignal<number | null>(null);
   const log = useStickToBottom<HTMLDivElement>(messages.length);
-  const canReply = client.agent.value?.approved;
+  const canReply = client.agent.value?.approved && via !== null;
 
   const attempt = async (run: () => Promise<unknown>) => {
     try {
@@ -82,7 +82,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
     const text = input.value.trim();
     if (!text) return;
     input.value = '';
-    await attempt(() => client.reply(conversation.id, text, via === 'web' ? undefined : via).catch((failure) => ((input.value ||= text), Promise.reject(failure))));
+    await attempt(() => client.reply(conversation.id, text, via === 'web' || via === null ? undefined : via).catch((failure) => ((input.value ||= text), Promise.reject(failure))));
   }
 
   async function attach(event: Event) {
@@ -140,14 +140,14 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
       {targets.length > 1 || conversation.channel ? (
         <label class="target">
           Reply on{' '}
-          <select value={via} onChange={(event) => (target.value = event.currentTarget.value as Channel | 'web')}>
+          <select value={via ?? ''} onChange={(event) => (target.value = event.currentTarget.value as Channel | 'web')}>
             {targets.map((t) => (
               <option key={t.value} value={t.value} disabled={t.disabled}>
                 {t.label}
               </option>
             ))}
           </select>
-          {via !== 'web' && <span class="meta"> — {CHANNEL_NAMES[via]}’s encryption applies; Threadline’s relay passes this reply on.</span>}
+          {via && via !== 'web' && <span class="meta"> — {CHANNEL_NAMES[via]}’s encryption applies; Threadline’s relay passes this reply on.</span>}
         </label>
       ) : null}
       <form class="reply" onSubmit={submit}>
@@ -158,7 +158,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
           id="reply"
           name="reply"
           disabled={!canReply}
-          placeholder={canReply ? 'Write a reply…' : 'This device must be approved before it can reply'}
+          placeholder={canReply ? 'Write a reply…' : via === null ? 'No way to reach this customer now: the messenger’s window has closed' : 'This device must be approved before it can reply'}
           onKeyDown={(event) => {
             if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
             event.preventDefault();
@@ -178,7 +178,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
 }
 
 function Message({ message, open }: { message: ChatMessage; open: Parameters<typeof FileView>[0]['open'] }) {
-  const status = message.status === 'sending' ? 'Sending…' : when.format(message.at);
+  const status = message.status === 'sending' ? 'Sending…' : message.status === 'failed' ? `Not sent: ${message.problem ?? ''}` : when.format(message.at);
   if (message.handoff) return <li class="marker">Visitor continued on {CHANNEL_NAMES[message.handoff]}</li>;
   return (
     <li class={`message ${message.from} ${message.status}`}>

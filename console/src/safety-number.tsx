@@ -4,11 +4,15 @@ import { qrSvgPath } from '@threadline/sdk/qr';
 /** The 60-digit safety number shared with the visitor, in 12 groups and as a QR code. */
 export function SafetyNumber({ load }: { load: () => Promise<string> }) {
   const number = useSignal<string | null>(null);
+  const problem = useSignal('');
   if (!number.value) {
     return (
-      <button type="button" onClick={() => void load().then((n) => (number.value = n))}>
-        Verify visitor
-      </button>
+      <>
+        <button type="button" onClick={() => void load().then((n) => (number.value = n), (error: Error) => (problem.value = error.message))}>
+          Verify visitor
+        </button>
+        {problem.value && <span class="error" role="alert">{problem.value}</span>}
+      </>
     );
   }
   const { d, size } = qrSvgPath(number.value);

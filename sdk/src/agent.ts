@@ -104,6 +104,8 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   let session: StoredSession | undefined;
   let directory: Directory | undefined;
   const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
+  /** Keys and storage of the console, apart from a visitor's on the same origin. */
+  const scope = (site: string) => `${relay.origin}/${site}/agent`;
   const api = <T>(path: string, action: string, init: Parameters<typeof request>[3] = {}) => request<T>(relay, path, action, { token: session?.token, ...init });
 
   async function refreshDirectory(): Promise<void> {
@@ -111,7 +113,16 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     if (!config.directory) return;
     directory = (await call('check the key directory', getWorker().trust(config.directory))).directory;
     const current = agent.peek();
-    if (current) agent.value = { ...current, approved: directory.devices.some((d) => d.id === current.deviceId), orgFingerprint: await orgFingerprint(directory.orgKey) };
+    if (!current) return;
+    const approved = directory.devices.some((d) => d.id === current.deviceId);
+    agent.value = { ...current, approved, orgFingerprint: await orgFingerprint(directory.orgKey) };
+    if (approved && !current.approved) await loadConversations();
+  }
+
+  /** The site's conversations (an approved device only); called on every (re)connection. */
+  async function loadConversations(): Promise<void> {
+    if (!agent.peek()?.approved || !sync.peek()) return;
+    for (const conversation of parseConversations(await api<unknown>('/v1/agent/conversations', 'load the conversations'))) await track(conversation);
   }
 
   async function route(conversationId: string): Promise<Route> {
@@ -158,10 +169,11 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     // An admin's own new device approves itself: it holds the key that signs the directory.
     if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, info.device);
 
-    const engine = new Sync(getWorker(), await openStorage(`${relay.origin}/${stored.site}`), socketUrl(relay), stored.token, route, parseRelayFrame);
+    const engine = new Sync(getWorker(), await openStorage(scope(stored.site)), socketUrl(relay), stored.token, route, parseRelayFrame);
     engine.refreshTrust = refreshDirectory;
     engine.onFrame = (frame) => {
       const report = (error: unknown) => engine.report(error);
+      if (frame.type === 'welcome') void loadConversations().catch(report);
       if (frame.type === 'conversation') void track(frame.conversation).catch(report);
       if (frame.type === 'message') bump(frame.envelope.conversationId, frame.envelope.seq, frame.envelope.at);
       if (frame.type === 'directory') void refreshDirectory().then(loadDevices).catch(report);
@@ -175,7 +187,6 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       }
     };
     sync.value = engine;
-    for (const conversation of parseConversations(await api<unknown>('/v1/agent/conversations', 'load the conversations'))) await track(conversation);
     engine.connection.start();
     await loadDevices();
   }
@@ -187,7 +198,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     const created = await request<AgentSession>(relay, '/v1/agent/session', 'sign in', { body: { email, authKey } });
     const { keyBackup, ...stored } = created;
     session = stored;
-    const info = await call('load this device’s keys', worker.open(`${relay.origin}/${stored.site}`, stored.site, 'agent'));
+    const info = await call('load this device’s keys', worker.open(scope(stored.site), stored.site, 'agent'));
     let holdsOrgKeys = info.hasOrgKeys;
     if (keyBackup) {
       await call('open the organisation keys', worker.restoreOrg(keyBackup));
@@ -215,7 +226,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     const raw = sessionStorage.getItem(SESSION_KEY);
     if (!raw) return false;
     const stored = JSON.parse(raw) as StoredSession;
-    const info = await getWorker().open(`${relay.origin}/${stored.site}`, stored.site, 'agent');
+    const info = await getWorker().open(scope(stored.site), stored.site, 'agent');
     if (!info.ok) return false;
     try {
       await connect(stored, info.value, info.value.hasOrgKeys);

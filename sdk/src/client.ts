@@ -79,7 +79,8 @@ export function createClient(options: ClientOptions): Client {
   if (options.retention !== undefined && !RETENTIONS.includes(options.retention)) {
     throw new ConfigError('bad_retention', 'start', `'${String(options.retention)}' is not a retention`, `Use one of ${RETENTIONS.join(', ')}.`);
   }
-  const scope = `${relay.origin}/${site}`;
+  /** Keys and storage of this visitor, apart from an agent console's on the same origin. */
+  const scope = `${relay.origin}/${site}/visitor`;
   const business = signal<Client['business']['value']>(null);
   const persistent = signal(true);
   const sync = signal<Sync | null>(null);
@@ -87,7 +88,8 @@ export function createClient(options: ClientOptions): Client {
   const startError = signal<ThreadlineError | null>(null);
   let directory: Directory | undefined;
   let pinned = false;
-  let worker: CryptoWorker;
+  let worker: CryptoWorker | undefined;
+  const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
   let storage: Storage;
   let deviceKeys: DeviceInfo;
   let starting: Promise<void> | undefined;
@@ -99,7 +101,7 @@ export function createClient(options: ClientOptions): Client {
     }
     const offered = options.channels ? Object.fromEntries(Object.entries(config.channels).filter(([name]) => options.channels!.includes(name as Channel))) : config.channels;
     business.value = { name: config.name, retention: config.retention, channels: offered };
-    const trusted = await call('check the business’s keys', worker.trust(config.directory, options.orgKey));
+    const trusted = await call('check the business’s keys', getWorker().trust(config.directory, options.orgKey));
     directory = trusted.directory;
     pinned = trusted.trust.pinned;
   }
@@ -107,7 +109,7 @@ export function createClient(options: ClientOptions): Client {
   async function route(): Promise<Route> {
     const current = session.peek()!;
     const ids = directory!.devices.map((d) => d.id);
-    const missing = new Set(await worker.needBundles(ids));
+    const missing = new Set(await getWorker().needBundles(ids));
     const recipients: Route['recipients'] = [];
     for (const deviceId of ids) {
       if (!missing.has(deviceId)) recipients.push({ deviceId });
@@ -120,7 +122,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   function connect(current: VisitorSession): Sync {
-    const engine = new Sync(worker, storage, socketUrl(relay), current.token, route, parseVisitorFrame);
+    const engine = new Sync(getWorker(), storage, socketUrl(relay), current.token, route, parseVisitorFrame);
     engine.refreshTrust = trustCurrentDirectory;
     engine.onFrame = (frame) => {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
@@ -133,8 +135,7 @@ export function createClient(options: ClientOptions): Client {
   async function start(): Promise<void> {
     storage = await openStorage(scope);
     persistent.value = storage.persistent;
-    worker = startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url));
-    deviceKeys = await call('load this browser’s keys', worker.open(scope, site, 'visitor'));
+    deviceKeys = await call('load this browser’s keys', getWorker().open(scope, site, 'visitor'));
     await trustCurrentDirectory();
     const saved = await storage.get<VisitorSession>('visitor');
     if (saved?.deviceId === deviceKeys.device.id && saved.expiresAt > Date.now()) {
@@ -143,8 +144,20 @@ export function createClient(options: ClientOptions): Client {
       await engine.open(saved.conversationId);
       engine.connection.start();
     } else if (saved) {
-      await forget();
+      await shred(saved.conversationId);
     }
+  }
+
+  /** Crypto-shredding: the conversation's history and every key of this visitor go; a fresh device replaces them. */
+  async function shred(conversationId: string): Promise<void> {
+    sync.peek()?.connection.close();
+    await getWorker().forget(conversationId);
+    await storage.delete('visitor');
+    for (const envelope of await storage.outbox.all()) await storage.outbox.delete(envelope.id);
+    sync.value = null;
+    session.value = null;
+    deviceKeys = await call('make new keys', getWorker().open(scope, site, 'visitor'));
+    await trustCurrentDirectory();
   }
 
   async function register(retention: Retention | undefined): Promise<VisitorSession> {
@@ -162,14 +175,9 @@ export function createClient(options: ClientOptions): Client {
   }
 
   async function forget(): Promise<void> {
+    await ensureStarted();
     const current = session.peek();
-    sync.peek()?.connection.close();
-    if (current) await worker.forget(current.conversationId);
-    await storage.delete('visitor');
-    for (const envelope of await storage.outbox.all()) await storage.outbox.delete(envelope.id);
-    sync.value = null;
-    session.value = null;
-    starting = undefined;
+    if (current) await shred(current.conversationId);
   }
 
   const ensureStarted = () => {
@@ -204,16 +212,16 @@ export function createClient(options: ClientOptions): Client {
     },
     async sendFile(file, onProgress) {
       const { engine, current } = await conversation();
-      return engine.send(current.conversationId, { file: await sendFile(worker, relay, current.conversationId, current.token, file, onProgress) });
+      return engine.send(current.conversationId, { file: await sendFile(getWorker(), relay, current.conversationId, current.token, file, onProgress) });
     },
     async openFile(file) {
       const current = session.peek();
       if (!current) throw new CryptoError('no_conversation', 'open the file', 'there is no conversation', 'Start a conversation first.');
-      return openFile(worker, relay, current.conversationId, current.token, file);
+      return openFile(getWorker(), relay, current.conversationId, current.token, file);
     },
     async verify() {
       await ensureStarted();
-      const number = await worker.safetyNumber(deviceKeys.device, directory!.orgKey, site);
+      const number = await getWorker().safetyNumber(deviceKeys.device, directory!.orgKey, site);
       return { pinned, safetyNumber: number };
     },
     async handoff(channel) {

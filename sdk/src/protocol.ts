@@ -101,6 +101,8 @@ const envelopeShape = {
   ct: b64(MAX_FRAME_BYTES),
   keys: list(keyEntry, MAX_RECIPIENTS),
   inbox: optional(object({ epk: key, iv: b64(16), k: b64(128) })),
+  /** The sender device's Ed25519 signature over the message and its inbox copy (whose sealing alone proves no sender). */
+  sig: optional(signature),
   /** Set on messages that came in or went out through a messenger: sealed by the relay, not end to end. */
   channel: optional(oneOf(...CHANNELS)),
   /** The content key sealed to devices' identity keys (the relay's channel messages). */

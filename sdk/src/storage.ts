@@ -42,14 +42,21 @@ async function openIndexedDb(scope: string): Promise<Storage> {
   const store = (name: 'session' | 'outbox', write = false) => db.transaction(name, write ? 'readwrite' : 'readonly').objectStore(name);
   const key = (name: string) => `${scope}|${name}`;
   const everything = IDBKeyRange.bound(key(''), key('\uffff'));
+  // Outbox keys sort in the order messages were written, so a reconnect resends them in that order.
+  const order = () => (Date.now() * 1000 + (sequence = (sequence + 1) % 1000)).toString(36).padStart(12, '0');
+  let sequence = 0;
   return {
     persistent: true,
     get: (name) => done(store('session').get(key(name))),
     set: async (name, value) => void (await done(store('session', true).put(value, key(name)))),
     delete: async (name) => void (await done(store('session', true).delete(key(name)))),
     outbox: {
-      put: async (envelope) => void (await done(store('outbox', true).put(envelope, key(envelope.id)))),
-      delete: async (id) => void (await done(store('outbox', true).delete(key(id)))),
+      put: async (envelope) => void (await done(store('outbox', true).put(envelope, key(`${order()}|${envelope.id}`)))),
+      async delete(id) {
+        const keys = (await done(store('outbox').getAllKeys(everything))) as string[];
+        const found = keys.find((k) => k.endsWith(`|${id}`));
+        if (found) await done(store('outbox', true).delete(found));
+      },
       all: () => done(store('outbox').getAll(everything)),
     },
   };

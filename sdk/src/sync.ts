@@ -96,7 +96,8 @@ export class Sync {
         run(this.#decrypt(frame.envelope));
         break;
       case 'error':
-        this.report(new ThreadlineError(frame.code, 'talk to the relay', frame.message, 'Reload the page if this persists.'));
+        if (frame.id) run(this.#refused(frame.id, frame.message));
+        else this.report(new ThreadlineError(frame.code, 'talk to the relay', frame.message, 'Reload the page if this persists.'));
         break;
     }
     this.onFrame(frame);
@@ -108,6 +109,16 @@ export class Sync {
     for (const envelope of await this.storage.outbox.all()) {
       if (this.threads.has(envelope.conversationId)) this.connection.send({ type: 'send', envelope });
     }
+  }
+
+  /** The relay refused a message: it leaves the outbox and shows as not sent, instead of being resent forever. */
+  async #refused(id: string, reason: string): Promise<void> {
+    const envelope = (await this.storage.outbox.all()).find((e) => e.id === id);
+    if (!envelope) return;
+    await this.storage.outbox.delete(id);
+    await this.worker.failed(envelope.conversationId, id, reason);
+    const message = this.thread(envelope.conversationId).get(id);
+    if (message) this.thread(envelope.conversationId).upsert({ ...message, status: 'failed', problem: reason });
   }
 
   async #acknowledged(id: string, seq: number, at: number): Promise<void> {

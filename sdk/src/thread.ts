@@ -2,9 +2,9 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import type { HistoryEntry } from './crypto/vault.ts';
 import type { FileRef } from './files.ts';
-import type { Channel, Role } from './protocol.ts';
+import { CHANNELS, isBase64Url, isId, type Channel, type Role } from './protocol.ts';
 
-export type MessageStatus = 'sending' | 'sent' | 'unreadable';
+export type MessageStatus = 'sending' | 'sent' | 'unreadable' | 'failed';
 
 /** What a message says: text, a file, or both. Encrypted end to end. */
 export interface Content {
@@ -28,7 +28,7 @@ export interface ChatMessage {
   /** The relay's sequence number; absent while sending. */
   readonly seq?: number;
   readonly status: MessageStatus;
-  /** Why a message is unreadable. */
+  /** Why a message is unreadable, or was not sent. */
   readonly problem?: string;
   /** The messenger it came in from or went out on: outside Threadline's own encryption. */
   readonly channel?: Channel;
@@ -36,14 +36,22 @@ export interface ChatMessage {
   readonly handoff?: Channel;
 }
 
+const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
+const isFileRef = (value: unknown): value is FileRef => {
+  const f = value as FileRef | undefined;
+  return !!f && isId(f.blob) && typeof f.name === 'string' && typeof f.type === 'string' && Number.isSafeInteger(f.size) && isBase64Url(f.key, 64) && isBase64Url(f.hash, 64);
+};
+
 export function toMessage(entry: HistoryEntry): ChatMessage {
   const { id, from, at, seq, status } = entry;
   if (status === 'unreadable') {
     const { reason } = (entry.content ?? {}) as { reason?: string };
     return { id, from, at, ...(seq ? { seq } : {}), status, text: '', problem: reason ?? 'could not be decrypted' };
   }
-  const content = (entry.content ?? {}) as Content;
-  const channel = entry.channel ?? content.channel;
+  const content = (entry.content ?? {}) as Content & { problem?: string };
+  // Decrypted content is the sender's word: only an agent says a reply went out on a messenger.
+  const channel = entry.channel ?? (from === 'agent' && isChannel(content.channel) ? content.channel : undefined);
+  const file = isFileRef(content.file) ? content.file : undefined;
   return {
     id,
     from,
@@ -51,9 +59,10 @@ export function toMessage(entry: HistoryEntry): ChatMessage {
     ...(seq ? { seq } : {}),
     status,
     text: typeof content.text === 'string' ? content.text : '',
-    ...(content.file ? { file: content.file } : {}),
+    ...(file ? { file } : {}),
     ...(channel ? { channel } : {}),
-    ...(content.handoff ? { handoff: content.handoff } : {}),
+    ...(isChannel(content.handoff) ? { handoff: content.handoff } : {}),
+    ...(status === 'failed' && typeof content.problem === 'string' ? { problem: content.problem } : {}),
   };
 }
 

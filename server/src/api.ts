@@ -38,7 +38,7 @@ import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
 import { HttpError, readJson, SECURITY_HEADERS, sendJson, voice } from './responses.ts';
-import type { Principal, Store } from './store.ts';
+import { DeviceTakenError, type Principal, type Store } from './store.ts';
 import { verifyEd25519 } from './verify.ts';
 
 const BODY_LIMIT = 64 * 1024;
@@ -84,9 +84,11 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     return found;
   }
 
-  function agent(req: IncomingMessage, admin = false): AgentPrincipal {
+  /** An agent; `approved` when the request needs this device in the signed directory (conversation data). */
+  function agent(req: IncomingMessage, admin = false, approved = false): AgentPrincipal {
     const found = principal(req);
     if (found.role !== 'agent') throw unauthorized();
+    if (approved && !found.approved) throw forbidden('use the conversations', 'this device is not approved (or was revoked)', 'Ask an admin to approve it in Devices & team.');
     if (admin && store.agent(found.agentId)?.role !== 'admin') {
       throw forbidden('change the organisation', 'only an admin agent may', 'Ask an admin of your team.');
     }
@@ -112,8 +114,10 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     }
     if (parsed.site !== siteId || parsed.orgKey !== current.orgKey) throw refuse('it belongs to another organisation');
     if (parsed.version <= current.directoryVersion) throw refuse(`version ${parsed.version} is not newer than ${current.directoryVersion}`);
-    const revoked = store.setDirectory(siteId, signed, parsed.version, parsed.devices.map((d) => d.id));
+    const approved = parsed.devices.map((d) => d.id);
+    const revoked = store.setDirectory(siteId, signed, parsed.version, approved);
     hub.closeDevices(revoked);
+    hub.approve(siteId, approved);
     hub.toSite(siteId, { type: 'directory', version: parsed.version });
   }
 
@@ -138,7 +142,13 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       if (RETENTION_MS[chosen] > RETENTION_MS[found.retention.max]) {
         throw new HttpError(400, 'bad_frame', voice('register the visitor', `${chosen} is longer than this business keeps conversations (${found.retention.max})`, 'Choose a shorter retention.'));
       }
-      const conversation = store.createConversation(found.id, device, Date.now() + RETENTION_MS[chosen]);
+      let conversation;
+      try {
+        conversation = store.createConversation(found.id, device, Date.now() + RETENTION_MS[chosen]);
+      } catch (error) {
+        if (error instanceof DeviceTakenError) throw new HttpError(409, 'conflict', voice('register the visitor', 'this device id is already registered', 'Clear this site’s data in the browser and try again.'));
+        throw error;
+      }
       const { site: _, ...summary } = conversation;
       hub.toAgents(found.id, { type: 'conversation', conversation: summary });
       return { conversationId: conversation.id, token: store.issueToken('visitor', conversation.id, device.id), expiresAt: conversation.expiresAt };
@@ -146,7 +156,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
 
     'GET /v1/sites/:id/devices/:id/bundle': (req, [siteId, deviceId]): PrekeyBundleWire => {
       const who = principal(req);
-      if (who.site !== siteId) throw unauthorized();
+      if (who.site !== siteId || (who.role === 'agent' && !who.approved)) throw unauthorized();
       const bundle = store.takeBundle(siteId!, deviceId!);
       if (!bundle) throw notFound(`an approved device '${deviceId}'`);
       return bundle;
@@ -180,6 +190,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       if (accepted.iterations < 100_000) throw new HttpError(400, 'bad_frame', voice('accept the invitation', 'the password stretching is too weak', 'Use the console to set the password.'));
       const invite = store.takeInvite(accepted.code);
       if (!invite) throw new HttpError(410, 'gone', voice('accept the invitation', 'the invitation is unknown, used or expired', 'Ask an admin for a new invitation.'));
+      if (store.agentByEmail(invite.email)) throw new HttpError(409, 'conflict', voice('accept the invitation', `${invite.email} already has an account`, 'Sign in instead.'));
       await store.createAgent({ site: invite.site, email: invite.email, name: invite.name, role: 'member', salt: accepted.salt, iterations: accepted.iterations, authKey: accepted.authKey });
       return { email: invite.email };
     },
@@ -187,11 +198,14 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     'PUT /v1/agent/org': async (req) => {
       const who = agent(req, true);
       const setup = await body(req, object({ backup: keyBackup, directory: signedDirectory }), 'set up the organisation keys');
-      if (!store.setOrgKey(who.site, setup.backup.orgKey.publicKey)) {
-        throw new HttpError(409, 'conflict', voice('set up the organisation keys', 'the organisation already has a different key', 'Sign in with an agent that holds the key backup.'));
-      }
-      store.setKeyBackup(who.agentId, setup.backup);
-      acceptDirectory(who.site, setup.directory);
+      // Everything or nothing: the key, the backup and a first directory signed by that key.
+      store.db.transaction(() => {
+        if (!store.setOrgKey(who.site, setup.backup.orgKey.publicKey)) {
+          throw new HttpError(409, 'conflict', voice('set up the organisation keys', 'the organisation already has a different key', 'Sign in with an agent that holds the key backup.'));
+        }
+        store.setKeyBackup(who.agentId, setup.backup);
+        acceptDirectory(who.site, setup.directory);
+      })();
       return { ok: true };
     },
 
@@ -248,7 +262,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { channels };
     },
 
-    'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req).site) }),
+    'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req, false, true).site) }),
 
     'POST /v1/conversations/:id/handoff': async (req, [conversationId]): Promise<Handoff> => {
       const who = principal(req);
@@ -263,7 +277,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/conversations/:id/channel-reply': async (req, [conversationId]) => {
-      const who = agent(req);
+      const who = agent(req, false, true);
       const { channel, text: reply } = await body(req, object({ channel: oneOf(...CHANNELS), text: text(10_000) }), 'send the reply');
       const conversation = store.conversation(conversationId!);
       const customer = conversation?.site === who.site ? store.channelIdentity(conversationId!, channel) : undefined;
@@ -284,7 +298,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/conversations/merge': async (req) => {
-      const who = agent(req);
+      const who = agent(req, false, true);
       const { from, into } = await body(req, object({ from: id, into: id }), 'merge the conversations');
       const [a, b] = [store.conversation(from), store.conversation(into)];
       if (!a || !b || a.site !== who.site || b.site !== who.site || from === into || b.mergedInto) {
@@ -315,7 +329,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
   function member(req: IncomingMessage, conversationId: string): void {
     const who = principal(req);
     const conversation = store.conversation(conversationId);
-    const allowed = conversation && (who.role === 'agent' ? who.site === conversation.site : who.conversationId === conversation.id);
+    const allowed = conversation && (who.role === 'agent' ? who.approved && who.site === conversation.site : who.conversationId === conversation.id);
     if (!allowed) throw forbidden('use the attachment', 'the conversation is not yours or does not exist', 'Use an attachment of your own conversation.');
   }
 
@@ -332,8 +346,9 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     if (!route) {
       throw new HttpError(405, 'bad_frame', voice('handle the request', `${req.method} is not allowed on ${pathname}`, `Use ${matches.map((m) => m.method).join(' or ')}.`));
     }
-    const params = route.regex.exec(pathname)!.slice(1).map(decodeURIComponent);
-    if (params.some((param) => !isId(param))) throw notFound(`'${params.join('/')}'`);
+    const raw = route.regex.exec(pathname)!.slice(1);
+    if (raw.some((param) => !isId(param))) throw notFound(`'${raw.join('/')}'`);
+    const params = raw;
     const result = await route.handler(req, params);
     if (result instanceof Raw) {
       res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/octet-stream', 'content-length': result.size, 'cache-control': 'no-store' });

@@ -11,26 +11,46 @@ export class Hub {
   readonly #visitors = new Map<string, Set<WebSocket>>();
   readonly #agents = new Map<string, Set<WebSocket>>();
 
-  #group(principal: Principal): [Map<string, Set<WebSocket>>, string] {
-    return principal.role === 'agent' ? [this.#agents, principal.site] : [this.#visitors, principal.conversationId];
+  /** Agents' sockets receive a site's messages only once their device is approved. */
+  #group(principal: Principal): [Map<string, Set<WebSocket>>, string] | undefined {
+    if (principal.role === 'visitor') return [this.#visitors, principal.conversationId];
+    return principal.approved ? [this.#agents, principal.site] : undefined;
   }
 
   add(principal: Principal, socket: WebSocket): void {
-    const [map, key] = this.#group(principal);
+    this.#principals.set(socket, principal);
+    const group = this.#group(principal);
+    if (!group) return;
+    const [map, key] = group;
     let set = map.get(key);
     if (!set) map.set(key, (set = new Set()));
     set.add(socket);
-    this.#principals.set(socket, principal);
+  }
+
+  /** A new directory approved these devices: their open sockets start receiving the site's messages. */
+  approve(site: string, deviceIds: string[]): void {
+    for (const [socket, principal] of this.#principals) {
+      if (principal.role === 'agent' && principal.site === site && !principal.approved && principal.deviceId && deviceIds.includes(principal.deviceId)) {
+        this.add({ ...principal, approved: true }, socket);
+      }
+    }
   }
 
   remove(socket: WebSocket): void {
     const principal = this.#principals.get(socket);
     if (!principal) return;
     this.#principals.delete(socket);
-    const [map, key] = this.#group(principal);
+    const group = this.#group(principal);
+    if (!group) return;
+    const [map, key] = group;
     const set = map.get(key);
     set?.delete(socket);
     if (set?.size === 0) map.delete(key);
+  }
+
+  isApproved(socket: WebSocket): boolean {
+    const principal = this.#principals.get(socket);
+    return principal?.role === 'visitor' || (principal?.role === 'agent' && principal.approved);
   }
 
   get size(): number {

@@ -166,6 +166,8 @@ describe('relay socket', () => {
   });
 });
 
+const agentIdOf = (deviceId: string) => relay.store.db.prepare('SELECT agent_id FROM devices WHERE id = ?').pluck().get(deviceId) as string;
+
 describe('devices and the signed directory', () => {
   it('approves a device through a signed directory, hands out its prekeys once each, and revokes it', async () => {
     const { token } = await agentSession();
@@ -176,12 +178,20 @@ describe('devices and the signed directory', () => {
 
     const visitor = await register();
     expect((await http(`/v1/sites/shop/devices/${laptop.id}/bundle`, { token: visitor.token })).status).toBe(404); // not approved yet
+    expect((await http('/v1/agent/conversations', { token })).status).toBe(403); // a pending device sees no conversation
+    const pending = await connect();
+    pending.send({ type: 'hello', token });
+    expect(await pending.next()).toEqual({ type: 'welcome', role: 'agent' });
+    pending.send({ type: 'sync', conversationId: visitor.conversationId, since: 0 });
+    expect(await pending.next()).toMatchObject({ type: 'error', code: 'forbidden' });
+    pending.socket.close();
 
     const forged = { ...signDirectory([{ id: laptop.id, agent: 'a', identityKey: laptop.identityKey, signingKey: laptop.signingKey }]), signature: b64(64) };
     expect((await http('/v1/agent/directory', { method: 'PUT', token, body: JSON.stringify(forged) })).status).toBe(409);
     const approval = signDirectory([{ id: laptop.id, agent: 'a', identityKey: laptop.identityKey, signingKey: laptop.signingKey }]);
     expect((await http('/v1/agent/directory', { method: 'PUT', token, body: JSON.stringify(approval) })).status).toBe(200);
     expect((await http('/v1/agent/directory', { method: 'PUT', token, body: JSON.stringify(approval) })).status).toBe(409); // not newer
+    expect((await http('/v1/agent/conversations', { token })).status).toBe(200);
 
     const bundles = [];
     for (let i = 0; i < 3; i++) bundles.push(await (await http(`/v1/sites/shop/devices/${laptop.id}/bundle`, { token: visitor.token })).json());
@@ -195,6 +205,9 @@ describe('devices and the signed directory', () => {
     expect((await http('/v1/agent/directory', { method: 'PUT', token, body: JSON.stringify(revocation) })).status).toBe(200);
     expect(await socket.closed).toBe(4403);
     expect((await http('/v1/agent/devices', { token })).status).toBe(401);
+    // Signing in again gives a session, but not this device's access to conversations.
+    const again = relay.store.issueToken('agent', agentIdOf(laptop.id));
+    expect((await http('/v1/agent/conversations', { token: again })).status).toBe(403);
     expect(relay.store.devices('shop').find((d) => d.id === laptop.id)?.status).toBe('revoked');
   });
 });

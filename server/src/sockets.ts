@@ -67,6 +67,9 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
     }
 
     function handle(who: Principal, frame: Exclude<ClientFrame, { type: 'hello' }>): void {
+      if (who.role === 'agent' && !hub.isApproved(socket)) {
+        return fail('forbidden', voice('use the conversations', 'this device is not approved (or was revoked)', 'Ask an admin to approve it in Devices & team.'));
+      }
       const conversationId = frame.type === 'send' ? frame.envelope.conversationId : frame.conversationId;
       const conversation = allowed(who, conversationId);
       if (!conversation) {

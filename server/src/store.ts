@@ -60,7 +60,7 @@ CREATE TABLE IF NOT EXISTS handoffs (
 CREATE TABLE IF NOT EXISTS channel_links (
   channel TEXT NOT NULL, identity TEXT NOT NULL, site_id TEXT NOT NULL, label TEXT NOT NULL,
   conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, last_inbound_at INTEGER NOT NULL,
-  PRIMARY KEY (channel, identity)) WITHOUT ROWID;
+  PRIMARY KEY (site_id, channel, identity)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS channel_links_by_conversation ON channel_links(conversation_id, last_inbound_at);
 CREATE TABLE IF NOT EXISTS channel_seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS conversations_by_site ON conversations(site_id, last_at);
@@ -91,7 +91,7 @@ export interface AgentRecord {
 }
 export type Principal =
   | { role: 'visitor'; site: string; conversationId: string; deviceId: string }
-  | { role: 'agent'; site: string; agentId: string; deviceId: string | null };
+  | { role: 'agent'; site: string; agentId: string; deviceId: string | null; approved: boolean };
 
 export interface NewAgent {
   site: string;
@@ -105,6 +105,9 @@ export interface NewAgent {
 }
 
 export type Conversation = ConversationSummary & { site: string };
+
+/** A visitor registered with a device id that already exists (another visitor's, or an agent's). */
+export class DeviceTakenError extends Error {}
 
 /** A site's messenger accounts: the public part (phone, page, username) and the account id webhooks name. */
 export interface SiteChannels {
@@ -328,7 +331,8 @@ export class Store {
     if (!row || (row.expiresAt !== null && row.expiresAt < this.now())) return undefined;
     if (row.role === 'agent') {
       const site = this.db.prepare('SELECT site_id FROM agents WHERE id = ?').pluck().get(row.subject) as string | undefined;
-      return site ? { role: 'agent', site, agentId: row.subject, deviceId: row.deviceId } : undefined;
+      const status = row.deviceId ? (this.db.prepare('SELECT status FROM devices WHERE id = ?').pluck().get(row.deviceId) as DeviceStatus | undefined) : undefined;
+      return site ? { role: 'agent', site, agentId: row.subject, deviceId: row.deviceId, approved: status === 'approved' } : undefined;
     }
     const conversation = this.conversation(row.subject);
     return conversation?.visitor ? { role: 'visitor', site: conversation.site, conversationId: conversation.id, deviceId: conversation.visitor.id } : undefined;
@@ -341,6 +345,7 @@ export class Store {
     const now = this.now();
     const id = newId();
     this.db.transaction(() => {
+      if (visitor && this.db.prepare('SELECT 1 FROM devices WHERE id = ?').get(visitor.id)) throw new DeviceTakenError();
       if (visitor) this.upsertDevice(site, null, 'visitor', visitor);
       this.db.prepare('INSERT INTO conversations (id, site_id, visitor_device, created_at, expires_at, last_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, site, visitor?.id ?? null, now, expiresAt, now);
     })();
@@ -350,7 +355,7 @@ export class Store {
   /** Shows `from` as part of `into`; messages that come in for `from`'s messenger identities go to `into`. */
   merge(from: string, into: string): void {
     this.db.transaction(() => {
-      this.db.prepare('UPDATE conversations SET merged_into = ? WHERE id = ?').run(into, from);
+      this.db.prepare('UPDATE conversations SET merged_into = ? WHERE id = ? OR merged_into = ?').run(into, from, from);
       this.db.prepare('UPDATE channel_links SET conversation_id = ? WHERE conversation_id = ?').run(into, from);
     })();
   }
@@ -375,23 +380,27 @@ export class Store {
     this.db.prepare('INSERT INTO handoffs (channel, ref, conversation_id, expires_at) VALUES (?, ?, ?, ?)').run(channel, ref, conversationId, expiresAt);
   }
 
-  /** Consumes a handoff reference (single use); undefined when unknown, used or expired. */
-  takeHandoff(channel: Channel, ref: string): string | undefined {
-    const row = this.db.prepare('DELETE FROM handoffs WHERE channel = ? AND ref = ? RETURNING conversation_id AS id, expires_at AS expiresAt').get(channel, ref) as
-      | { id: string; expiresAt: number }
-      | undefined;
+  /** Consumes a handoff reference of `site` (single use); undefined when unknown, used, expired or another site's. */
+  takeHandoff(site: string, channel: Channel, ref: string): string | undefined {
+    const row = this.db
+      .prepare(
+        `DELETE FROM handoffs WHERE channel = ? AND ref = ? AND conversation_id IN (SELECT id FROM conversations WHERE site_id = ?)
+         RETURNING conversation_id AS id, expires_at AS expiresAt`,
+      )
+      .get(channel, ref, site) as { id: string; expiresAt: number } | undefined;
     return row && row.expiresAt > this.now() ? row.id : undefined;
   }
 
-  linkedConversation(channel: Channel, identity: string): string | undefined {
-    return this.db.prepare('SELECT conversation_id FROM channel_links WHERE channel = ? AND identity = ?').pluck().get(channel, identity) as string | undefined;
+  /** The conversation a customer's messenger identity is linked to, at this site (identities repeat across businesses). */
+  linkedConversation(site: string, channel: Channel, identity: string): string | undefined {
+    return this.db.prepare('SELECT conversation_id FROM channel_links WHERE site_id = ? AND channel = ? AND identity = ?').pluck().get(site, channel, identity) as string | undefined;
   }
 
   link(channel: Channel, identity: string, site: string, label: string, conversationId: string, at: number): void {
     this.db
       .prepare(
         `INSERT INTO channel_links (channel, identity, site_id, label, conversation_id, last_inbound_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (channel, identity) DO UPDATE SET conversation_id = excluded.conversation_id, label = excluded.label, last_inbound_at = excluded.last_inbound_at`,
+         ON CONFLICT (site_id, channel, identity) DO UPDATE SET conversation_id = excluded.conversation_id, label = excluded.label, last_inbound_at = excluded.last_inbound_at`,
       )
       .run(channel, identity, site, label, conversationId, at);
   }
@@ -403,9 +412,17 @@ export class Store {
       .get(conversationId, channel) as { identity: string; lastInboundAt: number } | undefined;
   }
 
-  /** Records a platform message id; false when it was seen before (deliveries are at least once). */
-  firstSighting(messageId: string): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO channel_seen (id, at) VALUES (?, ?)').run(messageId, this.now()).changes === 1;
+  /** Whether a platform message id (wamid, mid) was stored before: deliveries are at least once. */
+  seen(platformId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM channel_seen WHERE id = ?').get(platformId) !== undefined;
+  }
+
+  /** Stores a messenger message and records its platform id in one transaction (a retry after a failure is not lost). */
+  appendOnce(envelope: Envelope, platformId: string): { seq: number; at: number; duplicate: boolean } {
+    return this.db.transaction(() => {
+      if (this.db.prepare('INSERT OR IGNORE INTO channel_seen (id, at) VALUES (?, ?)').run(platformId, this.now()).changes === 0) return { seq: 0, at: 0, duplicate: true };
+      return this.append(envelope);
+    })();
   }
 
   conversation(id: string): Conversation | undefined {

@@ -198,7 +198,7 @@ export class ThreadlinePanel extends LitElement {
     if (message.handoff) return html`<li class="marker">Continued on ${CHANNEL_NAMES[message.handoff]}</li>`;
     const mine = message.from === 'visitor';
     const client = this.#client.peek()!;
-    const state = message.status === 'sending' ? 'Sending…' : message.status === 'unreadable' ? 'Could not be decrypted' : time.format(message.at);
+    const state = { sending: 'Sending…', unreadable: 'Could not be decrypted', failed: 'Not sent', sent: time.format(message.at) }[message.status];
     return html`<li class="message ${mine ? 'mine' : 'theirs'} ${message.status}">
       <span class="visually-hidden">${mine ? 'You' : 'Agent'}:</span>
       ${message.status === 'unreadable'

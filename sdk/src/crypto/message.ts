@@ -6,7 +6,7 @@
  */
 import { fromBase64Url, randomBytes, toBase64Url, utf8 } from './encoding.ts';
 import { headerFromWire, headerToWire, SessionError, type Device, type WireHeader } from './device.ts';
-import { aesGcmDecrypt, aesGcmEncrypt, concat, generateX25519, hkdf, publicBytes, x25519, type Bytes } from './primitives.ts';
+import { aesGcmDecrypt, aesGcmEncrypt, concat, generateX25519, hkdf, publicBytes, sign, verify, x25519, type Bytes } from './primitives.ts';
 import type { PrekeyBundle } from './x3dh.ts';
 
 export interface MessageMeta {
@@ -31,7 +31,11 @@ export interface SealedBody {
   keys: KeyEntry[];
   inbox?: { epk: string; iv: string; k: string };
   sealed?: { to: string; epk: string; iv: string; k: string }[];
+  sig?: string;
 }
+
+/** What the sender signs: the metadata, the body and the inbox copy. */
+const signed = (context: Bytes, body: SealedBody) => concat(context, utf8(`\n${body.iv}\n${body.ct}\n${body.inbox?.epk}\n${body.inbox?.iv}\n${body.inbox?.k}`));
 
 export interface Recipient {
   deviceId: string;
@@ -53,7 +57,10 @@ export async function sealMessage(device: Device, meta: MessageMeta, plaintext: 
     const { header, ciphertext } = await device.encrypt(deviceId, contentKey, context, bundle, identityKey);
     body.keys.push({ to: deviceId, h: headerToWire(header), k: toBase64Url(ciphertext) });
   }
-  if (inboxKey) body.inbox = await sealToInbox(contentKey, inboxKey, context);
+  if (inboxKey) {
+    body.inbox = await sealToInbox(contentKey, inboxKey, context);
+    body.sig = toBase64Url(await sign(device.keys.signing.keyPair.privateKey, signed(context, body)));
+  }
   return body;
 }
 
@@ -115,10 +122,17 @@ async function openSealed(kind: SealKind, own: CryptoKeyPair, sealed: { epk: str
 
 const sealToInbox = (contentKey: Bytes, inbox: Bytes, context: Bytes) => sealTo('inbox', inbox, contentKey, context);
 
-/** Opens the inbox copy with the organisation's inbox private key. */
-export async function openFromInbox(inbox: CryptoKeyPair, meta: MessageMeta, body: SealedBody): Promise<Bytes> {
+/**
+ * Opens the inbox copy with the organisation's inbox private key. Anyone can seal to the public
+ * inbox key, so the copy counts only with the sender device's signature (`signingKey`); the relay's
+ * messenger messages, which carry none, are opened with `signingKey` null and marked as such.
+ */
+export async function openFromInbox(inbox: CryptoKeyPair, meta: MessageMeta, body: SealedBody, signingKey: Bytes | null): Promise<Bytes> {
   if (!body.inbox) throw new SessionError('no_session', 'the message carries no inbox copy');
   const context = metaBytes(meta);
+  if (signingKey && !(body.sig && (await verify(signingKey, fromBase64Url(body.sig), signed(context, body))))) {
+    throw new SessionError('untrusted', 'the inbox copy is not signed by the device it claims to come from');
+  }
   return openBody(await openSealed('inbox', inbox, body.inbox, context), body, context);
 }
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { Envelope, PrekeyBundleWire, StoredEnvelope } from '../protocol.ts';
 import { openDB } from 'idb';
 import { orgFingerprint } from './directory.ts';
-import { randomBytes, randomId, toBase64Url } from './encoding.ts';
+import { fromBase64Url, randomBytes, randomId, toBase64Url, utf8 } from './encoding.ts';
+import { sealWithoutSessions } from './message.ts';
 import { CryptoService, type DeviceInfo, type Result } from './service.ts';
 
 const ITERATIONS = 1_000; // the product uses 600,000; the scheme is the same
@@ -83,6 +84,12 @@ describe('CryptoService', () => {
     value(await laptop.trust(directory));
     laptop.addVisitor(visitorInfo.device);
     expect(value(await laptop.decrypt(stored(sent, 1)))).toMatchObject({ status: 'sent', content: { text: 'before you enrolled' } });
+
+    // Anyone can seal to the public inbox key: a copy without the sender's signature is refused.
+    const meta = { ...conversation, id: 'forged', from: 'visitor' as const, device: visitorInfo.device.id };
+    const forged = await sealWithoutSessions(meta, utf8(JSON.stringify({ text: 'sent by the relay' })), [], fromBase64Url(trusted.inboxKey));
+    expect(await laptop.decrypt(stored({ v: 2, ...meta, ...forged, sealed: undefined } as unknown as Envelope, 2))).toMatchObject({ ok: false, code: 'untrusted' });
+    expect(await laptop.decrypt(stored({ ...sent, id: 'relabelled', sig: undefined } as Envelope, 3))).toMatchObject({ ok: false });
 
     const intruder = new CryptoService();
     value(await intruder.open(`test/${site}/intruder`, site, 'agent'));

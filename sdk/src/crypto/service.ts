@@ -49,8 +49,9 @@ export class CryptoService {
   #atRest: CryptoKey | undefined;
   #org: OrgKeys | undefined;
   #wrapKey: CryptoKey | undefined;
-  /** Identity keys of the devices this one may talk to: the directory's, and visitors' (agents). */
-  readonly #peers = new Map<string, Bytes>();
+  /** Identity (X25519) and signing (Ed25519) keys of the devices this one may talk to: the directory's, and visitors' (agents). */
+  #peers = new Map<string, { identity: Bytes; signing: Bytes }>();
+  readonly #visitors = new Map<string, { identity: Bytes; signing: Bytes }>();
   #directory: Directory | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -155,13 +156,18 @@ export class CryptoService {
     if (!checked.ok) return fail(checked.problem, DIRECTORY_PROBLEMS[checked.problem]);
     await vault.put('trust', checked.trust);
     this.#directory = checked.directory;
-    for (const device of checked.directory.devices) this.#peers.set(device.id, fromBase64Url(device.identityKey));
+    // Rebuilt from each directory, so a revoked device stops being trusted.
+    this.#peers = new Map(this.#visitors);
+    for (const device of checked.directory.devices) this.#peers.set(device.id, { identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) });
     return ok({ directory: checked.directory, trust: checked.trust });
   }
 
   /** Agents: remembers a conversation's visitor device (as the relay reported it). */
   addVisitor(device: DeviceKeys): void {
-    if (!this.#directory?.devices.some((d) => d.id === device.id)) this.#peers.set(device.id, fromBase64Url(device.identityKey));
+    if (this.#directory?.devices.some((d) => d.id === device.id)) return;
+    const keys = { identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) };
+    this.#visitors.set(device.id, keys);
+    this.#peers.set(device.id, keys);
   }
 
   // ---- messages ----
@@ -192,7 +198,7 @@ export class CryptoService {
     const full: MessageMeta = { ...meta, from: this.#role, device: device.id };
     try {
       const targets: Recipient[] = recipients.map(({ deviceId, bundle }) => {
-        const identityKey = this.#peers.get(deviceId);
+        const identityKey = this.#peers.get(deviceId)?.identity;
         return { deviceId, ...(bundle ? { bundle: wireBundle(bundle) } : {}), ...(identityKey ? { identityKey } : {}) };
       });
       const body = await sealMessage(device, full, utf8(JSON.stringify(content)), targets, inboxKey ? fromBase64Url(inboxKey) : undefined);
@@ -232,8 +238,8 @@ export class CryptoService {
     try {
       let plaintext: Bytes;
       if (envelope.channel && envelope.sealed?.some((s) => s.to === device.id)) plaintext = await openSealedForDevice(device.id, device.keys.identity.keyPair, envelope, envelope);
-      else if (envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender);
-      else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope);
+      else if (envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender!.identity);
+      else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope, envelope.channel ? null : sender!.signing);
       else return unreadable('no_session', 'the message was sent before this device was approved');
       const stored: HistoryEntry = { ...entry, status: 'sent', content: JSON.parse(fromUtf8(plaintext)) as unknown };
       await this.#save([stored]);
@@ -242,6 +248,14 @@ export class CryptoService {
       // Not stored: a genuine copy may still arrive, and the session is untouched.
       return fail(error instanceof SessionError ? error.code : 'decrypt_failed', error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** The relay refused one of our messages: it stays in the history as not sent. */
+  failed(conversationId: string, id: string, reason: string): Promise<void> {
+    return this.#exclusive(async () => {
+      const entry = await this.#vault?.historyEntry(conversationId, id, this.#atRest!);
+      if (entry?.status === 'sending') await this.#save([{ ...entry, status: 'failed', content: { ...(entry.content as object), problem: reason } }]);
+    });
   }
 
   async history(conversationId: string): Promise<Result<HistoryEntry[]>> {
@@ -284,6 +298,7 @@ export class CryptoService {
       if (visitorDevice && this.#device) {
         this.#device.forget(visitorDevice);
         this.#peers.delete(visitorDevice);
+        this.#visitors.delete(visitorDevice);
         await this.#save();
       }
     });

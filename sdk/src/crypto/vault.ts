@@ -45,7 +45,7 @@ export interface HistoryEntry {
   device: string;
   at: number;
   seq?: number;
-  status: 'sending' | 'sent' | 'unreadable';
+  status: 'sending' | 'sent' | 'unreadable' | 'failed';
   /** The messenger a message came in from (sealed by the relay, not end to end). */
   channel?: Channel;
   content: unknown;

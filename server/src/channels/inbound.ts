@@ -17,11 +17,12 @@ const messageIdFor = (platformId: string) => `m${createHash('sha256').update(pla
 export async function receive(store: Store, hub: Hub, event: InboundEvent): Promise<void> {
   const site = store.siteForAccount(event.channel, event.account);
   if (!site) return;
-  if (event.messageId && !store.firstSighting(`${event.channel}:${event.messageId}`)) return;
+  const platformId = event.messageId && `${event.channel}:${event.messageId}`;
+  if (platformId && store.seen(platformId)) return;
   const config = store.site(site)!;
 
-  let conversationId = event.ref ? store.takeHandoff(event.channel, event.ref) : undefined;
-  conversationId ??= store.linkedConversation(event.channel, event.identity);
+  let conversationId = event.ref ? store.takeHandoff(site, event.channel, event.ref) : undefined;
+  conversationId ??= store.linkedConversation(site, event.channel, event.identity);
   if (!conversationId || !store.conversation(conversationId)) {
     const created = store.createConversation(site, null, store.now() + RETENTION_MS[config.retention.default]);
     conversationId = created.id;
@@ -41,7 +42,7 @@ export async function receive(store: Store, hub: Hub, event: InboundEvent): Prom
     devices,
     directory.inboxKey,
   );
-  const { seq, at, duplicate } = store.append(envelope);
+  const { seq, at, duplicate } = store.appendOnce(envelope, platformId!);
   if (!duplicate) hub.toConversation(site, conversationId, { type: 'message', envelope: { ...envelope, seq, at } });
   const { site: _, ...summary } = store.conversation(conversationId)!;
   hub.toAgents(site, { type: 'conversation', conversation: summary });

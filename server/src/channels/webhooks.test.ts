@@ -77,7 +77,7 @@ describe('Meta webhooks', () => {
     const [stored] = relay.store.since(conversation.id, 0);
     expect(stored).toMatchObject({ channel: 'whatsapp', sealed: [{ to: 'visitor1' }] });
     expect(relay.store.conversation(conversation.id)!.channel).toMatchObject({ name: 'whatsapp', label: expect.any(String) });
-    expect(relay.store.takeHandoff('whatsapp', 'TL-7K3Q9X')).toBeUndefined();
+    expect(relay.store.takeHandoff('shop', 'whatsapp', 'TL-7K3Q9X')).toBeUndefined();
   });
 
   it('links Messenger and Instagram customers by ref and keeps their messages in one thread', async () => {
@@ -96,14 +96,18 @@ describe('Meta webhooks', () => {
 
   it('lets an agent merge a thread opened without a reference into the customer’s conversation', async () => {
     const agentId = await relay.store.createAgent({ site: 'shop', email: 'merge@shop.test', name: 'M', role: 'member', salt: b64(16), iterations: 1, authKey: b64(32) });
-    const token = relay.store.issueToken('agent', agentId);
+    const device = { id: 'merge-device', identityKey: X25519_PUBLIC, signingKey: b64(32), signedPrekey: { id: 1, publicKey: X25519_PUBLIC, signature: b64(64) } };
+    relay.store.upsertDevice('shop', agentId, 'Laptop', device);
+    const current = relay.store.site('shop')!;
+    relay.store.setDirectory('shop', current.directory!, current.directoryVersion, ['merge-device']);
+    const token = relay.store.issueToken('agent', agentId, 'merge-device');
     const web = relay.store.createConversation('shop', null, Date.now() + 86_400_000);
     const fresh = JSON.parse(fixtureText('messenger-text')) as { entry: { messaging: { sender: { id: string }; message?: { mid: string } }[] }[] };
     const item = fresh.entry[0]!.messaging[0]!;
     item.sender.id = 'PSID-without-ref';
     item.message!.mid = 'm_without_ref';
     expect((await post('messenger', JSON.stringify(fresh))).status).toBe(200);
-    const orphan = relay.store.linkedConversation('messenger', 'PSID-without-ref')!;
+    const orphan = relay.store.linkedConversation('shop', 'messenger', 'PSID-without-ref')!;
     expect(orphan).not.toBe(web.id);
 
     const merge = (from: string, into: string) =>
@@ -111,7 +115,7 @@ describe('Meta webhooks', () => {
     expect((await merge(orphan, orphan)).status).toBe(400);
     expect((await merge(orphan, web.id)).status).toBe(200);
     expect(relay.store.conversation(orphan)!.mergedInto).toBe(web.id);
-    expect(relay.store.linkedConversation('messenger', 'PSID-without-ref')).toBe(web.id);
+    expect(relay.store.linkedConversation('shop', 'messenger', 'PSID-without-ref')).toBe(web.id);
 
     item.message!.mid = 'm_after_merge';
     expect((await post('messenger', JSON.stringify(fresh))).status).toBe(200);

@@ -55,14 +55,17 @@ export function createWebhooks(store: Store, hub: Hub, config: WebhookConfig | u
       throw new HttpError(400, 'bad_frame', voice('take the webhook', 'the body is not JSON', 'Send the JSON Meta documents.'));
     }
     const events = channel === 'whatsapp' ? parseWhatsApp(payload) : parseMessaging(payload, channel);
+    let failed = 0;
     for (const event of events) {
       try {
         await receive(store, hub, event);
       } catch (error) {
+        failed++;
         console.error(`threadline-relay: a ${channel} message could not be stored`, error);
       }
     }
-    sendJson(res, 200, { ok: true, events: events.length });
+    // A failure answers 500 so Meta delivers the batch again; what was stored is recognised by id.
+    sendJson(res, failed ? 500 : 200, { ok: failed === 0, events: events.length, failed });
     return true;
   };
 }
