@@ -19,6 +19,8 @@ const CHANNELS: SiteChannels = {
   messenger: { page: 'northwind.demo', account: '1234567890' },
   instagram: { username: 'northwind.demo', account: '17841400000000001' },
 };
+const SHOP_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; worker-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 /** The demo's Meta app secret: the simulator signs webhooks with it as Meta would. */
 const APP_SECRET = 'demo-app-secret';
 
@@ -53,7 +55,8 @@ try {
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const relay = createRelay({
     dataDir: config.dataDir,
-    mounts: [...defaultMounts(), { prefix: '/', dir: site }],
+    // The shop is served as strictly as a careful business would: no inline script or style at all.
+    mounts: [...defaultMounts(), { prefix: '/', dir: site, headers: { 'content-security-policy': SHOP_CSP } }],
     meta: { appSecret: APP_SECRET, verifyToken: 'demo-verify-token', graphUrl: `${base}/simulator/graph`, tokens: DEMO_TOKENS },
     handlers: [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })],
   });

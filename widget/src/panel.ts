@@ -226,7 +226,7 @@ export class ThreadlinePanel extends LitElement {
     const expiresAt = client?.expiresAt.value;
     const offered = Object.keys(client?.business.value?.channels ?? {}) as Channel[];
     return html`<section class="panel" role="dialog" aria-label=${`Chat with ${name}`}>
-      <header>
+      <div class="head">
         <div>
           <h2>${name}</h2>
           <p class="status">${STATUS_TEXT[client?.status.value ?? 'idle']}</p>
@@ -235,17 +235,19 @@ export class ThreadlinePanel extends LitElement {
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5z" fill="none" stroke="currentColor" stroke-width="2" /><path d="M8 12l3 3 5-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
         </button>
         <button class="icon close" type="button" aria-label="Close chat" @click=${this.#close}>×</button>
-      </header>
+      </div>
       ${this.broken
         ? html`<p class="error" role="alert">${this.failure?.message}</p>`
         : this.verification
         ? verifyView(this.verification, () => (this.verification = null))
         : this.handoff !== false
         ? handoffView(offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
-        : html`<ol class="log" role="log" aria-live="polite" aria-label="Messages">
+        : html`<div class="log" role="log" aria-live="polite" aria-label="Messages">
+              <ol>
               ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}
               ${repeat(messages.slice(this.#hidden), (message) => message.id, (message) => this.#message(message))}
-            </ol>
+              </ol>
+            </div>
             ${error ? html`<p class="error" role="alert">${error.message}</p>` : nothing}
             ${this.progress !== null ? html`<progress aria-label="Uploading the file" max="1" .value=${this.progress}></progress>` : nothing}
             <p class="e2ee">

@@ -9,6 +9,7 @@ const tokens = css`
     --tl-text: #1d2430;
     --tl-muted: #5b6472;
     --tl-bubble: #eef1f4;
+    --tl-link: #1f6f50;
     --tl-radius: 16px;
     --tl-font: system-ui, -apple-system, 'Segoe UI', sans-serif;
   }
@@ -18,6 +19,7 @@ const tokens = css`
       --tl-text: #e6edf3;
       --tl-muted: #9aa5b1;
       --tl-bubble: #262d36;
+      --tl-link: #7ee2b8;
     }
   }
   .visually-hidden {
@@ -80,7 +82,7 @@ export const panelStyles = [
       box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
       overflow: hidden;
     }
-    header {
+    .head {
       display: flex;
       justify-content: space-between;
       align-items: center;
@@ -97,7 +99,7 @@ export const panelStyles = [
       margin: 2px 0 0;
       opacity: 0.9;
     }
-    header > div {
+    .head > div {
       flex: 1;
     }
     .icon {
@@ -187,7 +189,7 @@ export const panelStyles = [
     .continue {
       border: none;
       background: none;
-      color: var(--tl-accent);
+      color: var(--tl-link);
       font: inherit;
       font-size: 12px;
       cursor: pointer;
@@ -196,9 +198,12 @@ export const panelStyles = [
     .log {
       flex: 1;
       overflow-y: auto;
+      padding: 12px 16px;
+    }
+    .log ol {
       list-style: none;
       margin: 0;
-      padding: 12px 16px;
+      padding: 0;
       display: flex;
       flex-direction: column;
       gap: 8px;
