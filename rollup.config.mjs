@@ -49,6 +49,15 @@ const minifyCss = {
   },
 };
 
+/**
+ * After minification, the only line breaks left are inside template literals: the indentation of
+ * lit's html`…` markup. A newline with its indentation collapses to one space (HTML whitespace).
+ */
+const collapseIndentation = {
+  name: 'collapse-template-indentation',
+  renderChunk: (code) => ({ code: code.replace(/\n[ \t]{2,}/g, ' '), map: null }),
+};
+
 const browser = (extra = []) => [
   workspace,
   minifyCss,
@@ -72,8 +81,10 @@ export default [
   // The widget: the launcher, with the panel (and the SDK) in a lazily loaded chunk.
   {
     input: { widget: 'widget/src/widget.ts' },
+    // The entry's exports are not an API: no facade file, the entry chunk holds the shared code.
+    preserveEntrySignatures: false,
     output: { dir: 'widget/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
-    plugins: browser([minify]),
+    plugins: browser([minify, collapseIndentation]),
   },
   // The crypto worker, beside each bundle that starts it.
   {

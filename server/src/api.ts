@@ -34,6 +34,7 @@ import {
   type ChannelLinks,
   type Handoff,
 } from '@threadline/sdk/protocol';
+import { qrSvgPath } from '@threadline/sdk/qr';
 import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
@@ -56,9 +57,16 @@ const forbidden = (action: string, reason: string, hint: string) => new HttpErro
 /** A handler result streamed as is instead of sent as JSON. */
 export class Raw {
   constructor(
-    readonly stream: NodeJS.ReadableStream,
+    readonly body: NodeJS.ReadableStream | Buffer,
     readonly size: number,
+    readonly type = 'application/octet-stream',
   ) {}
+}
+
+/** A QR code as SVG, so the widget need not ship an encoder: `GET /v1/qr?data=…` (at most 412 bytes). */
+function qrSvg(data: string): Buffer {
+  const { d, size } = qrSvgPath(data);
+  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges"><rect width="${size}" height="${size}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`);
 }
 
 const HANDOFF_TTL_MS = 24 * 3600_000;
@@ -244,6 +252,13 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { ok: true };
     },
 
+    'GET /v1/qr': (req) => {
+      const data = new URL(req.url ?? '/', 'http://relay').searchParams.get('data') ?? '';
+      if (!data || Buffer.byteLength(data) > 412) throw new HttpError(400, 'bad_frame', voice('draw the QR code', 'the data is empty or over 412 bytes', 'Send a shorter link.'));
+      const svg = qrSvg(data);
+      return new Raw(svg, svg.length, 'image/svg+xml');
+    },
+
     'GET /v1/agent/channels': (req) => ({ channels: store.channels(agent(req).site) }),
 
     'PUT /v1/agent/channels': async (req) => {
@@ -351,8 +366,9 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     const params = raw;
     const result = await route.handler(req, params);
     if (result instanceof Raw) {
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'application/octet-stream', 'content-length': result.size, 'cache-control': 'no-store' });
-      result.stream.pipe(res);
+      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': result.type, 'content-length': result.size, 'cache-control': 'no-store', 'cross-origin-resource-policy': 'cross-origin' });
+      if (Buffer.isBuffer(result.body)) res.end(result.body);
+      else result.body.pipe(res);
     } else sendJson(res, 200, result);
     return true;
   };

@@ -1,6 +1,5 @@
 /** The "Continue on…" view: the business's messengers, then the link as a QR code and a copy button. */
 import { html } from 'lit';
-import { qrSvgPath } from '@threadline/sdk/qr';
 import { CHANNEL_NAMES, type Channel } from '@threadline/sdk';
 import { qr } from './verify-view.ts';
 
@@ -9,14 +8,13 @@ export interface HandoffState {
   url: string;
 }
 
-export function handoffView(channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
+export function handoffView(relay: string, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
   if (chosen) {
     const name = CHANNEL_NAMES[chosen.channel];
-    const { d, size } = qrSvgPath(chosen.url);
     return html`<div class="sheet">
       <h3>Continue on ${name}</h3>
       <p>Scan this code with your phone, or open the link.</p>
-      ${qr(d, size, `Link to continue on ${name}, as a QR code`)}
+      ${qr(relay, chosen.url, `Link to continue on ${name}, as a QR code`)}
       <p><a class="link" href=${chosen.url} target="_blank" rel="noopener noreferrer">${chosen.url}</a></p>
       <button class="pill" type="button" @click=${() => navigator.clipboard?.writeText(chosen.url)}>Copy link</button>
       <button class="pill" type="button" @click=${back}>Back to the conversation</button>

@@ -6,30 +6,29 @@
  *   <script async src="https://RELAY/widget/threadline.js" data-site="SITE_ID" data-org-key="FINGERPRINT"></script>
  */
 type Queue = unknown[][];
-type Api = ((...args: unknown[]) => void) & { q: Queue };
+type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
 
 ((w: Window & { threadline?: Api }, d: Document) => {
   const script = d.currentScript as HTMLScriptElement | null;
   if (!script?.src) return;
+  // Without data-site the page boots the chat itself: threadline('boot', { site: '…' }).
   const site = script.dataset.site;
-  if (!site) {
-    console.error('Threadline: failed to load the chat: the script tag has no data-site attribute. Add data-site="<your site id>" from the Threadline console.');
-    return;
-  }
   const queue: Queue = w.threadline?.q ?? [];
+  const base = new URL('.', script.src);
   const api = ((...args: unknown[]) => void queue.push(args)) as Api;
   api.q = queue;
+  api.r = script.dataset.relay ?? base.origin;
   w.threadline = api;
 
-  const base = new URL('.', script.src);
   const boot = () => {
-    if (d.querySelector('threadline-chat')) return;
-    const chat = d.createElement('threadline-chat');
-    chat.setAttribute('site', site);
-    chat.setAttribute('relay', script.dataset.relay ?? base.origin);
-    if (script.dataset.orgKey) chat.setAttribute('org-key', script.dataset.orgKey);
-    if (script.dataset.channels) chat.setAttribute('channels', script.dataset.channels);
-    d.body.append(chat);
+    if (site && !d.querySelector('threadline-chat')) {
+      const chat = d.createElement('threadline-chat');
+      chat.setAttribute('site', site);
+      chat.setAttribute('relay', api.r);
+      if (script.dataset.orgKey) chat.setAttribute('org-key', script.dataset.orgKey);
+      if (script.dataset.channels) chat.setAttribute('channels', script.dataset.channels);
+      d.body.append(chat);
+    }
     const module = d.createElement('script');
     module.type = 'module';
     module.src = new URL('widget.js', base).href;

@@ -8,6 +8,7 @@ import { handoffView, type HandoffState } from './handoff-view.ts';
 import { panelStyles } from './styles.ts';
 import { verifyView } from './verify-view.ts';
 import { SignalWatcher } from './watch.ts';
+import { ACTIVE_KEY } from './widget.ts';
 
 const REPLY_TIME = 'We typically reply in a few minutes';
 const STATUS_TEXT = {
@@ -55,6 +56,14 @@ export class ThreadlinePanel extends LitElement {
   /** Attachments opened so far, by blob id. */
   readonly #opened = new Map<string, Opened>();
   readonly #client = signal<Client | undefined>(undefined);
+  /** Told about each message that arrives after the history (unread counts, `message` events). */
+  onMessage: (message: ChatMessage) => void = () => {};
+  onHandoff: (channel: Channel) => void = () => {};
+  #known: Set<string> | undefined;
+
+  get client(): Client | undefined {
+    return this.#client.peek();
+  }
   /** How many of the oldest messages are not rendered yet. */
   #hidden = 0;
   #count = 0;
@@ -71,8 +80,22 @@ export class ThreadlinePanel extends LitElement {
     this.handoff = false;
     new SignalWatcher(this, () => {
       const client = this.#client.value;
+      if (client) this.#notice(client.messages.value);
       return client && [client.messages.value, client.status.value, client.error.value, client.business.value, client.expiresAt.value];
     });
+  }
+
+  /** Reports messages not seen before; the first non-empty list (the history) only sets what is known. */
+  #notice(messages: readonly ChatMessage[]): void {
+    if (!this.#known) {
+      if (messages.length || this.#client.peek()?.status.peek() === 'online') this.#known = new Set(messages.map((m) => m.id));
+      return;
+    }
+    for (const message of messages) {
+      if (this.#known.has(message.id) || message.status === 'sending') continue;
+      this.#known.add(message.id);
+      this.onMessage(message);
+    }
   }
 
   override connectedCallback(): void {
@@ -88,10 +111,13 @@ export class ThreadlinePanel extends LitElement {
       const channels = this.channels?.split(',').map((c) => c.trim()) as Channel[] | undefined;
       const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}), ...(channels ? { channels } : {}) });
       this.#client.value = client;
-      client.start().catch((error: ThreadlineError) => {
-        this.failure = error;
-        this.broken = true;
-      });
+      client.start().then(
+        () => (client.expiresAt.peek() ? localStorage.setItem(ACTIVE_KEY, '1') : localStorage.removeItem(ACTIVE_KEY)),
+        (error: ThreadlineError) => {
+          this.failure = error;
+          this.broken = true;
+        },
+      );
     } catch (error) {
       this.failure = error as ThreadlineError;
       this.broken = true;
@@ -142,7 +168,10 @@ export class ThreadlinePanel extends LitElement {
     if (!text || !client) return;
     input.value = '';
     const retention = this.renderRoot.querySelector('select')?.value as Retention | undefined;
-    this.#run(client.send(text, retention ? { retention } : {}), () => (input.value ||= text));
+    this.#run(
+      client.send(text, retention ? { retention } : {}).then(() => localStorage.setItem(ACTIVE_KEY, '1')),
+      () => (input.value ||= text),
+    );
   }
 
   #attach(event: Event): void {
@@ -165,6 +194,7 @@ export class ThreadlinePanel extends LitElement {
     if (!client) return;
     this.#run(
       client.handoff(channel).then(({ url }) => {
+        this.onHandoff(channel);
         if (opensDirectly() && channel !== 'instagram') {
           this.handoff = false;
           open(url, '_blank', 'noopener,noreferrer');
@@ -239,9 +269,9 @@ export class ThreadlinePanel extends LitElement {
       ${this.broken
         ? html`<p class="error" role="alert">${this.failure?.message}</p>`
         : this.verification
-        ? verifyView(this.verification, () => (this.verification = null))
+        ? verifyView(this.verification, this.relay, () => (this.verification = null))
         : this.handoff !== false
-        ? handoffView(offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
+        ? handoffView(this.relay, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
         : html`<div class="log" role="log" aria-live="polite" aria-label="Messages">
               <ol>
               ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}

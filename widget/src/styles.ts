@@ -53,6 +53,21 @@ export const launcherStyles = [
       display: grid;
       place-items: center;
     }
+    .launcher {
+      position: relative;
+    }
+    .badge {
+      position: absolute;
+      top: -4px;
+      right: -4px;
+      min-width: 20px;
+      height: 20px;
+      padding: 0 5px;
+      border-radius: 10px;
+      background: #c62828;
+      color: #fff;
+      font: 700 12px/20px var(--tl-font);
+    }
     .launcher:focus-visible {
       outline: 3px solid var(--tl-accent);
       outline-offset: 3px;

@@ -3,10 +3,13 @@
  * worker load on first use, so a page that never opens the chat pays for the launcher only.
  */
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import type { ChatMessage, Client } from '@threadline/sdk';
+import { emit, takeOverQueue } from './commands.ts';
 import { launcherStyles } from './styles.ts';
 
-type Command = [string, ...unknown[]];
 const OPEN_KEY = 'threadline-open';
+/** Set while this browser has a conversation: the widget then connects on idle to count unread replies. */
+export const ACTIVE_KEY = 'threadline-active';
 
 export class ThreadlineChat extends LitElement {
   static override styles = launcherStyles;
@@ -17,6 +20,7 @@ export class ThreadlineChat extends LitElement {
     channels: { reflect: true },
     open: { type: Boolean, reflect: true },
     loaded: { state: true },
+    unread: { state: true },
   };
 
   declare site: string;
@@ -27,30 +31,67 @@ export class ThreadlineChat extends LitElement {
   declare channels: string | undefined;
   declare open: boolean;
   declare loaded: boolean;
+  /** Replies from the business not seen yet. */
+  declare unread: number;
 
   constructor() {
     super();
     this.open = false;
     this.loaded = false;
+    this.unread = 0;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.relay ||= location.origin;
-    takeOverQueue(this);
+    takeOverQueue();
+    emit('ready');
     if (sessionStorage.getItem(OPEN_KEY)) void this.show();
+    // A returning visitor with a conversation: connect quietly, to count unread replies.
+    else if (localStorage.getItem(ACTIVE_KEY)) void this.#load();
+  }
+
+  async #load(): Promise<void> {
+    await import('./panel.ts');
+    this.loaded = true;
+    await this.updateComplete;
+  }
+
+  #panel(): (LitElement & { client: Client | undefined }) | null {
+    return this.renderRoot.querySelector('threadline-panel');
   }
 
   /** Opens the panel, loading it first if needed. */
   async show(): Promise<void> {
-    await import('./panel.ts');
-    this.loaded = true;
+    await this.#load();
     this.open = true;
   }
 
   hide(): void {
     this.open = false;
   }
+
+  /** Sends a message without opening the panel (the script-tag `send` command). */
+  async send(text: string): Promise<ChatMessage> {
+    await this.#load();
+    const panel = this.#panel()!;
+    await panel.updateComplete;
+    return panel.client!.send(text);
+  }
+
+  /** Closes the connection and removes the widget (the script-tag `shutdown` command). */
+  shutdown(): void {
+    this.#panel()?.client?.close();
+    this.remove();
+  }
+
+  /** Called by the panel for every new message after the history loaded. */
+  #received = (message: ChatMessage): void => {
+    emit('message', message);
+    if (message.from !== 'agent' || (this.open && !document.hidden)) return;
+    this.unread++;
+    emit('unread', this.unread);
+  };
 
   toggle(): Promise<void> | void {
     return this.open ? this.hide() : this.show();
@@ -60,12 +101,14 @@ export class ThreadlineChat extends LitElement {
     if (!changed.has('open') || changed.get('open') === undefined) return;
     if (this.open) {
       sessionStorage.setItem(OPEN_KEY, '1');
-      const panel = this.renderRoot.querySelector<LitElement>('threadline-panel');
+      const panel = this.#panel();
       void panel?.updateComplete.then(() => panel.focus());
+      if (this.unread) emit('unread', (this.unread = 0));
     } else {
       sessionStorage.removeItem(OPEN_KEY);
       this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
     }
+    emit(this.open ? 'open' : 'close');
   }
 
   protected override render() {
@@ -79,6 +122,8 @@ export class ThreadlineChat extends LitElement {
             .orgKey=${this.orgKey}
             .channels=${this.channels}
             ?hidden=${!this.open}
+            .onMessage=${this.#received}
+            .onHandoff=${(channel: string) => emit('handoff', channel)}
             @threadline-close=${this.hide}
           ></threadline-panel>`
         : nothing}
@@ -86,7 +131,7 @@ export class ThreadlineChat extends LitElement {
         class="launcher"
         part="launcher"
         type="button"
-        aria-label=${this.open ? 'Close chat' : 'Open chat'}
+        aria-label=${this.open ? 'Close chat' : this.unread ? `Open chat, ${this.unread} unread` : 'Open chat'}
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="panel"
         @click=${this.toggle}
@@ -96,22 +141,10 @@ export class ThreadlineChat extends LitElement {
             ? svg`<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />`
             : svg`<path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z" fill="currentColor" />`}
         </svg>
+        ${this.unread ? html`<span class="badge" aria-hidden="true">${this.unread}</span>` : nothing}
       </button>
     `;
   }
-}
-
-/** Replays commands queued by the loader and handles later ones directly. */
-function takeOverQueue(chat: ThreadlineChat): void {
-  const w = window as unknown as { threadline?: { q?: Command[] } & ((...args: Command) => void) };
-  const run = ([command]: Command) => {
-    if (command === 'open') void chat.show();
-    else if (command === 'close') chat.hide();
-    else if (command === 'toggle') void chat.toggle();
-    else console.error(`Threadline: failed to run '${String(command)}': it is not a command. Use open, close or toggle.`);
-  };
-  for (const args of w.threadline?.q ?? []) run(args);
-  w.threadline = Object.assign((...args: Command) => run(args), { q: [] });
 }
 
 if (!customElements.get('threadline-chat')) customElements.define('threadline-chat', ThreadlineChat);
