@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ChatMessage, type ConversationSummary } from '@threadline/sdk/agent';
 import { FileView } from './file-view.tsx';
@@ -57,6 +58,11 @@ function replyTargets(conversation: ConversationSummary): { value: Channel | 'we
 
 function Thread({ client, conversation, merged, others }: { client: AgentClient; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
   const ownMessages = client.messages(conversation.id).value;
+  const typing = client.visitorTyping(conversation.id).value;
+  const readUpTo = client.readByVisitor(conversation.id).value;
+  useEffect(() => {
+    if (document.visibilityState === 'visible') client.markRead(conversation.id);
+  }, [client, conversation.id, ownMessages.length]);
   const mergedMessages = merged.flatMap((c) => client.messages(c.id).value);
   const messages = mergedMessages.length ? [...ownMessages, ...mergedMessages].sort((a, b) => a.at - b.at) : ownMessages;
   const targets = replyTargets(conversation);
@@ -127,13 +133,18 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
       <div class="log" ref={log} role="log" aria-live="polite" aria-label="Messages">
         <ol>
           {messages.map((message) => (
-            <Message key={message.id} message={message} open={(file) => client.openFile(conversation.id, file)} />
+            <Message key={message.id} message={message} read={message.from === 'agent' && (message.seq ?? Infinity) <= readUpTo} open={(file) => client.openFile(conversation.id, file)} />
           ))}
         </ol>
       </div>
       {error.value && (
         <p class="error" role="alert">
           {error.value}
+        </p>
+      )}
+      {typing && (
+        <p class="typing" role="status">
+          {visitorLabel(conversation)} is typing…
         </p>
       )}
       {progress.value !== null && <progress aria-label="Uploading the file" max={1} value={progress.value} />}
@@ -158,6 +169,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
           id="reply"
           name="reply"
           disabled={!canReply}
+          onInput={() => client.typing(conversation.id)}
           placeholder={canReply ? 'Write a reply…' : via === null ? 'No way to reach this customer now: the messenger’s window has closed' : 'This device must be approved before it can reply'}
           onKeyDown={(event) => {
             if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
@@ -177,8 +189,8 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
   );
 }
 
-function Message({ message, open }: { message: ChatMessage; open: Parameters<typeof FileView>[0]['open'] }) {
-  const status = message.status === 'sending' ? 'Sending…' : message.status === 'failed' ? `Not sent: ${message.problem ?? ''}` : when.format(message.at);
+function Message({ message, read, open }: { message: ChatMessage; read: boolean; open: Parameters<typeof FileView>[0]['open'] }) {
+  const status = message.status === 'sending' ? 'Sending…' : message.status === 'failed' ? `Not sent: ${message.problem ?? ''}` : `${read ? 'Read · ' : ''}${when.format(message.at)}`;
   if (message.handoff) return <li class="marker">Visitor continued on {CHANNEL_NAMES[message.handoff]}</li>;
   return (
     <li class={`message ${message.from} ${message.status}`}>

@@ -57,6 +57,12 @@ export interface AgentClient {
   resume(): Promise<boolean>;
   signOut(): Promise<void>;
   messages(conversationId: string): ReadonlySignal<readonly ChatMessage[]>;
+  /** Whether the conversation's customer is typing, and how far they have read (a sequence number). */
+  visitorTyping(conversationId: string): ReadonlySignal<boolean>;
+  readByVisitor(conversationId: string): ReadonlySignal<number>;
+  /** Call as the agent types in a conversation (throttled); `markRead` while it is shown. */
+  typing(conversationId: string): void;
+  markRead(conversationId: string): void;
   /** Sends a reply; `via` a messenger sends it there too (the relay then sees that text). */
   reply(conversationId: string, text: string, via?: Channel): Promise<ChatMessage>;
   /** Shows conversation `from` as part of `into` from now on (same customer, two threads). */
@@ -295,6 +301,10 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     resume: guard(resume),
     signOut,
     messages: (conversationId) => computed(() => sync.value?.thread(conversationId).messages.value ?? []),
+    visitorTyping: (conversationId) => computed(() => sync.value?.thread(conversationId).typing.value === 'visitor'),
+    readByVisitor: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.visitor ?? 0),
+    typing: (conversationId) => sync.peek()?.typing(conversationId),
+    markRead: (conversationId) => sync.peek()?.markRead(conversationId, 'agent'),
     async reply(conversationId, text, via) {
       const current = engine();
       if (!via) return current.send(conversationId, { text });

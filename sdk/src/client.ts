@@ -44,6 +44,14 @@ export interface Client {
   readonly error: ReadonlySignal<ThreadlineError | null>;
   /** False when the browser gave no storage: the conversation lasts until the page closes. */
   readonly persistent: ReadonlySignal<boolean>;
+  /** Whether an agent is typing. */
+  readonly agentTyping: ReadonlySignal<boolean>;
+  /** The sequence number up to which the business has read the visitor's messages. */
+  readByAgent: ReadonlySignal<number>;
+  /** Call as the visitor types: the agent sees "typing…" (throttled). */
+  typing(): void;
+  /** Marks the conversation read (call while it is visible). */
+  markRead(): void;
   /** When the conversation and its keys are deleted (null before the first message). */
   readonly expiresAt: ReadonlySignal<number | null>;
   /** Loads the history and connects, if there is a conversation. Safe to call more than once. */
@@ -203,6 +211,22 @@ export function createClient(options: ClientOptions): Client {
       return (id && sync.value?.thread(id).messages.value) || [];
     }),
     expiresAt: computed(() => session.value?.expiresAt ?? null),
+    agentTyping: computed(() => {
+      const id = session.value?.conversationId;
+      return (id && sync.value?.thread(id).typing.value === 'agent') || false;
+    }),
+    readByAgent: computed(() => {
+      const id = session.value?.conversationId;
+      return (id && sync.value?.thread(id).read.value.agent) || 0;
+    }),
+    typing() {
+      const current = session.peek();
+      if (current) sync.peek()?.typing(current.conversationId);
+    },
+    markRead() {
+      const current = session.peek();
+      if (current) sync.peek()?.markRead(current.conversationId, 'visitor');
+    },
     status: computed(() => sync.value?.connection.status.value ?? 'idle'),
     error: computed(() => sync.value?.error.value ?? startError.value),
     start: ensureStarted,

@@ -144,13 +144,22 @@ export const parseConversations = (value: unknown): ConversationSummary[] => obj
 
 // ---- socket frames ----
 
-export type ClientFrame = { type: 'hello'; token: string } | { type: 'send'; envelope: Envelope } | { type: 'sync'; conversationId: string; since: number };
+export type ClientFrame =
+  | { type: 'hello'; token: string }
+  | { type: 'send'; envelope: Envelope }
+  | { type: 'sync'; conversationId: string; since: number }
+  /** The sender is typing (sent at most every few seconds; forwarded, never stored). */
+  | { type: 'typing'; conversationId: string }
+  /** The sender has read the conversation up to `seq`. */
+  | { type: 'read'; conversationId: string; seq: number };
 
 export type RelayFrame =
   | { type: 'welcome'; role: Role }
   | { type: 'ack'; conversationId: string; id: string; seq: number; at: number }
   | { type: 'message'; envelope: StoredEnvelope }
   | { type: 'synced'; conversationId: string; seq: number }
+  | { type: 'typing'; conversationId: string; role: Role }
+  | { type: 'read'; conversationId: string; role: Role; seq: number }
   | { type: 'conversation'; conversation: ConversationSummary }
   | { type: 'directory'; version: number }
   | { type: 'expired'; conversationId: string }
@@ -162,6 +171,8 @@ const clientFrames: Record<ClientFrame['type'], Check<ClientFrame>> = {
   hello: object({ type: oneOf('hello'), token: b64(128) }),
   send: object({ type: oneOf('send'), envelope }),
   sync: object({ type: oneOf('sync'), conversationId: id, since: count }),
+  typing: object({ type: oneOf('typing'), conversationId: id }),
+  read: object({ type: oneOf('read'), conversationId: id, seq: count }),
 };
 
 const visitorFrames: Record<Exclude<RelayFrame['type'], 'conversation'>, Check<RelayFrame>> = {
@@ -169,6 +180,8 @@ const visitorFrames: Record<Exclude<RelayFrame['type'], 'conversation'>, Check<R
   ack: object({ type: oneOf('ack'), conversationId: id, id, seq: count, at: count }),
   message: object({ type: oneOf('message'), envelope: storedEnvelope }),
   synced: object({ type: oneOf('synced'), conversationId: id, seq: count }),
+  typing: object({ type: oneOf('typing'), conversationId: id, role }),
+  read: object({ type: oneOf('read'), conversationId: id, role, seq: count }),
   directory: object({ type: oneOf('directory'), version: count }),
   expired: object({ type: oneOf('expired'), conversationId: id }),
   error: object({ type: oneOf('error'), code: text(32) as Check<ErrorCode>, message: text(2000), id: optional(id) }),

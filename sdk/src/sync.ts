@@ -8,7 +8,7 @@ import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { Connection } from './connection.ts';
 import { randomId } from './crypto/encoding.ts';
 import { ConfigError, ThreadlineError } from './errors.ts';
-import type { Envelope, PrekeyBundleWire, RelayFrame, StoredEnvelope } from './protocol.ts';
+import type { Envelope, PrekeyBundleWire, RelayFrame, Role, StoredEnvelope } from './protocol.ts';
 import type { Storage } from './storage.ts';
 import { Thread, toMessage, type ChatMessage, type Content } from './thread.ts';
 import { call, type CryptoWorker } from './worker-client.ts';
@@ -79,6 +79,19 @@ export class Sync {
     return message;
   }
 
+  #typingSent = 0;
+  /** Tells the other side this one is typing (at most every 2.5 seconds). */
+  typing(conversationId: string): void {
+    if (Date.now() - this.#typingSent < 2500) return;
+    if (this.connection.send({ type: 'typing', conversationId })) this.#typingSent = Date.now();
+  }
+
+  /** Marks everything received in the conversation as read by this side. */
+  markRead(conversationId: string, role: Role): void {
+    const thread = this.thread(conversationId);
+    if (thread.lastSeq > thread.read.peek()[role] && this.connection.send({ type: 'read', conversationId, seq: thread.lastSeq })) thread.peerRead(role, thread.lastSeq);
+  }
+
   forget(conversationId: string): void {
     this.threads.delete(conversationId);
   }
@@ -94,6 +107,12 @@ export class Sync {
         break;
       case 'message':
         run(this.#decrypt(frame.envelope));
+        break;
+      case 'typing':
+        this.thread(frame.conversationId).peerTyping(frame.role);
+        break;
+      case 'read':
+        this.thread(frame.conversationId).peerRead(frame.role, frame.seq);
         break;
       case 'error':
         if (frame.id) run(this.#refused(frame.id, frame.message));

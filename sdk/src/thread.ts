@@ -73,6 +73,21 @@ export class Thread {
   readonly messages: ReadonlySignal<readonly ChatMessage[]> = this.#messages;
   /** Highest sequence number received: the point to resume from. */
   lastSeq = 0;
+  /** Whether the other side is typing (cleared a few seconds after its last signal). */
+  readonly typing = signal<Role | null>(null);
+  /** How far each side has read, as sequence numbers. */
+  readonly read = signal<Record<Role, number>>({ visitor: 0, agent: 0 });
+  #typingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  peerTyping(role: Role): void {
+    this.typing.value = role;
+    clearTimeout(this.#typingTimer);
+    this.#typingTimer = setTimeout(() => (this.typing.value = null), 4000);
+  }
+
+  peerRead(role: Role, seq: number): void {
+    if (seq > this.read.peek()[role]) this.read.value = { ...this.read.peek(), [role]: seq };
+  }
 
   get(id: string): ChatMessage | undefined {
     return this.#messages.peek().find((message) => message.id === id);
@@ -80,6 +95,8 @@ export class Thread {
 
   /** Adds messages, replacing those with the same id. */
   upsert(...messages: ChatMessage[]): void {
+    // A message from the side that was typing ends its typing.
+    if (messages.some((m) => m.from === this.typing.peek())) this.typing.value = null;
     const ids = new Set(messages.map((m) => m.id));
     this.#messages.value = [...this.#messages.peek().filter((m) => !ids.has(m.id)), ...messages].sort(order);
     for (const m of messages) if (m.seq) this.lastSeq = Math.max(this.lastSeq, m.seq);

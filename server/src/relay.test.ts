@@ -168,6 +168,26 @@ describe('relay socket', () => {
 
 const agentIdOf = (deviceId: string) => relay.store.db.prepare('SELECT agent_id FROM devices WHERE id = ?').pluck().get(deviceId) as string;
 
+describe('typing and read receipts', () => {
+  it('forwards typing to the other side without storing it, and keeps read positions monotonic', async () => {
+    const visitor = await register();
+    const client = await connect();
+    client.send({ type: 'hello', token: visitor.token });
+    await client.next();
+    client.send({ type: 'send', envelope: envelope(visitor.conversationId, 'r1', { device: visitor.device.id, expiresAt: visitor.expiresAt }) });
+    await client.next();
+    expect(relay.store.markRead(visitor.conversationId, 'agent', 1)).toBe(1);
+    expect(relay.store.markRead(visitor.conversationId, 'agent', 0)).toBe(1);
+    expect(relay.store.markRead(visitor.conversationId, 'agent', 99)).toBe(1); // never past the last message
+    client.send({ type: 'typing', conversationId: visitor.conversationId });
+    client.send({ type: 'sync', conversationId: visitor.conversationId, since: 1 });
+    expect(await client.next()).toEqual({ type: 'synced', conversationId: visitor.conversationId, seq: 1 });
+    expect(await client.next()).toEqual({ type: 'read', conversationId: visitor.conversationId, role: 'agent', seq: 1 });
+    expect(relay.store.since(visitor.conversationId, 0)).toHaveLength(1);
+    client.socket.close();
+  });
+});
+
 describe('devices and the signed directory', () => {
   it('approves a device through a signed directory, hands out its prekeys once each, and revokes it', async () => {
     const { token } = await agentSession();

@@ -83,7 +83,15 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
           since = page.at(-1)?.seq ?? since;
           if (page.length < SYNC_PAGE) break;
         }
-        return reply({ type: 'synced', conversationId, seq: since });
+        reply({ type: 'synced', conversationId, seq: since });
+        const read = store.readState(conversationId);
+        for (const role of ['visitor', 'agent'] as const) if (read[role]) reply({ type: 'read', conversationId, role, seq: read[role] });
+        return;
+      }
+      if (frame.type === 'typing') return hub.toConversation(conversation.site, conversationId, { type: 'typing', conversationId, role: who.role }, socket);
+      if (frame.type === 'read') {
+        const seq = store.markRead(conversationId, who.role, frame.seq);
+        return hub.toConversation(conversation.site, conversationId, { type: 'read', conversationId, role: who.role, seq }, socket);
       }
       const { envelope } = frame;
       if (envelope.channel || envelope.sealed) {

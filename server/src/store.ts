@@ -53,7 +53,7 @@ CREATE TABLE IF NOT EXISTS tokens (
 CREATE TABLE IF NOT EXISTS conversations (
   id TEXT PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), visitor_device TEXT,
   created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, last_seq INTEGER NOT NULL DEFAULT 0,
-  last_at INTEGER NOT NULL, merged_into TEXT);
+  last_at INTEGER NOT NULL, merged_into TEXT, visitor_read INTEGER NOT NULL DEFAULT 0, agent_read INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS handoffs (
   channel TEXT NOT NULL, ref TEXT NOT NULL, conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
   expires_at INTEGER NOT NULL, PRIMARY KEY (channel, ref)) WITHOUT ROWID;
@@ -350,6 +350,16 @@ export class Store {
       this.db.prepare('INSERT INTO conversations (id, site_id, visitor_device, created_at, expires_at, last_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, site, visitor?.id ?? null, now, expiresAt, now);
     })();
     return this.conversation(id)!;
+  }
+
+  /** Records how far one side has read (never backwards); returns the new value. */
+  markRead(conversationId: string, role: 'visitor' | 'agent', seq: number): number {
+    const column = role === 'visitor' ? 'visitor_read' : 'agent_read';
+    return this.db.prepare(`UPDATE conversations SET ${column} = max(${column}, min(?, last_seq)) WHERE id = ? RETURNING ${column} AS seq`).pluck().get(seq, conversationId) as number;
+  }
+
+  readState(conversationId: string): { visitor: number; agent: number } {
+    return this.db.prepare('SELECT visitor_read AS visitor, agent_read AS agent FROM conversations WHERE id = ?').get(conversationId) as { visitor: number; agent: number };
   }
 
   /** Shows `from` as part of `into`; messages that come in for `from`'s messenger identities go to `into`. */

@@ -69,7 +69,7 @@ export class ThreadlinePanel extends LitElement {
   #count = 0;
   #atBottom = true;
   /** Messages are immutable: each one's template is made once, so a long list re-renders cheaply. */
-  readonly #templates = new WeakMap<ChatMessage, ReturnType<typeof html>>();
+  readonly #templates = new WeakMap<ChatMessage, { read: boolean; template: ReturnType<typeof html> }>();
 
   constructor() {
     super();
@@ -81,7 +81,7 @@ export class ThreadlinePanel extends LitElement {
     new SignalWatcher(this, () => {
       const client = this.#client.value;
       if (client) this.#notice(client.messages.value);
-      return client && [client.messages.value, client.status.value, client.error.value, client.business.value, client.expiresAt.value];
+      return client && [client.messages.value, client.status.value, client.error.value, client.business.value, client.expiresAt.value, client.agentTyping.value, client.readByAgent.value];
     });
   }
 
@@ -136,6 +136,7 @@ export class ThreadlinePanel extends LitElement {
   protected override updated(): void {
     const log = this.renderRoot.querySelector('.log');
     if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
+    if (!this.hidden && document.visibilityState === 'visible') this.#client.peek()?.markRead();
     if (this.#hidden > 0) {
       requestAnimationFrame(() => {
         this.#hidden = Math.max(0, this.#hidden - BATCH);
@@ -219,16 +220,17 @@ export class ThreadlinePanel extends LitElement {
   }
 
   #message(message: ChatMessage) {
-    let template = this.#templates.get(message);
-    if (!template) this.#templates.set(message, (template = this.#renderMessage(message)));
-    return template;
+    const read = message.from === 'visitor' && message.seq !== undefined && message.seq <= this.#client.peek()!.readByAgent.peek();
+    let cached = this.#templates.get(message);
+    if (cached?.read !== read) this.#templates.set(message, (cached = { read, template: this.#renderMessage(message, read) }));
+    return cached.template;
   }
 
-  #renderMessage(message: ChatMessage) {
+  #renderMessage(message: ChatMessage, read: boolean) {
     if (message.handoff) return html`<li class="marker">Continued on ${CHANNEL_NAMES[message.handoff]}</li>`;
     const mine = message.from === 'visitor';
     const client = this.#client.peek()!;
-    const state = { sending: 'Sending…', unreadable: 'Could not be decrypted', failed: 'Not sent', sent: time.format(message.at) }[message.status];
+    const state = { sending: 'Sending…', unreadable: 'Could not be decrypted', failed: 'Not sent', sent: `${read ? 'Read · ' : ''}${time.format(message.at)}` }[message.status];
     return html`<li class="message ${mine ? 'mine' : 'theirs'} ${message.status}">
       <span class="visually-hidden">${mine ? 'You' : 'Agent'}:</span>
       ${message.status === 'unreadable'
@@ -259,7 +261,7 @@ export class ThreadlinePanel extends LitElement {
       <div class="head">
         <div>
           <h2>${name}</h2>
-          <p class="status">${STATUS_TEXT[client?.status.value ?? 'idle']}</p>
+          <p class="status" aria-live="polite">${client?.agentTyping.value ? `${name} is typing…` : STATUS_TEXT[client?.status.value ?? 'idle']}</p>
         </div>
         <button class="icon" type="button" aria-label="Verify this business" ?disabled=${this.broken} @click=${this.#verify}>
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5z" fill="none" stroke="currentColor" stroke-width="2" /><path d="M8 12l3 3 5-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
@@ -292,7 +294,7 @@ export class ThreadlinePanel extends LitElement {
                 <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M16 7l-7.5 7.5a2 2 0 0 0 3 3L19 10a4 4 0 0 0-6-6l-8 8a6 6 0 0 0 9 9l6-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
               </label>
               <label class="visually-hidden" for="composer">Message</label>
-              <textarea id="composer" rows="1" placeholder="Write a message…" maxlength="10000" @keydown=${this.#keydown}></textarea>
+              <textarea id="composer" rows="1" placeholder="Write a message…" maxlength="10000" @keydown=${this.#keydown} @input=${() => client?.typing()}></textarea>
               <button class="send" type="submit" aria-label="Send message">
                 <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor" /></svg>
               </button>
