@@ -83,7 +83,13 @@ export default [
     input: { widget: 'widget/src/widget.ts' },
     // The entry's exports are not an API: no facade file, the entry chunk holds the shared code.
     preserveEntrySignatures: false,
-    output: { dir: 'widget/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+    output: {
+      dir: 'widget/dist',
+      format: 'es',
+      entryFileNames: '[name].js',
+      // Languages other than English sit apart: a visitor downloads one of them at most.
+      chunkFileNames: (chunk) => (chunk.facadeModuleId?.includes('/i18n/') ? 'i18n/[name]-[hash].js' : '[name]-[hash].js'),
+    },
     plugins: browser([minify, collapseIndentation]),
   },
   // The crypto worker, beside each bundle that starts it.

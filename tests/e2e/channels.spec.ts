@@ -46,7 +46,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
     await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: onWeb })).not.toContainText('Sending…');
     await visitor.getByRole('button', { name: /^Continue on / }).click();
-    await expect(visitor.getByText('leave Threadline’s end-to-end encryption')).toBeVisible();
+    await expect(visitor.getByText('the app’s encryption applies, not Threadline’s')).toBeVisible();
     await visitor.getByRole('button', { name: `Continue on ${name}` }).click();
     await expect(visitor.getByRole('img', { name: `Link to continue on ${name}, as a QR code` })).toBeVisible();
     const link = await visitor.getByRole('link', { name: /^https:\/\/(wa\.me|m\.me|ig\.me)\// }).getAttribute('href');

@@ -76,3 +76,29 @@ test('on a narrow phone screen the panel fills the screen', async ({ browser }) 
   expect(box).toMatchObject({ x: 0, y: 0, width: 375, height: 667 });
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeInViewport();
 });
+
+test('the widget speaks French and Arabic (right to left), from the page language or setLocale', async ({ browser }, testInfo) => {
+  const page = await (await browser.newContext()).newPage();
+  // A French page: <html lang="fr">.
+  await page.route('**/', async (route) => {
+    const response = await route.fetch();
+    await route.fulfill({ response, body: (await response.text()).replace('<html lang="en">', '<html lang="fr">') });
+  });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Ouvrir le chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Discussion avec Northwind Outfitters' });
+  await expect(dialog.getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', 'Écrivez un message…');
+  await expect(dialog.getByText('Chiffré de bout en bout')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('widget-fr.png') });
+
+  await page.evaluate(() => (window as unknown as { threadline(command: string, locale: string): void }).threadline('setLocale', 'ar'));
+  await expect(page.getByRole('dialog', { name: 'محادثة مع Northwind Outfitters' })).toBeVisible();
+  await expect(page.locator('threadline-chat')).toHaveAttribute('dir', 'rtl');
+  // In right-to-left the launcher sits at the left edge.
+  const launcher = await page.locator('threadline-chat button.launcher').boundingBox();
+  expect(launcher!.x).toBeLessThan(100);
+  expect(await axe(page), 'open panel, rtl').toEqual([]);
+  await page.screenshot({ path: testInfo.outputPath('widget-ar.png') });
+  await testInfo.attach('widget-ar', { path: testInfo.outputPath('widget-ar.png'), contentType: 'image/png' });
+  await testInfo.attach('widget-fr', { path: testInfo.outputPath('widget-fr.png'), contentType: 'image/png' });
+});

@@ -64,5 +64,5 @@ test('a pinned organisation key is enforced, and safety numbers match on both si
   await unpinned.goto('/');
   await unpinned.getByRole('button', { name: 'Open chat' }).click();
   await unpinned.getByRole('button', { name: 'Verify this business' }).click();
-  await expect(unpinned.getByText('this browser trusted the key it saw first')).toBeVisible();
+  await expect(unpinned.getByText('This browser trusted the first key it saw')).toBeVisible();
 });

@@ -88,6 +88,8 @@ function run(command: unknown, args: unknown[]): unknown {
       return typeof args[0] === 'string' ? element.send(args[0]).catch((failure: Error) => error('send', failure.message)) : error('send', 'the message is not text');
     case 'getUnreadCount':
       return element.unread;
+    case 'setLocale':
+      return void (element.locale = String(args[0]));
     default:
       return error(String(command), 'it is not a command');
   }

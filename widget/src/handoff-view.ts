@@ -1,6 +1,7 @@
 /** The "Continue on…" view: the business's messengers, then the link as a QR code and a copy button. */
 import { html } from 'lit';
 import { CHANNEL_NAMES, type Channel } from '@threadline/sdk';
+import type { Strings } from './i18n/index.ts';
 import { qr } from './verify-view.ts';
 
 export interface HandoffState {
@@ -8,22 +9,22 @@ export interface HandoffState {
   url: string;
 }
 
-export function handoffView(relay: string, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
+export function handoffView(t: Strings, relay: string, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
   if (chosen) {
     const name = CHANNEL_NAMES[chosen.channel];
     return html`<div class="sheet">
-      <h3>Continue on ${name}</h3>
-      <p>Scan this code with your phone, or open the link.</p>
-      ${qr(relay, chosen.url, `Link to continue on ${name}, as a QR code`)}
-      <p><a class="link" href=${chosen.url} target="_blank" rel="noopener noreferrer">${chosen.url}</a></p>
-      <button class="pill" type="button" @click=${() => navigator.clipboard?.writeText(chosen.url)}>Copy link</button>
-      <button class="pill" type="button" @click=${back}>Back to the conversation</button>
+      <h3>${t.continueOn(name)}</h3>
+      <p>${t.scan}</p>
+      ${qr(relay, chosen.url, t.linkQr(name))}
+      <p><a class="link" dir="ltr" href=${chosen.url} target="_blank" rel="noopener noreferrer">${chosen.url}</a></p>
+      <button class="pill" type="button" @click=${() => navigator.clipboard?.writeText(chosen.url)}>${t.copy}</button>
+      <button class="pill" type="button" @click=${back}>${t.back}</button>
     </div>`;
   }
   return html`<div class="sheet">
-    <h3>Continue on another app</h3>
-    <p>We keep the thread. There, the app’s own encryption applies and our relay handles the messages: they leave Threadline’s end-to-end encryption.</p>
-    ${channels.map((channel) => html`<button class="pill wide" type="button" @click=${() => pick(channel)}>Continue on ${CHANNEL_NAMES[channel]}</button>`)}
-    <button class="pill" type="button" @click=${back}>Back to the conversation</button>
+    <h3>${t.anotherApp}</h3>
+    <p>${t.handoffNotice}</p>
+    ${channels.map((channel) => html`<button class="pill wide" type="button" @click=${() => pick(channel)}>${t.continueOn(CHANNEL_NAMES[channel])}</button>`)}
+    <button class="pill" type="button" @click=${back}>${t.back}</button>
   </div>`;
 }

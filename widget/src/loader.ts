@@ -27,6 +27,7 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
       chat.setAttribute('relay', api.r);
       if (script.dataset.orgKey) chat.setAttribute('org-key', script.dataset.orgKey);
       if (script.dataset.channels) chat.setAttribute('channels', script.dataset.channels);
+      if (script.dataset.locale) chat.setAttribute('locale', script.dataset.locale);
       d.body.append(chat);
     }
     const module = d.createElement('script');

@@ -1,30 +1,21 @@
 /** `<threadline-panel>`: the conversation — header, messages, composer, verify screen. Loaded lazily. */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
 import { signal } from '@preact/signals-core';
 import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
 import { fileView, type Opened } from './file-view.ts';
 import { handoffView, type HandoffState } from './handoff-view.ts';
 import { panelStyles } from './styles.ts';
 import { verifyView } from './verify-view.ts';
+import type { Strings } from './i18n/index.ts';
 import { SignalWatcher } from './watch.ts';
 import { ACTIVE_KEY } from './widget.ts';
 
-const REPLY_TIME = 'We typically reply in a few minutes';
-const STATUS_TEXT = {
-  idle: REPLY_TIME,
-  connecting: 'Connecting…',
-  online: REPLY_TIME,
-  offline: 'Offline — messages will be sent when you reconnect',
-  closed: 'Disconnected',
-} as const;
-const RETENTION_TEXT: Record<Retention, string> = { '24h': '24 hours', '7d': '7 days', '30d': '30 days', '1y': '1 year' };
+const statusText = (t: Strings, status: string) =>
+  ({ connecting: t.connecting, offline: t.offline, closed: t.disconnected })[status as 'connecting'] ?? t.replyTime;
 
-/** A long history is shown newest first, this many more messages per frame, so no task runs long. */
+/** A long history is shown this many messages per frame (appended, so rendered rows never move), so no task runs long. */
 const BATCH = 100;
 
-const time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
 
 export class ThreadlinePanel extends LitElement {
   static override styles = panelStyles;
@@ -38,12 +29,19 @@ export class ThreadlinePanel extends LitElement {
     progress: { state: true },
     verification: { state: true },
     handoff: { state: true },
+    t: { attribute: false },
+    language: {},
   };
 
   declare site: string;
   declare relay: string;
   declare orgKey: string | undefined;
   declare channels: string | undefined;
+  /** The widget's words, and the language for dates and times. */
+  declare t: Strings;
+  declare language: string;
+  #time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
+  #day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
   declare failure: ThreadlineError | null;
   /** The chat could not start (e.g. keys that fail verification): show the reason, no composer. */
   declare broken: boolean;
@@ -64,12 +62,12 @@ export class ThreadlinePanel extends LitElement {
   get client(): Client | undefined {
     return this.#client.peek();
   }
-  /** How many of the oldest messages are not rendered yet. */
-  #hidden = 0;
+  /** How many messages are rendered (all, once a long history has been revealed). */
+  #shown = Infinity;
   #count = 0;
   #atBottom = true;
   /** Messages are immutable: each one's template is made once, so a long list re-renders cheaply. */
-  readonly #templates = new WeakMap<ChatMessage, { read: boolean; template: ReturnType<typeof html> }>();
+  #templates = new WeakMap<ChatMessage, { read: boolean; template: ReturnType<typeof html> }>();
 
   constructor() {
     super();
@@ -106,6 +104,11 @@ export class ThreadlinePanel extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('language') || changed.has('t')) {
+      this.#time = new Intl.DateTimeFormat(this.language, { hour: 'numeric', minute: '2-digit' });
+      this.#day = new Intl.DateTimeFormat(this.language, { dateStyle: 'medium' });
+      this.#templates = new WeakMap();
+    }
     if (this.#client.peek() || !(changed.has('site') || changed.has('relay'))) return;
     try {
       const channels = this.channels?.split(',').map((c) => c.trim()) as Channel[] | undefined;
@@ -128,7 +131,7 @@ export class ThreadlinePanel extends LitElement {
     const log = this.renderRoot.querySelector('.log');
     this.#atBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
     const count = this.#client.peek()?.messages.peek().length ?? 0;
-    if (this.#count === 0 && count > BATCH) this.#hidden = count - BATCH;
+    if (this.#count === 0 && count > BATCH) this.#shown = BATCH;
     this.#count = count;
     super.update(changed);
   }
@@ -137,9 +140,9 @@ export class ThreadlinePanel extends LitElement {
     const log = this.renderRoot.querySelector('.log');
     if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
     if (!this.hidden && document.visibilityState === 'visible') this.#client.peek()?.markRead();
-    if (this.#hidden > 0) {
+    if (this.#shown < this.#count) {
       requestAnimationFrame(() => {
-        this.#hidden = Math.max(0, this.#hidden - BATCH);
+        this.#shown += BATCH;
         this.requestUpdate();
       });
     }
@@ -227,17 +230,18 @@ export class ThreadlinePanel extends LitElement {
   }
 
   #renderMessage(message: ChatMessage, read: boolean) {
-    if (message.handoff) return html`<li class="marker">Continued on ${CHANNEL_NAMES[message.handoff]}</li>`;
+    const t = this.t;
+    if (message.handoff) return html`<li class="marker">${t.continuedOn(CHANNEL_NAMES[message.handoff])}</li>`;
     const mine = message.from === 'visitor';
     const client = this.#client.peek()!;
-    const state = { sending: 'Sending…', unreadable: 'Could not be decrypted', failed: 'Not sent', sent: `${read ? 'Read · ' : ''}${time.format(message.at)}` }[message.status];
+    const state = { sending: t.sending, unreadable: t.undecryptable, failed: t.notSent, sent: `${read ? `${t.read} · ` : ''}${this.#time.format(message.at)}` }[message.status];
     return html`<li class="message ${mine ? 'mine' : 'theirs'} ${message.status}">
-      <span class="visually-hidden">${mine ? 'You' : 'Agent'}:</span>
+      <span class="visually-hidden">${mine ? t.you : t.agent}:</span>
       ${message.status === 'unreadable'
-        ? html`<p class="text">This message could not be decrypted.</p>`
+        ? html`<p class="text">${t.unreadable}</p>`
         : html`${message.text ? html`<p class="text" dir="auto">${message.text}</p>` : nothing}
-          ${message.file ? fileView(message.file, this.#opened.get(message.file.blob), () => this.#openFile(client, message)) : nothing}`}
-      <span class="meta">${message.channel ? `via ${CHANNEL_NAMES[message.channel]} · ` : ''}${state}</span>
+          ${message.file ? fileView(t, message.file, this.#opened.get(message.file.blob), () => this.#openFile(client, message)) : nothing}`}
+      <span class="meta">${message.channel ? `${t.via(CHANNEL_NAMES[message.channel])} · ` : ''}${state}</span>
     </li>`;
   }
 
@@ -245,57 +249,58 @@ export class ThreadlinePanel extends LitElement {
     const business = this.#client.peek()?.business.value;
     if (!business) return nothing;
     const allowed = RETENTIONS.slice(0, RETENTIONS.indexOf(business.retention.max) + 1);
-    return html`<label class="retention">Keep this conversation for
-      <select>${allowed.map((r) => html`<option value=${r} ?selected=${r === business.retention.default}>${RETENTION_TEXT[r]}</option>`)}</select>
+    return html`<label class="retention">${this.t.keepFor}
+      <select>${allowed.map((r) => html`<option value=${r} ?selected=${r === business.retention.default}>${this.t.retention[r]}</option>`)}</select>
     </label>`;
   }
 
   protected override render() {
     const client = this.#client.value;
-    const name = client?.business.value?.name ?? 'Chat';
+    const t = this.t;
+    const name = client?.business.value?.name ?? '';
     const error = this.failure ?? client?.error.value;
     const messages = client?.messages.value ?? [];
     const expiresAt = client?.expiresAt.value;
     const offered = Object.keys(client?.business.value?.channels ?? {}) as Channel[];
-    return html`<section class="panel" role="dialog" aria-label=${`Chat with ${name}`}>
+    return html`<section class="panel" role="dialog" aria-label=${t.chatWith(name)}>
       <div class="head">
         <div>
           <h2>${name}</h2>
-          <p class="status" aria-live="polite">${client?.agentTyping.value ? `${name} is typing…` : STATUS_TEXT[client?.status.value ?? 'idle']}</p>
+          <p class="status" aria-live="polite">${client?.agentTyping.value ? t.typing(name) : statusText(t, client?.status.value ?? 'idle')}</p>
         </div>
-        <button class="icon" type="button" aria-label="Verify this business" ?disabled=${this.broken} @click=${this.#verify}>
+        <button class="icon" type="button" aria-label=${t.verify} ?disabled=${this.broken} @click=${this.#verify}>
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5z" fill="none" stroke="currentColor" stroke-width="2" /><path d="M8 12l3 3 5-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
         </button>
-        <button class="icon close" type="button" aria-label="Close chat" @click=${this.#close}>×</button>
+        <button class="icon close" type="button" aria-label=${t.close} @click=${this.#close}>×</button>
       </div>
       ${this.broken
         ? html`<p class="error" role="alert">${this.failure?.message}</p>`
         : this.verification
-        ? verifyView(this.verification, this.relay, () => (this.verification = null))
+        ? verifyView(t, this.verification, this.relay, () => (this.verification = null))
         : this.handoff !== false
-        ? handoffView(this.relay, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
-        : html`<div class="log" role="log" aria-live="polite" aria-label="Messages">
+        ? handoffView(t, this.relay, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
+        : html`<div class="log" role="log" aria-live="polite" aria-label=${t.messages}>
               <ol>
-              ${messages.length === 0 ? html`<li class="empty">Hi! Ask us anything — we’re here to help.</li>` : nothing}
-              ${repeat(messages.slice(this.#hidden), (message) => message.id, (message) => this.#message(message))}
+              ${messages.length === 0 ? html`<li class="empty">${t.greeting}</li>` : nothing}
+              ${messages.slice(0, this.#shown).map((message) => this.#message(message))}
               </ol>
             </div>
             ${error ? html`<p class="error" role="alert">${error.message}</p>` : nothing}
-            ${this.progress !== null ? html`<progress aria-label="Uploading the file" max="1" .value=${this.progress}></progress>` : nothing}
+            ${this.progress !== null ? html`<progress aria-label=${t.uploading} max="1" .value=${this.progress}></progress>` : nothing}
             <p class="e2ee">
-              End-to-end encrypted${client && !client.persistent.value ? ' · not saved in this browser' : ''}${expiresAt ? ` · deleted on ${day.format(expiresAt)}` : ''}
+              ${t.encrypted}${client && !client.persistent.value ? ` · ${t.notSaved}` : ''}${expiresAt ? ` · ${t.deletedOn(this.#day.format(expiresAt))}` : ''}
             </p>
             ${messages.length === 0 && !expiresAt ? this.#retention() : nothing}
-            ${offered.length ? html`<button class="continue" type="button" @click=${() => (this.handoff = null)}>Continue on ${offered.map((c) => CHANNEL_NAMES[c]).join(', ')}</button>` : nothing}
+            ${offered.length ? html`<button class="continue" type="button" @click=${() => (this.handoff = null)}>${t.continueOn(offered.map((c) => CHANNEL_NAMES[c]).join(', '))}</button>` : nothing}
             <form @submit=${this.#submit}>
-              <label class="attach" title="Attach a file">
-                <span class="visually-hidden">Attach a file</span>
+              <label class="attach" title=${t.attach}>
+                <span class="visually-hidden">${t.attach}</span>
                 <input type="file" @change=${this.#attach} />
                 <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M16 7l-7.5 7.5a2 2 0 0 0 3 3L19 10a4 4 0 0 0-6-6l-8 8a6 6 0 0 0 9 9l6-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
               </label>
-              <label class="visually-hidden" for="composer">Message</label>
-              <textarea id="composer" rows="1" placeholder="Write a message…" maxlength="10000" @keydown=${this.#keydown} @input=${() => client?.typing()}></textarea>
-              <button class="send" type="submit" aria-label="Send message">
+              <label class="visually-hidden" for="composer">${t.message}</label>
+              <textarea id="composer" rows="1" placeholder=${t.placeholder} maxlength="10000" @keydown=${this.#keydown} @input=${() => client?.typing()}></textarea>
+              <button class="send" type="submit" aria-label=${t.send}>
                 <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M3 20l18-8L3 4v6l12 2-12 2z" fill="currentColor" /></svg>
               </button>
             </form>`}

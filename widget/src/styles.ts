@@ -37,7 +37,8 @@ export const launcherStyles = [
   css`
     :host {
       position: fixed;
-      inset: auto 20px 20px auto;
+      inset-block-end: 20px;
+      inset-inline-end: 20px;
       z-index: 2147483000;
       font-family: var(--tl-font);
     }
@@ -59,7 +60,7 @@ export const launcherStyles = [
     .badge {
       position: absolute;
       top: -4px;
-      right: -4px;
+      inset-inline-end: -4px;
       min-width: 20px;
       height: 20px;
       padding: 0 5px;
@@ -80,7 +81,8 @@ export const panelStyles = [
   css`
     :host {
       position: absolute;
-      inset: auto 0 72px auto;
+      inset-block-end: 72px;
+      inset-inline-end: 0;
       width: min(380px, calc(100vw - 40px));
       height: min(600px, calc(100vh - 120px));
     }
@@ -176,7 +178,8 @@ export const panelStyles = [
     .pill {
       font: inherit;
       cursor: pointer;
-      margin: 8px 8px 0 0;
+      margin-block-start: 8px;
+      margin-inline-end: 8px;
       padding: 6px 12px;
       border-radius: 8px;
       border: 1px solid currentColor;
@@ -286,6 +289,9 @@ export const panelStyles = [
       border: 1px solid var(--tl-muted);
       background: var(--tl-surface);
       color: var(--tl-text);
+    }
+    .send svg:dir(rtl) {
+      transform: scaleX(-1);
     }
     .send {
       width: 40px;

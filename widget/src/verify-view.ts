@@ -1,18 +1,15 @@
 /** The "verify this business" view: the safety number (60 digits and a QR code) and how the key is trusted. */
 import { html } from 'lit';
 import type { Verification } from '@threadline/sdk';
+import type { Strings } from './i18n/index.ts';
 
-export function verifyView({ safetyNumber, pinned }: Verification, relay: string, back: () => void) {
+export function verifyView(t: Strings, { safetyNumber, pinned }: Verification, relay: string, back: () => void) {
   return html`<div class="sheet">
-    <h3>Verify this business</h3>
-    <p>
-      ${pinned
-        ? 'This website pins the business’s key: no other key is accepted.'
-        : 'This website does not pin the business’s key: this browser trusted the key it saw first. Compare this number with the business.'}
-    </p>
-    <p class="digits" aria-label="Safety number">${safetyNumber.match(/\d{5}/g)!.join(' ')}</p>
-    ${qr(relay, safetyNumber, 'Safety number as a QR code')}
-    <button class="pill" type="button" @click=${back}>Back to the conversation</button>
+    <h3>${t.verify}</h3>
+    <p>${pinned ? t.pinned : t.unpinned}</p>
+    <p class="digits" dir="ltr" aria-label=${t.safetyNumber}>${safetyNumber.match(/\d{5}/g)!.join(' ')}</p>
+    ${qr(relay, safetyNumber, t.safetyQr)}
+    <button class="pill" type="button" @click=${back}>${t.back}</button>
   </div>`;
 }
 

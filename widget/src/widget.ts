@@ -5,6 +5,7 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import type { ChatMessage, Client } from '@threadline/sdk';
 import { emit, takeOverQueue } from './commands.ts';
+import { launcherEnglish, loadStrings, pickLocale, type LauncherStrings, type Strings } from './i18n/index.ts';
 import { launcherStyles } from './styles.ts';
 
 const OPEN_KEY = 'threadline-open';
@@ -18,9 +19,11 @@ export class ThreadlineChat extends LitElement {
     relay: { reflect: true },
     orgKey: { attribute: 'org-key', reflect: true },
     channels: { reflect: true },
+    locale: { reflect: true },
     open: { type: Boolean, reflect: true },
     loaded: { state: true },
     unread: { state: true },
+    t: { state: true },
   };
 
   declare site: string;
@@ -33,12 +36,22 @@ export class ThreadlineChat extends LitElement {
   declare loaded: boolean;
   /** Replies from the business not seen yet. */
   declare unread: number;
+  /** The language option (`data-locale`, `setLocale`); by default the page's, then the browser's. */
+  declare locale: string | undefined;
+  /** The words in that language (the launcher's English ones until the language is loaded). */
+  declare t: LauncherStrings | Strings;
 
   constructor() {
     super();
     this.open = false;
     this.loaded = false;
     this.unread = 0;
+    this.t = launcherEnglish;
+  }
+
+  /** The language in use (for dates and times too). */
+  get language(): string {
+    return pickLocale(this.locale, document.documentElement.lang, navigator.language);
   }
 
   override connectedCallback(): void {
@@ -52,7 +65,7 @@ export class ThreadlineChat extends LitElement {
   }
 
   async #load(): Promise<void> {
-    await import('./panel.ts');
+    await Promise.all([import('./panel.ts'), 'greeting' in this.t ? null : this.#strings()]);
     this.loaded = true;
     await this.updateComplete;
   }
@@ -97,6 +110,20 @@ export class ThreadlineChat extends LitElement {
     return this.open ? this.hide() : this.show();
   }
 
+  /** Loads the words of the current language (with the panel, or at once for a language other than English). */
+  async #strings(): Promise<Strings> {
+    const language = this.language;
+    const t = await loadStrings(language);
+    this.t = t;
+    this.dir = t.dir;
+    this.lang = language;
+    return t;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('locale') || !this.hasUpdated) && (this.loaded || this.language !== 'en')) void this.#strings();
+  }
+
   protected override updated(changed: PropertyValues<this>): void {
     if (!changed.has('open') || changed.get('open') === undefined) return;
     if (this.open) {
@@ -121,6 +148,8 @@ export class ThreadlineChat extends LitElement {
             .relay=${this.relay}
             .orgKey=${this.orgKey}
             .channels=${this.channels}
+            .t=${this.t as Strings}
+            .language=${this.language}
             ?hidden=${!this.open}
             .onMessage=${this.#received}
             .onHandoff=${(channel: string) => emit('handoff', channel)}
@@ -131,7 +160,7 @@ export class ThreadlineChat extends LitElement {
         class="launcher"
         part="launcher"
         type="button"
-        aria-label=${this.open ? 'Close chat' : this.unread ? `Open chat, ${this.unread} unread` : 'Open chat'}
+        aria-label=${this.open ? this.t.close : this.unread ? this.t.openUnread(this.unread) : this.t.open}
         aria-expanded=${this.open ? 'true' : 'false'}
         aria-controls="panel"
         @click=${this.toggle}
