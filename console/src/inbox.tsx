@@ -1,9 +1,25 @@
 import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
-import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ChatMessage, type ConversationSummary } from '@threadline/sdk/agent';
+import { CHANNEL_NAMES, replyWindow, tokenize, type AgentClient, type Channel, type ChatMessage, type ConversationSummary } from '@threadline/sdk/agent';
 import { FileView } from './file-view.tsx';
 import { SafetyNumber } from './safety-number.tsx';
 import { useStickToBottom } from './stick-to-bottom.ts';
+
+/** Message text as elements (links, bold, italic, code); never HTML. */
+const rich = (token: ReturnType<typeof tokenize>[number], i: number) =>
+  token.kind === 'link' ? (
+    <a key={i} href={token.href} target="_blank" rel="noopener noreferrer">
+      {token.text}
+    </a>
+  ) : token.kind === 'bold' ? (
+    <strong key={i}>{token.text}</strong>
+  ) : token.kind === 'italic' ? (
+    <em key={i}>{token.text}</em>
+  ) : token.kind === 'code' ? (
+    <code key={i}>{token.text}</code>
+  ) : (
+    token.text
+  );
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
@@ -199,7 +215,13 @@ function Message({ message, read, open }: { message: ChatMessage; read: boolean;
         <p title={message.problem}>This message could not be decrypted ({message.problem}).</p>
       ) : (
         <>
-          {message.text && <p dir="auto">{message.text}</p>}
+          {message.text && <p dir="auto">{tokenize(message.text).map(rich)}</p>}
+          {message.rating && (
+            <p class="rating" aria-label={`Rated ${message.rating.score} of 5`}>
+              {'★'.repeat(message.rating.score)}
+              {'☆'.repeat(5 - message.rating.score)} {message.rating.score}/5{message.rating.comment ? ` — ${message.rating.comment}` : ''}
+            </p>
+          )}
           {message.file && <FileView file={message.file} open={open} />}
         </>
       )}

@@ -69,6 +69,8 @@ export interface Client {
    * the thread ("continued on WhatsApp") and returns the link to open (or show as a QR code).
    */
   handoff(channel: Channel): Promise<{ url: string; ref: string }>;
+  /** Rates the conversation (1 to 5, with an optional comment); the agents see it in the thread. */
+  rate(score: number, comment?: string): Promise<ChatMessage>;
   /** Deletes the conversation from this browser, keys included. */
   forget(): Promise<void>;
   close(): void;
@@ -247,6 +249,11 @@ export function createClient(options: ClientOptions): Client {
       await ensureStarted();
       const number = await getWorker().safetyNumber(deviceKeys.device, directory!.orgKey, site);
       return { pinned, safetyNumber: number };
+    },
+    async rate(score, comment) {
+      if (!Number.isInteger(score) || score < 1 || score > 5) throw new ConfigError('bad_rating', 'rate the conversation', `${score} is not a whole number from 1 to 5`, 'Pass 1 to 5.');
+      const { engine, current } = await conversation();
+      return engine.send(current.conversationId, { rating: { score, ...(comment?.trim() ? { comment: comment.trim().slice(0, 1000) } : {}) } });
     },
     async handoff(channel) {
       const { engine, current } = await conversation();

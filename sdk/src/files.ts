@@ -25,15 +25,10 @@ function uploadBlob(url: URL, token: string, body: Uint8Array<ArrayBuffer>, onPr
     xhr.setRequestHeader('authorization', `Bearer ${token}`);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress?.(event.loaded / event.total);
-    xhr.onload = () => {
-      if (xhr.status === 200) return resolve();
-      let message = `the relay answered HTTP ${xhr.status}`;
-      try {
-        message = (JSON.parse(xhr.responseText) as { error: { message: string } }).error.message;
-      } catch {}
-      reject(new ProtocolError(xhr.status === 413 ? 'too_large' : `http_${xhr.status}`, 'send the file', message.replace(/^Threadline: failed to [^:]+: /, '').replace(/\.\s.*$/, ''), xhr.status === 413 ? 'Send a smaller file.' : 'Try again.'));
-    };
-    xhr.onerror = () => reject(new ProtocolError('network', 'send the file', 'the relay is unreachable', 'Check the connection and try again.'));
+    const failed = (reason: string) =>
+      reject(new ProtocolError(xhr.status === 413 ? 'too_large' : `http_${xhr.status}`, 'send the file', reason, xhr.status === 413 ? 'Send a smaller file.' : 'Try again.'));
+    xhr.onload = () => (xhr.status === 200 ? resolve() : failed(xhr.status === 413 ? 'it is over the relay’s size limit' : `the relay answered HTTP ${xhr.status}`));
+    xhr.onerror = () => failed('the relay is unreachable');
     xhr.send(body);
   });
 }

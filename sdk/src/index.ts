@@ -11,11 +11,15 @@ export { MAX_TEXT_LENGTH } from './sync.ts';
 export { CHANNEL_NAMES, CHANNELS } from './protocol.ts';
 export { handoffLink, opensDirectly } from './handoff.ts';
 
+// Message text as tokens (links, bold, italic, code), to render as elements
+export { tokenize } from './format.ts';
+export type { Token } from './format.ts';
+
 // Errors
 export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
 
 export type { Client, ClientOptions, Verification } from './client.ts';
-export type { Content } from './thread.ts';
+export type { Content, Rating } from './thread.ts';
 export type { FileRef } from './files.ts';
 export type { Channel, ChannelLinks, Retention } from './protocol.ts';
 export type { RelayOptions } from './options.ts';

@@ -2,8 +2,9 @@
  * The wire protocol between Threadline clients and the relay: WebSocket frames and the JSON bodies
  * of the HTTP API, as types and as validators. Shared by the SDK and the relay; no DOM, no Node.
  * Untrusted input is parsed here, once. Byte strings are base64url without padding.
+ * The validators are built by calls marked pure, so a bundle keeps only those it uses.
  */
-import { count, fail, list, nullable, object, oneOf, optional, parseJson, pattern, text, type Check, type Checked } from './schema.ts';
+import { count, fail, list, nullable, object, oneOf, optional, parseJson, pattern, shallow, text, type Check, type Checked } from './schema.ts';
 
 export { replyWindow, STANDARD_WINDOW_MS, HUMAN_AGENT_WINDOW_MS, type ReplyWindow } from './reply-window.ts';
 export { FrameError, count, list, object, oneOf, optional, pattern, text, type Check, type Checked } from './schema.ts';
@@ -38,21 +39,21 @@ const B64 = /^[A-Za-z0-9_-]*$/;
 export const isId = (value: unknown): value is string => typeof value === 'string' && ID.test(value);
 export const isBase64Url = (value: unknown, max = MAX_FRAME_BYTES): value is string => typeof value === 'string' && value.length <= max && B64.test(value);
 
-export const id = pattern(ID, 64);
-const b64 = (max: number) => pattern(/^[A-Za-z0-9_-]+$/, max);
+export const id = /*#__PURE__*/ pattern(ID, 64);
+const b64 = (max: number) => /*#__PURE__*/ pattern(/^[A-Za-z0-9_-]+$/, max);
 /** A 32-byte key, base64url. */
-export const key = pattern(/^[A-Za-z0-9_-]{43}$/, 43);
-const signature = pattern(/^[A-Za-z0-9_-]{86}$/, 86);
+export const key = /*#__PURE__*/ pattern(/^[A-Za-z0-9_-]{43}$/, 43);
+const signature = /*#__PURE__*/ pattern(/^[A-Za-z0-9_-]{86}$/, 86);
 const role = oneOf<Role>('visitor', 'agent');
 
 // ---- keys and devices ----
 
-export const signedPrekey = object({ id: count, publicKey: key, signature });
+export const signedPrekey = /*#__PURE__*/ object({ id: count, publicKey: key, signature });
 /** A device's public keys: X25519 identity, Ed25519 signing key, current signed prekey. */
-export const deviceKeys = object({ id, identityKey: key, signingKey: key, signedPrekey });
+export const deviceKeys = /*#__PURE__*/ object({ id, identityKey: key, signingKey: key, signedPrekey });
 /** What it takes to start a session with a device while it is offline. */
-export const prekeyBundle = object({ id, identityKey: key, signingKey: key, signedPrekey, oneTimePrekey: optional(object({ id: count, publicKey: key })) });
-export const deviceUpload = object({ device: deviceKeys, oneTimePrekeys: list(object({ id: count, publicKey: key }), 200), name: text(80) });
+export const prekeyBundle = /*#__PURE__*/ object({ id, identityKey: key, signingKey: key, signedPrekey, oneTimePrekey: /*#__PURE__*/ optional(/*#__PURE__*/ object({ id: count, publicKey: key })) });
+export const deviceUpload = /*#__PURE__*/ object({ device: deviceKeys, oneTimePrekeys: /*#__PURE__*/ list(/*#__PURE__*/ object({ id: count, publicKey: key }), 200), name: /*#__PURE__*/ text(80) });
 
 export type SignedPrekeyWire = Checked<typeof signedPrekey>;
 export type DeviceKeys = Checked<typeof deviceKeys>;
@@ -60,35 +61,35 @@ export type PrekeyBundleWire = Checked<typeof prekeyBundle>;
 export type DeviceUpload = Checked<typeof deviceUpload>;
 
 /** The organisation's signed list of the agent devices visitors encrypt to. */
-export const directory = object({
-  v: oneOf(2),
+export const directory = /*#__PURE__*/ object({
+  v: /*#__PURE__*/ oneOf(2),
   site: id,
   version: count,
   issuedAt: count,
   orgKey: key,
   inboxKey: key,
-  devices: list(object({ id, agent: text(120), identityKey: key, signingKey: key }), MAX_RECIPIENTS),
+  devices: /*#__PURE__*/ list(/*#__PURE__*/ object({ id, agent: /*#__PURE__*/ text(120), identityKey: key, signingKey: key }), MAX_RECIPIENTS),
 });
 export type Directory = Checked<typeof directory>;
 /** `directory` is the exact JSON text the organisation key signed. */
-export const signedDirectory = object({ directory: text(32 * 1024), signature });
+export const signedDirectory = /*#__PURE__*/ object({ directory: /*#__PURE__*/ text(32 * 1024), signature });
 export type SignedDirectory = Checked<typeof signedDirectory>;
 
 export const parseDirectoryText = (json: string): Directory => directory(parseJson(json), 'directory');
 
 // ---- envelopes ----
 
-export const wireHeader = object({
-  s: b64(64),
+export const wireHeader = /*#__PURE__*/ object({
+  s: /*#__PURE__*/ b64(64),
   dh: key,
   pn: count,
   n: count,
-  pre: optional(object({ ik: key, ek: key, spk: count, opk: nullable(count) })),
+  pre: /*#__PURE__*/ optional(/*#__PURE__*/ object({ ik: key, ek: key, spk: count, opk: /*#__PURE__*/ nullable(count) })),
 });
-const keyEntry = object({ to: id, h: wireHeader, k: b64(128) });
+const keyEntry = /*#__PURE__*/ object({ to: id, h: wireHeader, k: /*#__PURE__*/ b64(128) });
 
 const envelopeShape = {
-  v: oneOf(2),
+  v: /*#__PURE__*/ oneOf(2),
   conversationId: id,
   /** Client message id, chosen by the sender: resending it is idempotent. */
   id,
@@ -97,19 +98,19 @@ const envelopeShape = {
   device: id,
   /** When the conversation expires; bound into the encryption. */
   expiresAt: count,
-  iv: b64(16),
-  ct: b64(MAX_FRAME_BYTES),
-  keys: list(keyEntry, MAX_RECIPIENTS),
-  inbox: optional(object({ epk: key, iv: b64(16), k: b64(128) })),
+  iv: /*#__PURE__*/ b64(16),
+  ct: /*#__PURE__*/ b64(MAX_FRAME_BYTES),
+  keys: /*#__PURE__*/ list(keyEntry, MAX_RECIPIENTS),
+  inbox: /*#__PURE__*/ optional(/*#__PURE__*/ object({ epk: key, iv: /*#__PURE__*/ b64(16), k: /*#__PURE__*/ b64(128) })),
   /** The sender device's Ed25519 signature over the message and its inbox copy (whose sealing alone proves no sender). */
-  sig: optional(signature),
+  sig: /*#__PURE__*/ optional(signature),
   /** Set on messages that came in or went out through a messenger: sealed by the relay, not end to end. */
-  channel: optional(oneOf(...CHANNELS)),
+  channel: /*#__PURE__*/ optional(/*#__PURE__*/ oneOf(...CHANNELS)),
   /** The content key sealed to devices' identity keys (the relay's channel messages). */
-  sealed: optional(list(object({ to: id, epk: key, iv: b64(16), k: b64(128) }), MAX_RECIPIENTS)),
+  sealed: /*#__PURE__*/ optional(/*#__PURE__*/ list(/*#__PURE__*/ object({ to: id, epk: key, iv: /*#__PURE__*/ b64(16), k: /*#__PURE__*/ b64(128) }), MAX_RECIPIENTS)),
 };
-export const envelope = object(envelopeShape);
-export const storedEnvelope = object({ ...envelopeShape, seq: count, at: count });
+export const envelope = /*#__PURE__*/ object(envelopeShape);
+export const storedEnvelope = /*#__PURE__*/ object({ ...envelopeShape, seq: count, at: count });
 
 export type WireHeader = Checked<typeof wireHeader>;
 export type KeyEntry = Checked<typeof keyEntry>;
@@ -119,28 +120,28 @@ export type Envelope = Checked<typeof envelope>;
 export type StoredEnvelope = Checked<typeof storedEnvelope>;
 
 /** What an agent sees of a conversation without decrypting anything. */
-const channelState = object({
-  name: oneOf(...CHANNELS),
+const channelState = /*#__PURE__*/ object({
+  name: /*#__PURE__*/ oneOf(...CHANNELS),
   /** How the customer appears on that messenger, shortened for display. */
-  label: text(80),
+  label: /*#__PURE__*/ text(80),
   /** Last message from the customer on it: replies are free-form for 24 hours after. */
   lastInboundAt: count,
 });
-export const conversationSummary = object({
+export const conversationSummary = /*#__PURE__*/ object({
   id,
   /** The web visitor's device; null for a conversation that started on a messenger. */
-  visitor: nullable(deviceKeys),
+  visitor: /*#__PURE__*/ nullable(deviceKeys),
   createdAt: count,
   expiresAt: count,
   lastSeq: count,
   lastAt: count,
-  channel: nullable(channelState),
+  channel: /*#__PURE__*/ nullable(channelState),
   /** Set when an agent merged this conversation into another. */
-  mergedInto: nullable(id),
+  mergedInto: /*#__PURE__*/ nullable(id),
 });
 export type ChannelState = Checked<typeof channelState>;
 export type ConversationSummary = Checked<typeof conversationSummary>;
-export const parseConversations = (value: unknown): ConversationSummary[] => object({ conversations: list(conversationSummary, 10_000) })(value, '').conversations;
+export const parseConversations = (value: unknown): ConversationSummary[] => /*#__PURE__*/ object({ conversations: /*#__PURE__*/ list(conversationSummary, 10_000) })(value, '').conversations;
 
 // ---- socket frames ----
 
@@ -168,23 +169,29 @@ export type RelayFrame =
 export type ErrorCode = 'bad_frame' | 'too_large' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'internal';
 
 const clientFrames: Record<ClientFrame['type'], Check<ClientFrame>> = {
-  hello: object({ type: oneOf('hello'), token: b64(128) }),
-  send: object({ type: oneOf('send'), envelope }),
-  sync: object({ type: oneOf('sync'), conversationId: id, since: count }),
-  typing: object({ type: oneOf('typing'), conversationId: id }),
-  read: object({ type: oneOf('read'), conversationId: id, seq: count }),
+  hello: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('hello'), token: /*#__PURE__*/ b64(128) }),
+  send: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('send'), envelope }),
+  sync: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('sync'), conversationId: id, since: count }),
+  typing: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('typing'), conversationId: id }),
+  read: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('read'), conversationId: id, seq: count }),
 };
 
+/**
+ * A visitor's socket checks a message's routing fields only; the crypto worker parses the whole
+ * envelope before it decrypts (the second edge), which keeps that parser out of the widget's bundle.
+ */
+const routedEnvelope = /*#__PURE__*/ shallow({ conversationId: id, id, from: role, seq: count, at: count });
+
 const visitorFrames: Record<Exclude<RelayFrame['type'], 'conversation'>, Check<RelayFrame>> = {
-  welcome: object({ type: oneOf('welcome'), role }),
-  ack: object({ type: oneOf('ack'), conversationId: id, id, seq: count, at: count }),
-  message: object({ type: oneOf('message'), envelope: storedEnvelope }),
-  synced: object({ type: oneOf('synced'), conversationId: id, seq: count }),
-  typing: object({ type: oneOf('typing'), conversationId: id, role }),
-  read: object({ type: oneOf('read'), conversationId: id, role, seq: count }),
-  directory: object({ type: oneOf('directory'), version: count }),
-  expired: object({ type: oneOf('expired'), conversationId: id }),
-  error: object({ type: oneOf('error'), code: text(32) as Check<ErrorCode>, message: text(2000), id: optional(id) }),
+  welcome: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('welcome'), role }),
+  ack: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('ack'), conversationId: id, id, seq: count, at: count }),
+  message: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('message'), envelope: routedEnvelope as Check<StoredEnvelope> }),
+  synced: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('synced'), conversationId: id, seq: count }),
+  typing: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('typing'), conversationId: id, role }),
+  read: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('read'), conversationId: id, role, seq: count }),
+  directory: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('directory'), version: count }),
+  expired: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('expired'), conversationId: id }),
+  error: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('error'), code: /*#__PURE__*/ text(32) as Check<ErrorCode>, message: /*#__PURE__*/ text(2000), id: /*#__PURE__*/ optional(id) }),
 };
 
 function parseFrame<T>(table: Record<string, Check<T>>, raw: string): T {
@@ -198,7 +205,14 @@ function parseFrame<T>(table: Record<string, Check<T>>, raw: string): T {
 export const parseClientFrame = (raw: string): ClientFrame => parseFrame(clientFrames, raw);
 /** Parses a frame from the relay. Throws `FrameError` naming the first bad field. */
 export const parseRelayFrame = (raw: string): RelayFrame =>
-  parseFrame({ ...visitorFrames, conversation: object({ type: oneOf('conversation'), conversation: conversationSummary }) }, raw);
+  parseFrame(
+    {
+      ...visitorFrames,
+      message: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('message'), envelope: storedEnvelope }),
+      conversation: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('conversation'), conversation: conversationSummary }),
+    },
+    raw,
+  );
 /** The same, for a visitor's socket, which is never sent `conversation` frames (a smaller parser). */
 export const parseVisitorFrame = (raw: string): RelayFrame => parseFrame(visitorFrames, raw);
 
@@ -228,9 +242,9 @@ export interface VisitorRegistration {
   token: string;
   expiresAt: number;
 }
-const wrappedKey = object({ publicKey: key, iv: b64(16), wrapped: b64(512) });
+const wrappedKey = /*#__PURE__*/ object({ publicKey: key, iv: /*#__PURE__*/ b64(16), wrapped: /*#__PURE__*/ b64(512) });
 /** The organisation's private keys, wrapped under a key derived from one agent's password. */
-export const keyBackup = object({ v: oneOf(2), orgKey: wrappedKey, inboxKey: wrappedKey });
+export const keyBackup = /*#__PURE__*/ object({ v: /*#__PURE__*/ oneOf(2), orgKey: wrappedKey, inboxKey: wrappedKey });
 export type KeyBackup = Checked<typeof keyBackup>;
 export type WrappedKey = Checked<typeof wrappedKey>;
 

@@ -17,46 +17,39 @@ export const fail = (path: string): never => {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export const pattern = /* @__NO_SIDE_EFFECTS__ */
-  (regex: RegExp, max: number): Check<string> =>
-  (value, path) =>
-    typeof value === 'string' && value.length <= max && regex.test(value) ? value : fail(path);
+export function pattern(regex: RegExp, max: number): Check<string> {
+  return (value, path) => (typeof value === 'string' && value.length <= max && regex.test(value) ? value : fail(path));
+}
 
 /** A non-negative safe integer. */
 export const count: Check<number> = (value, path) => (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : fail(path));
 
-export const text = /* @__NO_SIDE_EFFECTS__ */
-  (max: number): Check<string> =>
-  (value, path) =>
-    typeof value === 'string' && value.length <= max ? value : fail(path);
+export function text(max: number): Check<string> {
+  return (value, path) => (typeof value === 'string' && value.length <= max ? value : fail(path));
+}
 
-export const oneOf = /* @__NO_SIDE_EFFECTS__ */
-  <T extends string | number>(...values: T[]): Check<T> =>
-  (value, path) =>
-    values.includes(value as T) ? (value as T) : fail(path);
+export function oneOf<T extends string | number>(...values: T[]): Check<T> {
+  return (value, path) => (values.includes(value as T) ? (value as T) : fail(path));
+}
 
-export const optional = /* @__NO_SIDE_EFFECTS__ */
-  <T>(check: Check<T>): Check<T | undefined> =>
-  (value, path) =>
-    value === undefined ? undefined : check(value, path);
+export function optional<T>(check: Check<T>): Check<T | undefined> {
+  return (value, path) => (value === undefined ? undefined : check(value, path));
+}
 
-export const nullable = /* @__NO_SIDE_EFFECTS__ */
-  <T>(check: Check<T>): Check<T | null> =>
-  (value, path) =>
-    value === null ? null : check(value, path);
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (value, path) => (value === null ? null : check(value, path));
+}
 
-export const list = /* @__NO_SIDE_EFFECTS__ */
-  <T>(check: Check<T>, max: number): Check<T[]> =>
-  (value, path) =>
-    Array.isArray(value) && value.length <= max ? value.map((item, i) => check(item, `${path}[${i}]`)) : fail(path);
+export function list<T>(check: Check<T>, max: number): Check<T[]> {
+  return (value, path) => (Array.isArray(value) && value.length <= max ? value.map((item, i) => check(item, `${path}[${i}]`)) : fail(path));
+}
 
 type Shape = Record<string, Check<unknown>>;
 type Optional<S extends Shape> = { [K in keyof S]: undefined extends Checked<S[K]> ? K : never }[keyof S];
 export type Shaped<S extends Shape> = { [K in Exclude<keyof S, Optional<S>>]: Checked<S[K]> } & { [K in Optional<S>]?: Exclude<Checked<S[K]>, undefined> };
 
-export const object = /* @__NO_SIDE_EFFECTS__ */
-  <S extends Shape>(shape: S): Check<Shaped<S>> =>
-  (value, path) => {
+export function object<S extends Shape>(shape: S): Check<Shaped<S>> {
+  return (value, path) => {
     if (!isObject(value)) return fail(path);
     const out: Record<string, unknown> = {};
     for (const key in shape) {
@@ -65,6 +58,16 @@ export const object = /* @__NO_SIDE_EFFECTS__ */
     }
     return out as Shaped<S>;
   };
+}
+
+/** Checks the fields of `shape` and keeps the value whole (for data a later edge parses in full). */
+export function shallow<S extends Shape>(shape: S): Check<Shaped<S> & Record<string, unknown>> {
+  const check = object(shape);
+  return (value, path) => {
+    check(value, path);
+    return value as Shaped<S> & Record<string, unknown>;
+  };
+}
 
 export function parseJson(text: string): unknown {
   try {

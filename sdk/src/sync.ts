@@ -66,7 +66,7 @@ export class Sync {
 
   async send(conversationId: string, content: Content): Promise<ChatMessage> {
     const text = content.text ?? '';
-    if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH || (!text.trim() && !content.file && !content.handoff)) {
+    if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH || (!text.trim() && !content.file && !content.handoff && !content.rating)) {
       throw new ConfigError('bad_text', 'send the message', `the text must be a non-empty string of at most ${MAX_TEXT_LENGTH} characters`, 'Shorten or fill in the message.');
     }
     const route = await this.route(conversationId);

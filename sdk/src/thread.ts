@@ -13,6 +13,14 @@ export interface Content {
   /** A reply the agent sent out on a messenger, or a visitor's "continued on" marker. */
   channel?: Channel;
   handoff?: Channel;
+  /** The visitor's satisfaction rating of the conversation. */
+  rating?: Rating;
+}
+
+export interface Rating {
+  /** 1 to 5. */
+  score: number;
+  comment?: string;
 }
 
 export interface ChatMessage {
@@ -34,12 +42,18 @@ export interface ChatMessage {
   readonly channel?: Channel;
   /** A marker: the visitor continued the conversation on this messenger. */
   readonly handoff?: Channel;
+  readonly rating?: Rating;
 }
 
 const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
 const isFileRef = (value: unknown): value is FileRef => {
   const f = value as FileRef | undefined;
   return !!f && isId(f.blob) && typeof f.name === 'string' && typeof f.type === 'string' && Number.isSafeInteger(f.size) && isBase64Url(f.key, 64) && isBase64Url(f.hash, 64);
+};
+
+const isRating = (value: unknown): value is Rating => {
+  const r = value as Rating | undefined;
+  return !!r && Number.isInteger(r.score) && r.score >= 1 && r.score <= 5 && (r.comment === undefined || (typeof r.comment === 'string' && r.comment.length <= 1000));
 };
 
 export function toMessage(entry: HistoryEntry): ChatMessage {
@@ -63,6 +77,7 @@ export function toMessage(entry: HistoryEntry): ChatMessage {
     ...(channel ? { channel } : {}),
     ...(isChannel(content.handoff) ? { handoff: content.handoff } : {}),
     ...(status === 'failed' && typeof content.problem === 'string' ? { problem: content.problem } : {}),
+    ...(from === 'visitor' && isRating(content.rating) ? { rating: content.rating } : {}),
   };
 }
 

@@ -25,21 +25,8 @@ export async function call<T>(action: string, pending: Promise<Result<T>>): Prom
   try {
     const result = await Promise.race([pending, timeout]);
     if (result.ok) return result.value;
-    throw new CryptoError(result.code, action, result.reason, hintFor(result.code));
+    throw new CryptoError(result.code, action, result.reason, result.hint);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-function hintFor(code: string): string {
-  switch (code) {
-    case 'wrong_password':
-      return 'Sign in with the password the key backup was made with.';
-    case 'decrypt_failed':
-      return 'The message is shown as unreadable; the rest of the conversation is unaffected.';
-    case 'storage':
-      return 'Allow this site to store data (IndexedDB), or leave private browsing.';
-    default:
-      return 'Reload the page; if it persists, report it to the site.';
   }
 }

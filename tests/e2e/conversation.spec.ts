@@ -82,7 +82,7 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
   const stranger = await (await browser.newContext()).newPage();
   await stranger.goto('/');
   await stranger.getByRole('button', { name: 'Open chat' }).click();
-  await expect(stranger.getByRole('dialog')).toContainText('Ask us anything');
+  await expect(stranger.getByRole('dialog')).toContainText('How can we help');
   await expect(stranger.getByText(fromVisitor)).toHaveCount(0);
 
   // The relay stored both envelopes, and no byte of its data directory holds either text.

@@ -19,7 +19,7 @@ const EVENTS: ThreadlineEvent[] = ['ready', 'open', 'close', 'message', 'unread'
 const handlers = new Map<ThreadlineEvent, Set<Handler>>();
 let ready = false;
 
-const error = (command: string, reason: string) => console.error(`Threadline: failed to run '${command}': ${reason}. See the script-tag API in Threadline's README.`);
+const error = (command: string, reason: string) => console.error(`Threadline: failed to run '${command}': ${reason}. See Threadline's README.`);
 
 export function emit(event: ThreadlineEvent, detail?: unknown): void {
   if (event === 'ready') ready = true;

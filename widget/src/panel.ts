@@ -1,7 +1,7 @@
 /** `<threadline-panel>`: the conversation — header, messages, composer, verify screen. Loaded lazily. */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { signal } from '@preact/signals-core';
-import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
+import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, tokenize, type Token, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
 import { fileView, type Opened } from './file-view.ts';
 import { handoffView, type HandoffState } from './handoff-view.ts';
 import { panelStyles } from './styles.ts';
@@ -9,6 +9,18 @@ import { verifyView } from './verify-view.ts';
 import type { Strings } from './i18n/index.ts';
 import { SignalWatcher } from './watch.ts';
 import { ACTIVE_KEY } from './widget.ts';
+
+/** Message text as elements: links (http and https only, opened safely), bold, italic, code. Never HTML. */
+const rich = (token: Token) =>
+  token.kind === 'link'
+    ? html`<a href=${token.href} target="_blank" rel="noopener noreferrer">${token.text}</a>`
+    : token.kind === 'bold'
+    ? html`<strong>${token.text}</strong>`
+    : token.kind === 'italic'
+    ? html`<em>${token.text}</em>`
+    : token.kind === 'code'
+    ? html`<code>${token.text}</code>`
+    : token.text;
 
 const statusText = (t: Strings, status: string) =>
   ({ connecting: t.connecting, offline: t.offline, closed: t.disconnected })[status as 'connecting'] ?? t.replyTime;
@@ -29,6 +41,7 @@ export class ThreadlinePanel extends LitElement {
     progress: { state: true },
     verification: { state: true },
     handoff: { state: true },
+    rating: { state: true },
     t: { attribute: false },
     language: {},
   };
@@ -51,6 +64,8 @@ export class ThreadlinePanel extends LitElement {
   declare verification: Verification | null;
   /** The "Continue on…" view: false when closed, null while choosing, the link once chosen. */
   declare handoff: HandoffState | null | false;
+  /** The rating form: the chosen score while open (0 before a choice), null when closed. */
+  declare rating: number | null;
   /** Attachments opened so far, by blob id. */
   readonly #opened = new Map<string, Opened>();
   readonly #client = signal<Client | undefined>(undefined);
@@ -76,6 +91,7 @@ export class ThreadlinePanel extends LitElement {
     this.progress = null;
     this.verification = null;
     this.handoff = false;
+    this.rating = null;
     new SignalWatcher(this, () => {
       const client = this.#client.value;
       if (client) this.#notice(client.messages.value);
@@ -218,6 +234,21 @@ export class ThreadlinePanel extends LitElement {
     });
   }
 
+  #rate(event: Event): void {
+    event.preventDefault();
+    const client = this.#client.peek();
+    const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('.rating textarea')?.value;
+    if (client && this.rating) this.#run(client.rate(this.rating, comment).then(() => (this.rating = null)));
+  }
+
+  #ratingForm(t: Strings) {
+    return html`<form class="rating" aria-label=${t.rate} @submit=${this.#rate}>
+      ${[1, 2, 3, 4, 5].map((n) => html`<button type="button" class="star" aria-label=${t.stars(n)} aria-pressed=${n === this.rating} @click=${() => (this.rating = n)}>${n > (this.rating ?? 0) ? '☆' : '★'}</button>`)}
+      <textarea rows="2" aria-label=${t.comment} placeholder=${t.comment} maxlength="1000"></textarea>
+      <button class="pill" ?disabled=${!this.rating}>${t.send}</button>
+    </form>`;
+  }
+
   #keydown(event: KeyboardEvent): void {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submit(event);
   }
@@ -239,7 +270,8 @@ export class ThreadlinePanel extends LitElement {
       <span class="visually-hidden">${mine ? t.you : t.agent}:</span>
       ${message.status === 'unreadable'
         ? html`<p class="text">${t.unreadable}</p>`
-        : html`${message.text ? html`<p class="text" dir="auto">${message.text}</p>` : nothing}
+        : html`${message.text ? html`<p class="text" dir="auto">${tokenize(message.text).map(rich)}</p>` : nothing}
+          ${message.rating ? html`<p class="text" dir="auto">${t.rated(message.rating.score)}${message.rating.comment ? ` — ${message.rating.comment}` : ''}</p>` : nothing}
           ${message.file ? fileView(t, message.file, this.#opened.get(message.file.blob), () => this.#openFile(client, message)) : nothing}`}
       <span class="meta">${message.channel ? `${t.via(CHANNEL_NAMES[message.channel])} · ` : ''}${state}</span>
     </li>`;
@@ -291,6 +323,11 @@ export class ThreadlinePanel extends LitElement {
               ${t.encrypted}${client && !client.persistent.value ? ` · ${t.notSaved}` : ''}${expiresAt ? ` · ${t.deletedOn(this.#day.format(expiresAt))}` : ''}
             </p>
             ${messages.length === 0 && !expiresAt ? this.#retention() : nothing}
+            ${this.rating !== null
+              ? this.#ratingForm(t)
+              : messages.some((m) => m.from === 'agent') && !messages.some((m) => m.rating)
+              ? html`<button class="continue" type="button" @click=${() => (this.rating = 0)}>${t.rate}</button>`
+              : nothing}
             ${offered.length ? html`<button class="continue" type="button" @click=${() => (this.handoff = null)}>${t.continueOn(offered.map((c) => CHANNEL_NAMES[c]).join(', '))}</button>` : nothing}
             <form @submit=${this.#submit}>
               <label class="attach" title=${t.attach}>

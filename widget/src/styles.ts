@@ -290,6 +290,23 @@ export const panelStyles = [
       background: var(--tl-surface);
       color: var(--tl-text);
     }
+    .text a {
+      color: inherit;
+    }
+    .rating {
+      padding: 0 16px;
+    }
+    .rating textarea {
+      width: 100%;
+      box-sizing: border-box;
+    }
+    .star {
+      font-size: 24px;
+      background: none;
+      border: none;
+      cursor: pointer;
+      color: #b26a00;
+    }
     .send svg:dir(rtl) {
       transform: scaleX(-1);
     }

@@ -2,7 +2,7 @@
  * `<threadline-chat site="…" relay="…">`: the launcher button. The panel, the SDK and the crypto
  * worker load on first use, so a page that never opens the chat pays for the launcher only.
  */
-import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { ChatMessage, Client } from '@threadline/sdk';
 import { emit, takeOverQueue } from './commands.ts';
 import { launcherEnglish, loadStrings, pickLocale, type LauncherStrings, type Strings } from './i18n/index.ts';
@@ -166,9 +166,13 @@ export class ThreadlineChat extends LitElement {
         @click=${this.toggle}
       >
         <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
-          ${this.open
-            ? svg`<path d="M6 6l12 12M18 6L6 18" stroke="currentColor" stroke-width="2.2" stroke-linecap="round" fill="none" />`
-            : svg`<path d="M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z" fill="currentColor" />`}
+          <path
+            d=${this.open ? 'M6 6l12 12M18 6L6 18' : 'M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z'}
+            stroke=${this.open ? 'currentColor' : 'none'}
+            stroke-width="2.2"
+            stroke-linecap="round"
+            fill=${this.open ? 'none' : 'currentColor'}
+          />
         </svg>
         ${this.unread ? html`<span class="badge" aria-hidden="true">${this.unread}</span>` : nothing}
       </button>

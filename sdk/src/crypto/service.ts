@@ -4,7 +4,7 @@
  * public keys, envelopes and decrypted history. Failures come back as values (`Result`) because
  * errors thrown across a worker boundary lose their class and code.
  */
-import type { Directory, DeviceKeys, Envelope, KeyBackup, PrekeyBundleWire, Role, SignedDirectory, StoredEnvelope } from '../protocol.ts';
+import { storedEnvelope, type Directory, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
 import { openFile, sealFile } from './attachments.ts';
 import { createOrgKeys, passwordKeys, restoreOrgKeys } from './backup.ts';
 import { Device, SessionError } from './device.ts';
@@ -17,11 +17,17 @@ import { Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
 import type { PrekeyBundle } from './x3dh.ts';
 
 export type CryptoErrorCode = 'no_key' | 'wrong_password' | 'storage' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
-export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string };
+export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string; hint: string };
 export type { HistoryEntry } from './vault.ts';
 
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
-const fail = (code: CryptoErrorCode, reason: string): Result<never> => ({ ok: false, code, reason });
+/** What a person can do about each failure (the SDK puts it in the error's message). */
+const HINTS: Partial<Record<CryptoErrorCode, string>> = {
+  wrong_password: 'Sign in with the password the key backup was made with.',
+  decrypt_failed: 'The message is shown as unreadable; the rest of the conversation is unaffected.',
+  storage: 'Allow this site to store data (IndexedDB), or leave private browsing.',
+};
+const fail = (code: CryptoErrorCode, reason: string): Result<never> => ({ ok: false, code, reason, hint: HINTS[code] ?? 'Reload the page; if it persists, report it to the site.' });
 const ONE_TIME_PREKEYS = 50;
 
 /** The public face of this device, to register with the relay. */
@@ -210,7 +216,14 @@ export class CryptoService {
   }
 
   /** Decrypts an envelope into the history; a message already in it is returned as stored. */
-  decrypt(envelope: StoredEnvelope): Promise<Result<HistoryEntry>> {
+  /** `input` is parsed in full here, the worker being the edge where envelopes are used. */
+  decrypt(input: StoredEnvelope): Promise<Result<HistoryEntry>> {
+    let envelope: StoredEnvelope;
+    try {
+      envelope = storedEnvelope(input, 'envelope');
+    } catch (error) {
+      return Promise.resolve(fail('decrypt_failed', `the envelope is malformed (${error instanceof Error ? error.message : String(error)})`));
+    }
     return this.#exclusive(() => this.#decrypt(envelope));
   }
 

@@ -7,10 +7,10 @@ const en = {
   chatWith: (name: string) => `Chat with ${name}`,
   replyTime: 'We typically reply in a few minutes',
   connecting: 'Connecting…',
-  offline: 'Offline — messages will be sent when you reconnect',
+  offline: 'Offline — messages will be sent later',
   disconnected: 'Disconnected',
   typing: (name: string) => `${name} is typing…`,
-  greeting: 'Hi! Ask us anything — we’re here to help.',
+  greeting: 'Hi! How can we help?',
   messages: 'Messages',
   you: 'You',
   agent: 'Agent',
@@ -46,6 +46,10 @@ const en = {
   show: 'Show',
   openFile: 'Open',
   save: 'Save',
+  rate: 'Rate this conversation',
+  stars: (n: number) => `${n} of 5`,
+  comment: 'Comment (optional)',
+  rated: (n: number) => `Rated ${n} of 5`,
 };
 
 export type Strings = typeof en;
