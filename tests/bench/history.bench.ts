@@ -21,8 +21,6 @@ try {
     new PerformanceObserver((list) => list.getEntries().forEach((e) => long.push(e.duration))).observe({ type: 'longtask', buffered: true });
   });
   const page = await context.newPage();
-  if (process.env.BENCH_DEBUG) page.on('console', (m) => console.log('PAGE', m.text()));
-  if (process.env.BENCH_DEBUG) page.on('crash', () => console.log('PAGE CRASHED'));
 
   // Baseline: the shop with the widget's script tag removed.
   await page.route(`${base}/widget/threadline.js`, (route) => route.fulfill({ body: '', contentType: 'text/javascript' }));
