@@ -3,6 +3,7 @@
  * command, events with `on`/`off`, the unread count while the panel is closed, and boot/shutdown.
  */
 import { expect, test } from '@playwright/test';
+import { signIn } from './helpers.ts';
 
 type Api = (command: string, ...args: unknown[]) => unknown;
 declare const threadline: Api;
@@ -47,10 +48,7 @@ test('the script-tag API queues, commands, reports events and counts unread repl
 
   // An agent replies while the panel is closed: the count, the event and the badge follow.
   const agent = await (await browser.newContext()).newPage();
-  await agent.goto('/console/');
-  await agent.getByLabel('Email').fill('agent@demo.test');
-  await agent.getByLabel('Password').fill(process.env.THREADLINE_E2E_PASSWORD!);
-  await agent.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(agent);
   await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
   await expect(agent.getByRole('log').getByText('Sent through the API')).toBeVisible();
   await agent.getByRole('textbox', { name: 'Reply' }).fill('A reply you have not read');

@@ -5,25 +5,17 @@
  * same thread and replies, the messenger receives the reply, and the visitor back on the website
  * sees the whole thread in order. The relay's data directory never holds a message's text.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { shopWith, signIn } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
-const password = process.env.THREADLINE_E2E_PASSWORD!;
 const NAMES = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' } as const;
 
 const filesUnder = (dir: string): string[] =>
   readdirSync(dir).flatMap((name) => (statSync(join(dir, name)).isDirectory() ? filesUnder(join(dir, name)) : [join(dir, name)]));
-
-async function signIn(page: Page) {
-  await page.goto('/console/');
-  await page.getByLabel('Email').fill('agent@demo.test');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('link', { name: 'Inbox' })).toBeVisible();
-}
 
 test('a conversation continues on WhatsApp, Messenger and Instagram as one thread', async ({ browser }) => {
   test.setTimeout(150_000);
@@ -93,11 +85,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
   await agent.getByRole('link', { name: 'Messengers' }).click();
   await expect(agent.getByLabel('Phone number (international, digits only)')).toHaveValue('15550001111');
   const shop = await (await browser.newContext()).newPage();
-  await shop.route('**/', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, body: (await response.text()).replace('data-site="demo"', 'data-site="demo" data-channels="whatsapp"') });
-  });
-  await shop.goto('/');
+  await shopWith(shop, (html) => html.replace('data-site="demo"', 'data-site="demo" data-channels="whatsapp"'));
   await shop.getByRole('button', { name: 'Open chat' }).click();
   await expect(shop.getByRole('button', { name: /^Continue on / })).toHaveText('Continue on WhatsApp');
 

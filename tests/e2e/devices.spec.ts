@@ -4,22 +4,14 @@
  * visitor writes next is encrypted for the remaining device only. Then a 5 MB attachment travels
  * encrypted from the visitor to the agent and comes out byte for byte.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { signIn } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
-const password = process.env.THREADLINE_E2E_PASSWORD!;
-
-async function signIn(page: Page, email: string, secret: string) {
-  await page.goto('/console/');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(secret);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('link', { name: 'Inbox' })).toBeVisible();
-}
 
 const envelopeOf = (text: string, conversationId: string) => {
   const db = new Database(join(dataDir, 'threadline.sqlite'), { readonly: true });
@@ -31,7 +23,7 @@ const envelopeOf = (text: string, conversationId: string) => {
 test('an admin approves a second agent’s device, both read the visitor, and a revoked device gets nothing new', async ({ browser }) => {
   test.setTimeout(120_000);
   const admin = await (await browser.newContext()).newPage();
-  await signIn(admin, 'agent@demo.test', password);
+  await signIn(admin);
 
   // Invite a second agent and accept in another browser.
   await admin.getByRole('link', { name: 'Devices & team' }).click();

@@ -1,5 +1,6 @@
 /** Typing indicators both ways and read receipts, between a visitor and an agent, in real Chromium. */
 import { expect, test } from '@playwright/test';
+import { signIn } from './helpers.ts';
 
 // Consoles left open by other specs would read the new conversation first.
 test.beforeEach(async ({ browser }) => {
@@ -18,10 +19,7 @@ test('each side sees the other typing, and when its messages were read', async (
   await expect(mine).not.toContainText('Read');
 
   const agent = await (await browser.newContext()).newPage();
-  await agent.goto('/console/');
-  await agent.getByLabel('Email').fill('agent@demo.test');
-  await agent.getByLabel('Password').fill(process.env.THREADLINE_E2E_PASSWORD!);
-  await agent.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(agent);
   await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
   await expect(agent.getByRole('log').getByText('Is anyone there?')).toBeVisible();
 

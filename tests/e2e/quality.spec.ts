@@ -5,6 +5,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { shopWith } from './helpers.ts';
 
 async function collectCspViolations(page: Page): Promise<() => Promise<string[]>> {
   await page.addInitScript(() => {
@@ -79,12 +80,7 @@ test('on a narrow phone screen the panel fills the screen', async ({ browser }) 
 
 test('the widget speaks French and Arabic (right to left), from the page language or setLocale', async ({ browser }, testInfo) => {
   const page = await (await browser.newContext()).newPage();
-  // A French page: <html lang="fr">.
-  await page.route('**/', async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, body: (await response.text()).replace('<html lang="en">', '<html lang="fr">') });
-  });
-  await page.goto('/');
+  await shopWith(page, (html) => html.replace('<html lang="en">', '<html lang="fr">')); // a French page
   await page.getByRole('button', { name: 'Ouvrir le chat' }).click();
   const dialog = page.getByRole('dialog', { name: 'Discussion avec Northwind Outfitters' });
   await expect(dialog.getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', 'Écrivez un message…');

@@ -4,24 +4,11 @@
  * verify screen says the key was trusted on first use, and both sides show the same safety number.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { shopWith, signIn } from './helpers.ts';
 
-const password = process.env.THREADLINE_E2E_PASSWORD!;
-
-/** Serves the demo shop with its script tag changed, as a business would paste it. */
-async function shopWith(page: Page, attributes: string) {
-  await page.route('**/', async (route) => {
-    const response = await route.fetch();
-    const html = (await response.text()).replace('data-site="demo"', `data-site="demo" ${attributes}`);
-    await route.fulfill({ response, body: html });
-  });
-  await page.goto('/');
-}
 
 async function orgFingerprint(page: Page): Promise<string> {
-  await page.goto('/console/');
-  await page.getByLabel('Email').fill('agent@demo.test');
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   await page.getByRole('link', { name: 'Install' }).click();
   const snippet = await page.getByLabel('Script tag').textContent();
   return /data-org-key="([A-Za-z0-9_-]{43})"/.exec(snippet ?? '')![1]!;
@@ -33,14 +20,14 @@ test('a pinned organisation key is enforced, and safety numbers match on both si
 
   // A wrong pin: a clear error and no way to write.
   const wrong = await (await browser.newContext()).newPage();
-  await shopWith(wrong, `data-org-key="${'A'.repeat(43)}"`);
+  await shopWith(wrong, (html) => html.replace('data-site="demo"', `data-site="demo" data-org-key="${'A'.repeat(43)}"`));
   await wrong.getByRole('button', { name: 'Open chat' }).click();
   await expect(wrong.getByRole('alert')).toContainText('does not match the data-org-key pinned on this site');
   await expect(wrong.getByRole('textbox', { name: 'Message' })).toHaveCount(0);
 
   // The right pin: the chat works and the verify screen says the key is pinned.
   const pinned = await (await browser.newContext()).newPage();
-  await shopWith(pinned, `data-org-key="${fingerprint}"`);
+  await shopWith(pinned, (html) => html.replace('data-site="demo"', `data-site="demo" data-org-key="${fingerprint}"`));
   await pinned.getByRole('button', { name: 'Open chat' }).click();
   await pinned.getByRole('textbox', { name: 'Message' }).fill('Hello from a pinned page');
   await pinned.getByRole('textbox', { name: 'Message' }).press('Enter');
