@@ -1,27 +1,14 @@
-import { useSignal } from '@preact/signals';
 import type { AgentClient } from '@threadline/sdk/agent';
+import { useSubmit } from './use-submit.ts';
 
 /** An invited agent sets a password; it never leaves this browser (only a derived auth key does). */
 export function AcceptInvite({ client, code }: { client: AgentClient; code: string }) {
-  const busy = useSignal(false);
-  const error = useSignal('');
-
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
+  const { busy, error, submit } = useSubmit(async (form) => {
     const password = String(form.get('password'));
-    if (password !== String(form.get('confirm'))) return void (error.value = 'The two passwords differ.');
-    busy.value = true;
-    error.value = '';
-    try {
-      await client.acceptInvite(code, password);
-      location.hash = '';
-    } catch (failure) {
-      error.value = failure instanceof Error ? failure.message : String(failure);
-    } finally {
-      busy.value = false;
-    }
-  }
+    if (password !== String(form.get('confirm'))) throw new Error('The two passwords differ.');
+    await client.acceptInvite(code, password);
+    location.hash = '';
+  });
 
   return (
     <form class="sign-in" onSubmit={submit}>

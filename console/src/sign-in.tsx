@@ -1,23 +1,8 @@
-import { useSignal } from '@preact/signals';
 import type { AgentClient } from '@threadline/sdk/agent';
+import { useSubmit } from './use-submit.ts';
 
 export function SignIn({ client }: { client: AgentClient }) {
-  const busy = useSignal(false);
-  const error = useSignal('');
-
-  async function submit(event: SubmitEvent) {
-    event.preventDefault();
-    const form = new FormData(event.currentTarget as HTMLFormElement);
-    busy.value = true;
-    error.value = '';
-    try {
-      await client.signIn(String(form.get('email')), String(form.get('password')));
-    } catch (failure) {
-      error.value = failure instanceof Error ? failure.message : String(failure);
-    } finally {
-      busy.value = false;
-    }
-  }
+  const { busy, error, submit } = useSubmit((form) => client.signIn(String(form.get('email')), String(form.get('password'))));
 
   return (
     <form class="sign-in" onSubmit={submit}>
