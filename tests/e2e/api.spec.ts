@@ -69,3 +69,15 @@ test('the script-tag API queues, commands, reports events and counts unread repl
   await expect(page.locator('threadline-chat')).toHaveCount(1);
   await expect(page.getByRole('button', { name: /Open chat|Close chat/ }).last()).toBeVisible();
 });
+
+test('the web component works placed directly in plain HTML, styled with custom properties and ::part()', async ({ page }) => {
+  await page.goto('/component.html');
+  const launcher = page.getByRole('button', { name: 'Open chat' });
+  await expect(launcher).toHaveCSS('border-radius', '16px'); // ::part(launcher)
+  await expect(launcher).toHaveCSS('background-color', 'rgb(138, 59, 18)'); // --tl-accent
+  await launcher.click();
+  await page.getByRole('textbox', { name: 'Message' }).fill('From the help centre');
+  await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(page.getByRole('log').getByRole('listitem').filter({ hasText: 'From the help centre' })).not.toContainText('Sending…');
+  await expect(page.locator('threadline-chat')).toHaveCount(1);
+});
