@@ -38,6 +38,7 @@ import { qrSvgPath } from '@threadline/sdk/qr';
 import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { HttpError, readJson, SECURITY_HEADERS, sendJson, voice } from './responses.ts';
 import { DeviceTakenError, type Principal, type Store } from './store.ts';
 import { verifyEd25519 } from './verify.ts';
@@ -76,6 +77,14 @@ const handoffRef = (channel: Channel) =>
   channel === 'whatsapp' ? `TL-${Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('')}` : randomBytes(16).toString('base64url');
 
 export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined) {
+  // Limits on what anyone can ask for without an agent's sign-in: new visitors per address,
+  // prekey bundles and attachment uploads per session (one-time prekeys and disk are finite).
+  const limits = { visitors: new RateLimiter(60, 60), bundles: new RateLimiter(60, 60), blobs: new RateLimiter(30, 30) };
+  function limit(kind: keyof typeof limits, key: string, action: string): void {
+    const wait = limits[kind].take(key);
+    if (wait) throw new HttpError(429, 'conflict', voice(action, 'too many requests', `Try again in ${wait} s.`), { 'retry-after': String(wait) });
+  }
+
   async function body<T>(req: IncomingMessage, check: Check<T>, action: string): Promise<T> {
     try {
       return check(await readJson(req, BODY_LIMIT), '');
@@ -145,6 +154,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
 
     'POST /v1/sites/:id/visitors': async (req, [id]): Promise<VisitorRegistration> => {
       const found = site(id!);
+      limit('visitors', req.socket.remoteAddress ?? '?', 'start a conversation');
       const { device, retention } = await body(req, object({ device: deviceKeys, retention: optional(oneOf(...RETENTIONS)) }), 'register the visitor');
       const chosen = retention ?? found.retention.default;
       if (RETENTION_MS[chosen] > RETENTION_MS[found.retention.max]) {
@@ -165,6 +175,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     'GET /v1/sites/:id/devices/:id/bundle': (req, [siteId, deviceId]): PrekeyBundleWire => {
       const who = principal(req);
       if (who.site !== siteId || (who.role === 'agent' && !who.approved)) throw unauthorized();
+      limit('bundles', who.role === 'agent' ? who.agentId : who.conversationId, 'reach the business');
       const bundle = store.takeBundle(siteId!, deviceId!);
       if (!bundle) throw notFound(`an approved device '${deviceId}'`);
       return bundle;
@@ -329,6 +340,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
 
     'PUT /v1/conversations/:id/blobs/:id': async (req, [conversationId, blobId]) => {
       member(req, conversationId!);
+      limit('blobs', conversationId!, 'store the attachment');
       return { size: await blobs.write(conversationId!, blobId!, req) };
     },
 

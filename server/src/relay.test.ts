@@ -259,6 +259,17 @@ describe('attachments and retention', () => {
 });
 
 describe('relay HTTP', () => {
+  it('limits how fast one session fetches prekey bundles (429 with Retry-After)', async () => {
+    const visitor = await register();
+    const statuses: number[] = [];
+    for (let i = 0; i < 62; i++) statuses.push((await http('/v1/sites/shop/devices/nobody/bundle', { token: visitor.token })).status);
+    expect(statuses.filter((s) => s === 404)).toHaveLength(60);
+    const limited = await http('/v1/sites/shop/devices/nobody/bundle', { token: visitor.token });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await limited.json()).toMatchObject({ error: { message: expect.stringMatching(/^Threadline: failed to reach the business: too many requests/) } });
+  });
+
   it('rejects bad bodies with typed errors', async () => {
     const post = (body: string, type = 'application/json') => http('/v1/sites/shop/visitors', { method: 'POST', headers: { 'content-type': type }, body });
     expect((await post('{')).status).toBe(400);

@@ -13,6 +13,7 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -21,14 +22,14 @@ export class HttpError extends Error {
 /** `Threadline: failed to <action>: <reason>. <hint>` */
 export const voice = (action: string, reason: string, hint: string) => `Threadline: failed to ${action}: ${reason}. ${hint}`;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const bytes = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, 'cache-control': 'no-store' });
+  res.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, 'cache-control': 'no-store' });
   res.end(bytes);
 }
 
 export function sendError(res: ServerResponse, error: HttpError): void {
-  sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+  sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
 }
 
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
