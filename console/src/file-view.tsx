@@ -1,7 +1,6 @@
 import { useSignal } from '@preact/signals';
-import type { FileRef } from '@threadline/sdk/agent';
+import { fileSize, type FileRef } from '@threadline/sdk/agent';
 
-const size = (bytes: number) => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
 
 /** An attachment: decrypted on demand; images preview, other files download. */
 export function FileView({ file, open }: { file: FileRef; open: (file: FileRef) => Promise<Blob> }) {
@@ -31,7 +30,7 @@ export function FileView({ file, open }: { file: FileRef; open: (file: FileRef) 
       <button type="button" onClick={load}>
         {image ? 'Show' : 'Open'} {file.name}
       </button>{' '}
-      <span class="meta">{size(file.size)}</span>
+      <span class="meta">{fileSize(file.size)}</span>
       {error.value && <span class="error"> {error.value}</span>}
     </p>
   );

@@ -16,7 +16,7 @@ import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
 import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
 import { openStorage } from './storage.ts';
-import { Sync, type Route } from './sync.ts';
+import { recipients, Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 
@@ -25,7 +25,7 @@ export { CHANNEL_NAMES, CHANNELS } from './protocol.ts';
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
 export { tokenize, type Token } from './format.ts';
-export type { FileRef } from './files.ts';
+export { fileSize, type FileRef } from './files.ts';
 export type { ConnectionStatus } from './connection.ts';
 export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
 
@@ -136,18 +136,13 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     const conversation = summaries.peek().get(conversationId);
     if (!conversation || !directory) throw new ConfigError('unknown_conversation', 'send the reply', 'the conversation is not loaded', 'Reload the console.');
     const me = agent.peek()!.deviceId;
-    const others = directory.devices.filter((d) => d.id !== me).map((d) => d.id);
     const visitor = conversation.visitor;
-    const missing = new Set(await getWorker().needBundles([...(visitor ? [visitor.id] : []), ...others]));
-    const recipients: Route['recipients'] = visitor ? [missing.has(visitor.id) ? { deviceId: visitor.id, bundle: visitor } : { deviceId: visitor.id }] : [];
-    for (const deviceId of others) {
-      if (!missing.has(deviceId)) recipients.push({ deviceId });
-      else {
-        const bundle = await api<PrekeyBundleWire>(`/v1/sites/${session!.site}/devices/${deviceId}/bundle`, 'reach the other agents').catch(() => null);
-        if (bundle) recipients.push({ deviceId, bundle });
-      }
-    }
-    return { recipients, inboxKey: directory.inboxKey, expiresAt: conversation.expiresAt };
+    // The visitor's bundle comes with the conversation; the other agents' from the relay.
+    const ids = [...(visitor ? [visitor.id] : []), ...directory.devices.filter((d) => d.id !== me).map((d) => d.id)];
+    const to = await recipients(getWorker(), ids, async (deviceId) =>
+      deviceId === visitor?.id ? visitor : api<PrekeyBundleWire>(`/v1/sites/${session!.site}/devices/${deviceId}/bundle`, 'reach the other agents').catch(() => null),
+    );
+    return { recipients: to, inboxKey: directory.inboxKey, expiresAt: conversation.expiresAt };
   }
 
   async function track(conversation: ConversationSummary): Promise<void> {

@@ -11,7 +11,7 @@ import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
 import { CHANNEL_NAMES, CHANNELS, parseVisitorFrame, RETENTION_MS, RETENTIONS, type Channel, type ChannelLinks, type Handoff, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
 import { openStorage, type Storage } from './storage.ts';
-import { Sync, type Route } from './sync.ts';
+import { recipients, Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 import type { DeviceInfo } from './crypto/service.ts';
@@ -118,17 +118,10 @@ export function createClient(options: ClientOptions): Client {
 
   async function route(): Promise<Route> {
     const current = session.peek()!;
-    const ids = directory!.devices.map((d) => d.id);
-    const missing = new Set(await getWorker().needBundles(ids));
-    const recipients: Route['recipients'] = [];
-    for (const deviceId of ids) {
-      if (!missing.has(deviceId)) recipients.push({ deviceId });
-      else {
-        const bundle = await request<PrekeyBundleWire>(relay, `/v1/sites/${site}/devices/${deviceId}/bundle`, 'reach the business', { token: current.token }).catch(() => null);
-        if (bundle) recipients.push({ deviceId, bundle });
-      }
-    }
-    return { recipients, inboxKey: directory!.inboxKey, expiresAt: current.expiresAt };
+    const to = await recipients(getWorker(), directory!.devices.map((d) => d.id), (deviceId) =>
+      request<PrekeyBundleWire>(relay, `/v1/sites/${site}/devices/${deviceId}/bundle`, 'reach the business', { token: current.token }).catch(() => null),
+    );
+    return { recipients: to, inboxKey: directory!.inboxKey, expiresAt: current.expiresAt };
   }
 
   function connect(current: VisitorSession): Sync {

@@ -39,6 +39,9 @@ async function downloadBlob(url: URL, token: string): Promise<Uint8Array<ArrayBu
   return new Uint8Array(await response.arrayBuffer());
 }
 
+/** A file size for people: KB below a megabyte, MB with one decimal above. */
+export const fileSize = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
 const blobUrl = (relay: URL, conversationId: string, blob: string) => new URL(`/v1/conversations/${conversationId}/blobs/${blob}`, relay);
 
 /** Encrypts a file in the worker and uploads the ciphertext; returns what the message carries. */

@@ -6,10 +6,9 @@
  */
 import { count, fail, list, nullable, object, oneOf, optional, parseJson, pattern, shallow, text, type Check, type Checked } from './schema.ts';
 
-export { replyWindow, STANDARD_WINDOW_MS, HUMAN_AGENT_WINDOW_MS, type ReplyWindow } from './reply-window.ts';
+export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export { FrameError, count, list, object, oneOf, optional, pattern, text, type Check, type Checked } from './schema.ts';
 
-export const PROTOCOL_VERSION = 2;
 /** Largest WebSocket frame the relay accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /** Most devices one message is encrypted for. */

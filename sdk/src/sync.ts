@@ -8,7 +8,7 @@ import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { Connection } from './connection.ts';
 import { randomId } from './crypto/encoding.ts';
 import { ConfigError, ThreadlineError } from './errors.ts';
-import type { Envelope, PrekeyBundleWire, RelayFrame, Role, StoredEnvelope } from './protocol.ts';
+import type { PrekeyBundleWire, RelayFrame, Role, StoredEnvelope } from './protocol.ts';
 import type { Storage } from './storage.ts';
 import { Thread, toMessage, type ChatMessage, type Content } from './thread.ts';
 import { call, type CryptoWorker } from './worker-client.ts';
@@ -21,6 +21,20 @@ export interface Route {
   recipients: { deviceId: string; bundle?: PrekeyBundleWire }[];
   inboxKey: string | null;
   expiresAt: number;
+}
+
+/**
+ * The recipients of a message: devices with a session as they are, the others with a prekey bundle
+ * (`bundleOf` fetches one; a device that yields none, e.g. revoked meanwhile, is left out).
+ */
+export async function recipients(worker: CryptoWorker, deviceIds: string[], bundleOf: (deviceId: string) => Promise<PrekeyBundleWire | null>): Promise<Route['recipients']> {
+  const missing = new Set(await worker.needBundles(deviceIds));
+  const found: Route['recipients'] = [];
+  for (const deviceId of deviceIds) {
+    const bundle = missing.has(deviceId) ? await bundleOf(deviceId) : undefined;
+    if (bundle !== null) found.push({ deviceId, ...(bundle ? { bundle } : {}) });
+  }
+  return found;
 }
 
 export class Sync {
@@ -132,7 +146,7 @@ export class Sync {
 
   /** The relay refused a message: it leaves the outbox and shows as not sent, instead of being resent forever. */
   async #refused(id: string, reason: string): Promise<void> {
-    const envelope = (await this.storage.outbox.all()).find((e) => e.id === id);
+    const envelope = await this.storage.outbox.get(id);
     if (!envelope) return;
     await this.storage.outbox.delete(id);
     await this.worker.failed(envelope.conversationId, id, reason);
@@ -141,7 +155,7 @@ export class Sync {
   }
 
   async #acknowledged(id: string, seq: number, at: number): Promise<void> {
-    const envelope: Envelope | undefined = (await this.storage.outbox.all()).find((e) => e.id === id);
+    const envelope = await this.storage.outbox.get(id);
     if (envelope) await this.#decrypt({ ...envelope, seq, at });
   }
 
