@@ -19,7 +19,9 @@ export interface Storage {
   delete(key: string): Promise<void>;
   outbox: {
     put(envelope: Envelope): Promise<void>;
+    get(id: string): Promise<Envelope | undefined>;
     delete(id: string): Promise<void>;
+    /** In the order the envelopes were written. */
     all(): Promise<Envelope[]>;
   };
 }
@@ -45,17 +47,29 @@ async function openIndexedDb(scope: string): Promise<Storage> {
   // Outbox keys sort in the order messages were written, so a reconnect resends them in that order.
   const order = () => (Date.now() * 1000 + (sequence = (sequence + 1) % 1000)).toString(36).padStart(12, '0');
   let sequence = 0;
+  // Message id → outbox key, read once, so an ack finds its envelope without scanning the outbox.
+  let keys: Map<string, string> | undefined;
+  const index = async () => (keys ??= new Map(((await done(store('outbox').getAllKeys(everything))) as string[]).map((k) => [k.slice(k.lastIndexOf('|') + 1), k])));
   return {
     persistent: true,
     get: (name) => done(store('session').get(key(name))),
     set: async (name, value) => void (await done(store('session', true).put(value, key(name)))),
     delete: async (name) => void (await done(store('session', true).delete(key(name)))),
     outbox: {
-      put: async (envelope) => void (await done(store('outbox', true).put(envelope, key(`${order()}|${envelope.id}`)))),
+      async put(envelope) {
+        const at = key(`${order()}|${envelope.id}`);
+        await done(store('outbox', true).put(envelope, at));
+        (await index()).set(envelope.id, at);
+      },
+      async get(id) {
+        const at = (await index()).get(id);
+        return at ? done(store('outbox').get(at)) : undefined;
+      },
       async delete(id) {
-        const keys = (await done(store('outbox').getAllKeys(everything))) as string[];
-        const found = keys.find((k) => k.endsWith(`|${id}`));
-        if (found) await done(store('outbox', true).delete(found));
+        const map = await index();
+        const at = map.get(id);
+        map.delete(id);
+        if (at) await done(store('outbox', true).delete(at));
       },
       all: () => done(store('outbox').getAll(everything)),
     },
@@ -72,6 +86,7 @@ export function memoryStorage(): Storage {
     delete: async (name) => void session.delete(name),
     outbox: {
       put: async (envelope) => void outbox.set(envelope.id, envelope),
+      get: async (id) => outbox.get(id),
       delete: async (id) => void outbox.delete(id),
       all: async () => [...outbox.values()],
     },
