@@ -2,8 +2,7 @@
  * The script-tag API in real Chromium on the demo shop: calls queued before the widget loads, every
  * command, events with `on`/`off`, the unread count while the panel is closed, and boot/shutdown.
  */
-import { expect, test } from '@playwright/test';
-import { signIn } from './helpers.ts';
+import { expect, signIn, test } from './helpers.ts';
 
 type Api = (command: string, ...args: unknown[]) => unknown;
 declare const threadline: Api;

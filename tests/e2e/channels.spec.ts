@@ -5,11 +5,10 @@
  * same thread and replies, the messenger receives the reply, and the visitor back on the website
  * sees the whole thread in order. The relay's data directory never holds a message's text.
  */
-import { expect, test } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { shopWith, signIn } from './helpers.ts';
+import { expect, shopWith, signIn, test } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
 const NAMES = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' } as const;

@@ -3,11 +3,11 @@
  * SQLite file: a visitor on the demo shop talks to an agent in the console, and the relay's data
  * directory never holds what they wrote.
  */
-import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect, test } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
 const password = process.env.THREADLINE_E2E_PASSWORD!;

@@ -4,12 +4,11 @@
  * visitor writes next is encrypted for the remaining device only. Then a 5 MB attachment travels
  * encrypted from the visitor to the agent and comes out byte for byte.
  */
-import { expect, test } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { signIn } from './helpers.ts';
+import { expect, signIn, test } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
 

@@ -1,5 +1,17 @@
-/** What the browser specs share: the demo agent's sign-in, and the shop with its page edited. */
-import { expect, type Page } from '@playwright/test';
+/** What the browser specs share: isolated tests, the demo agent's sign-in, the shop with its page edited. */
+import { expect, test as base, type Page } from '@playwright/test';
+
+/** Every test closes the browser contexts it opened, so no console left open reads another test's conversation. */
+export const test = base.extend<{ closeContexts: void }>({
+  closeContexts: [
+    async ({ browser }, use) => {
+      await use();
+      for (const context of browser.contexts()) await context.close();
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 export const demoPassword = () => process.env.THREADLINE_E2E_PASSWORD!;
 

@@ -1,11 +1,5 @@
 /** Typing indicators both ways and read receipts, between a visitor and an agent, in real Chromium. */
-import { expect, test } from '@playwright/test';
-import { signIn } from './helpers.ts';
-
-// Consoles left open by other specs would read the new conversation first.
-test.beforeEach(async ({ browser }) => {
-  for (const context of browser.contexts()) await context.close();
-});
+import { expect, signIn, test } from './helpers.ts';
 
 test('each side sees the other typing, and when its messages were read', async ({ browser }) => {
   const visitor = await (await browser.newContext()).newPage();

@@ -4,8 +4,8 @@
  * a narrow phone screen.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { shopWith } from './helpers.ts';
+import type { Page } from '@playwright/test';
+import { expect, shopWith, test } from './helpers.ts';
 
 async function collectCspViolations(page: Page): Promise<() => Promise<string[]>> {
   await page.addInitScript(() => {

@@ -3,8 +3,8 @@
  * (`data-org-key`) chats and says so; a wrong pin gets a clear error and no chat; without a pin the
  * verify screen says the key was trusted on first use, and both sides show the same safety number.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { shopWith, signIn } from './helpers.ts';
+import type { Page } from '@playwright/test';
+import { expect, shopWith, signIn, test } from './helpers.ts';
 
 
 async function orgFingerprint(page: Page): Promise<string> {
