@@ -15,7 +15,6 @@ import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
 import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
-import { openStorage } from './storage.ts';
 import { recipients, Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
@@ -171,7 +170,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     // An admin's own new device approves itself: it holds the key that signs the directory.
     if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, info.device);
 
-    const engine = new Sync(getWorker(), await openStorage(scope(stored.site)), socketUrl(relay), stored.token, route, parseRelayFrame);
+    const engine = new Sync(getWorker(), socketUrl(relay), stored.token, route, parseRelayFrame);
     engine.refreshTrust = refreshDirectory;
     engine.onFrame = (frame) => {
       const report = (error: unknown) => engine.report(error);

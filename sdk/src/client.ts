@@ -9,9 +9,9 @@ import { openFile, sendFile, type FileRef } from './files.ts';
 import { handoffLink } from './handoff.ts';
 import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
-import { CHANNEL_NAMES, CHANNELS, parseVisitorFrame, RETENTION_MS, RETENTIONS, type Channel, type ChannelLinks, type Handoff, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
-import { openStorage, type Storage } from './storage.ts';
+import { CHANNEL_NAMES, CHANNELS, isId, RETENTION_MS, RETENTIONS, type Channel, type ChannelLinks, type Handoff, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
 import { recipients, Sync, type Route } from './sync.ts';
+import { shareAcrossTabs } from './tabs.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 import type { DeviceInfo } from './crypto/service.ts';
@@ -56,8 +56,12 @@ export interface Client {
   readonly expiresAt: ReadonlySignal<number | null>;
   /** Loads the history and connects, if there is a conversation. Safe to call more than once. */
   start(): Promise<void>;
-  /** Encrypts and sends a text message; it shows at once with status `sending`. */
-  send(text: string, options?: { retention?: Retention }): Promise<ChatMessage>;
+  /**
+   * Encrypts and sends a text message; it shows at once with status `sending`, and waits in the
+   * outbox while offline. `id` (optional) is the client message id: sending the same id again
+   * returns the first message instead of sending a second one.
+   */
+  send(text: string, options?: { retention?: Retention; id?: string }): Promise<ChatMessage>;
   /** Encrypts a file in the worker, uploads it (with progress) and sends it as a message. */
   sendFile(file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<ChatMessage>;
   /** Downloads and decrypts an attachment into a Blob. */
@@ -100,7 +104,6 @@ export function createClient(options: ClientOptions): Client {
   let pinned = false;
   let worker: CryptoWorker | undefined;
   const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
-  let storage: Storage;
   let deviceKeys: DeviceInfo;
   let starting: Promise<void> | undefined;
 
@@ -125,7 +128,7 @@ export function createClient(options: ClientOptions): Client {
   }
 
   function connect(current: VisitorSession): Sync {
-    const engine = new Sync(getWorker(), storage, socketUrl(relay), current.token, route, parseVisitorFrame);
+    const engine = new Sync(getWorker(), socketUrl(relay), current.token, route, (raw) => call('read from the relay', getWorker().frame(raw)));
     engine.refreshTrust = trustCurrentDirectory;
     engine.onFrame = (frame) => {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
@@ -136,11 +139,10 @@ export function createClient(options: ClientOptions): Client {
   }
 
   async function start(): Promise<void> {
-    storage = await openStorage(scope);
-    persistent.value = storage.persistent;
     deviceKeys = await call('load this browser’s keys', getWorker().open(scope, site, 'visitor'));
+    persistent.value = deviceKeys.persistent;
     await trustCurrentDirectory();
-    const saved = await storage.get<VisitorSession>('visitor');
+    const saved = (await getWorker().kept('visitor')) as VisitorSession | undefined;
     if (saved?.deviceId === deviceKeys.device.id && saved.expiresAt > Date.now()) {
       session.value = saved;
       const engine = connect(saved);
@@ -154,9 +156,8 @@ export function createClient(options: ClientOptions): Client {
   /** Crypto-shredding: the conversation's history and every key of this visitor go; a fresh device replaces them. */
   async function shred(conversationId: string): Promise<void> {
     sync.peek()?.connection.close();
+    // The session record and the outbox are kept with the keys, and go with them.
     await getWorker().forget(conversationId);
-    await storage.delete('visitor');
-    for (const envelope of await storage.outbox.all()) await storage.outbox.delete(envelope.id);
     sync.value = null;
     session.value = null;
     deviceKeys = await call('make new keys', getWorker().open(scope, site, 'visitor'));
@@ -169,7 +170,7 @@ export function createClient(options: ClientOptions): Client {
       body: { device: deviceKeys.device, ...(chosen ? { retention: chosen } : {}) },
     });
     const created = { ...registration, deviceId: deviceKeys.device.id };
-    await storage.set('visitor', created);
+    await getWorker().keep('visitor', created);
     session.value = created;
     const engine = connect(created);
     await engine.open(created.conversationId);
@@ -198,7 +199,7 @@ export function createClient(options: ClientOptions): Client {
     return { engine: sync.peek()!, current };
   }
 
-  return {
+  const client: Client = {
     business,
     persistent,
     messages: computed(() => {
@@ -226,8 +227,10 @@ export function createClient(options: ClientOptions): Client {
     error: computed(() => sync.value?.error.value ?? startError.value),
     start: ensureStarted,
     async send(text, sendOptions) {
+      const id = sendOptions?.id;
+      if (id !== undefined && !isId(id)) throw new ConfigError('bad_id', 'send the message', `'${String(id)}' is not a message id`, 'Use up to 64 letters, digits, - and _, or leave it out.');
       const { engine, current } = await conversation(sendOptions?.retention);
-      return engine.send(current.conversationId, { text });
+      return engine.send(current.conversationId, { text }, id);
     },
     async sendFile(file, onProgress) {
       const { engine, current } = await conversation();
@@ -262,6 +265,7 @@ export function createClient(options: ClientOptions): Client {
       sync.peek()?.connection.close();
     },
   };
+  return shareAcrossTabs(client, `threadline:${scope}`);
 }
 
 export { RETENTION_MS, RETENTIONS };

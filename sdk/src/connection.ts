@@ -15,8 +15,8 @@ const MIN_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
 
 export interface ConnectionHandlers {
-  /** Parses a frame from the relay (throws `FrameError`). */
-  parse(raw: string): RelayFrame;
+  /** Parses a frame from the relay (throws or rejects with `FrameError`); frames are handled in order either way. */
+  parse(raw: string): RelayFrame | Promise<RelayFrame>;
   onFrame(frame: RelayFrame): void;
   onError(error: ConnectionError): void;
 }
@@ -27,6 +27,7 @@ export class Connection {
   #socket: WebSocket | undefined;
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #received: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly url: URL,
@@ -62,18 +63,18 @@ export class Connection {
   }
 
   #receive(data: unknown): void {
-    let frame: RelayFrame;
-    try {
-      frame = this.handlers.parse(String(data));
-    } catch (error) {
-      this.handlers.onError(new ConnectionError('bad_frame', 'read from the relay', String(error), 'Update the widget to the relay’s version.'));
-      return;
-    }
-    if (frame.type === 'welcome') {
-      this.#attempt = 0;
-      this.#status.value = 'online';
-    }
-    this.handlers.onFrame(frame);
+    this.#received = this.#received
+      .then(() => this.handlers.parse(String(data)))
+      .then(
+        (frame) => {
+          if (frame.type === 'welcome') {
+            this.#attempt = 0;
+            this.#status.value = 'online';
+          }
+          this.handlers.onFrame(frame);
+        },
+        (error) => this.handlers.onError(new ConnectionError('bad_frame', 'read from the relay', String(error), 'Update the widget to the relay’s version.')),
+      );
   }
 
   #closed(socket: WebSocket, code: number): void {

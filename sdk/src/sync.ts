@@ -1,15 +1,16 @@
 /**
- * The delivery engine shared by the visitor and agent clients: encrypts through the worker, keeps
- * envelopes in the outbox until the relay acknowledges them, resumes each conversation from its
- * last sequence number after a reconnect, and decrypts what arrives into threads. The worker keeps
- * the decrypted history, so a reload shows it without decrypting anything twice.
+ * The delivery engine shared by the visitor and agent clients: encrypts through the worker, which
+ * keeps each envelope in its outbox until the relay acknowledges it; resumes each conversation from
+ * its last sequence number after a reconnect, resending the outbox in order; and decrypts what
+ * arrives into threads. The worker keeps the decrypted history, so a reload shows it without
+ * decrypting anything twice. Sending works offline: a message waits in the outbox.
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { Connection } from './connection.ts';
 import { randomId } from './crypto/encoding.ts';
 import { ConfigError, ThreadlineError } from './errors.ts';
+import type { HistoryEntry } from './crypto/vault.ts';
 import type { PrekeyBundleWire, RelayFrame, Role, StoredEnvelope } from './protocol.ts';
-import type { Storage } from './storage.ts';
 import { Thread, toMessage, type ChatMessage, type Content } from './thread.ts';
 import { call, type CryptoWorker } from './worker-client.ts';
 
@@ -48,11 +49,10 @@ export class Sync {
 
   constructor(
     private readonly worker: CryptoWorker,
-    private readonly storage: Storage,
     socketUrl: URL,
     token: string,
     private readonly route: (conversationId: string) => Promise<Route>,
-    parse: (raw: string) => RelayFrame,
+    parse: (raw: string) => RelayFrame | Promise<RelayFrame>,
   ) {
     this.connection = new Connection(socketUrl, token, {
       parse,
@@ -78,17 +78,24 @@ export class Sync {
     this.connection.send({ type: 'sync', conversationId, since: thread.lastSeq });
   }
 
-  async send(conversationId: string, content: Content): Promise<ChatMessage> {
+  /**
+   * Encrypts and sends a message. `id` is the client message id: sending an id again (a retry)
+   * returns the message already sent under it, so it is shown and delivered once.
+   */
+  async send(conversationId: string, content: Content, id = randomId()): Promise<ChatMessage> {
     const text = content.text ?? '';
     if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH || (!text.trim() && !content.file && !content.handoff && !content.rating)) {
       throw new ConfigError('bad_text', 'send the message', `the text must be a non-empty string of at most ${MAX_TEXT_LENGTH} characters`, 'Shorten or fill in the message.');
     }
+    const thread = this.thread(conversationId);
+    const known = thread.get(id);
+    if (known) return known;
     const route = await this.route(conversationId);
-    const id = randomId();
     const envelope = await call('encrypt the message', this.worker.encrypt({ conversationId, id, expiresAt: route.expiresAt }, content, route.recipients, route.inboxKey));
-    await this.storage.outbox.put(envelope);
-    const message: ChatMessage = { ...toMessage({ conversationId, id, from: envelope.from, device: envelope.device, at: Date.now(), status: 'sending', content }) };
-    this.thread(conversationId).upsert(message);
+    const message = toMessage({ conversationId, id, from: envelope.from, device: envelope.device, at: Date.now(), status: 'sending', content });
+    if (!thread.get(id)) thread.upsert(message);
+    // After a reconnect the outbox goes first, so messages keep their order.
+    await this.#resuming;
     this.connection.send({ type: 'send', envelope });
     return message;
   }
@@ -117,7 +124,7 @@ export class Sync {
         run(this.#resume());
         break;
       case 'ack':
-        run(this.#acknowledged(frame.id, frame.seq, frame.at));
+        run(this.#acknowledged(frame.conversationId, frame.id, frame.seq, frame.at));
         break;
       case 'message':
         run(this.#decrypt(frame.envelope));
@@ -136,27 +143,28 @@ export class Sync {
     this.onFrame(frame);
   }
 
+  #resuming: Promise<void> | undefined;
   /** After (re)connecting: catch up every open conversation, then resend the outbox in order. */
-  async #resume(): Promise<void> {
+  #resume(): Promise<void> {
     for (const [conversationId, thread] of this.threads) this.connection.send({ type: 'sync', conversationId, since: thread.lastSeq });
-    for (const envelope of await this.storage.outbox.all()) {
-      if (this.threads.has(envelope.conversationId)) this.connection.send({ type: 'send', envelope });
-    }
+    const resending = this.worker.outbox().then((waiting) => {
+      for (const envelope of waiting) if (this.threads.has(envelope.conversationId)) this.connection.send({ type: 'send', envelope });
+    });
+    this.#resuming = resending.catch(() => {});
+    return resending;
+  }
+
+  #show(entry: HistoryEntry | undefined): void {
+    if (entry) this.thread(entry.conversationId).upsert(toMessage(entry));
   }
 
   /** The relay refused a message: it leaves the outbox and shows as not sent, instead of being resent forever. */
   async #refused(id: string, reason: string): Promise<void> {
-    const envelope = await this.storage.outbox.get(id);
-    if (!envelope) return;
-    await this.storage.outbox.delete(id);
-    await this.worker.failed(envelope.conversationId, id, reason);
-    const message = this.thread(envelope.conversationId).get(id);
-    if (message) this.thread(envelope.conversationId).upsert({ ...message, status: 'failed', problem: reason });
+    this.#show(await this.worker.failed(id, reason));
   }
 
-  async #acknowledged(id: string, seq: number, at: number): Promise<void> {
-    const envelope = await this.storage.outbox.get(id);
-    if (envelope) await this.#decrypt({ ...envelope, seq, at });
+  async #acknowledged(conversationId: string, id: string, seq: number, at: number): Promise<void> {
+    this.#show(await this.worker.acknowledge(conversationId, id, seq, at));
   }
 
   async #decrypt(envelope: StoredEnvelope): Promise<void> {
@@ -168,10 +176,8 @@ export class Sync {
       await this.refreshTrust();
       result = await this.worker.decrypt(envelope);
     }
-    if (result.ok) {
-      thread.upsert(toMessage(result.value));
-      if (result.value.status === 'sent') await this.storage.outbox.delete(envelope.id);
-    } else {
+    if (result.ok) thread.upsert(toMessage(result.value));
+    else {
       // A tampered or undecryptable copy: shown as such, not stored, the rest carries on.
       thread.upsert({ id: envelope.id || `bad-${envelope.seq}`, from: envelope.from, at: envelope.at, seq: envelope.seq, text: '', status: 'unreadable', problem: result.reason });
     }

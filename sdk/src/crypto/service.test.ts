@@ -51,6 +51,32 @@ describe('CryptoService', () => {
     expect(history.map((m) => [m.id, m.status])).toEqual([['m1', 'sent'], ['m2', 'sent']]);
   });
 
+  it('keeps each envelope in the outbox, in order, until the relay acknowledges or refuses it', async () => {
+    const { agentInfo, visitor, trusted, conversation } = await setup();
+    const to = [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }];
+    for (const id of ['m1', 'm2', 'm3']) value(await visitor.encrypt({ ...conversation, id }, { text: id }, id === 'm1' ? to : [{ deviceId: agentInfo.device.id }], trusted.inboxKey));
+    expect((await visitor.outbox()).map((e) => e.id)).toEqual(['m1', 'm2', 'm3']);
+
+    expect(await visitor.acknowledge('c1', 'm2', 7, 1_007)).toMatchObject({ id: 'm2', seq: 7, status: 'sent' });
+    expect(await visitor.acknowledge('c1', 'm2', 7, 1_007)).toMatchObject({ id: 'm2', seq: 7, status: 'sent' });
+    expect(await visitor.failed('m3', 'too large')).toMatchObject({ id: 'm3', status: 'failed', content: { problem: 'too large' } });
+    expect((await visitor.outbox()).map((e) => e.id)).toEqual(['m1']);
+    expect(value(await visitor.history('c1')).map((m) => [m.id, m.status])).toEqual([['m1', 'sending'], ['m2', 'sent'], ['m3', 'failed']]);
+
+    // A session record kept beside the keys goes with them when the visitor forgets the conversation.
+    await visitor.keep('visitor', { conversationId: 'c1' });
+    expect(await visitor.kept('visitor')).toEqual({ conversationId: 'c1' });
+    await visitor.forget('c1');
+    expect(await visitor.outbox()).toEqual([]);
+  });
+
+  it('parses relay frames for the visitor, refusing malformed ones with a reason', () => {
+    const service = new CryptoService();
+    expect(value(service.frame('{"type":"typing","conversationId":"c1","role":"agent"}'))).toEqual({ type: 'typing', conversationId: 'c1', role: 'agent' });
+    expect(service.frame('{"type":"typing","conversationId":"c 1","role":"agent"}')).toMatchObject({ ok: false, code: 'bad_frame' });
+    expect(service.frame('{"type":"conversation"}')).toMatchObject({ ok: false, code: 'bad_frame' });
+  });
+
   it.each<[string, (e: Envelope) => Envelope]>([
     ['a flipped bit in the body', (e) => ({ ...e, ct: `${e.ct[0] === 'A' ? 'B' : 'A'}${e.ct.slice(1)}` })],
     ['another conversation id', (e) => ({ ...e, conversationId: 'c2' })],

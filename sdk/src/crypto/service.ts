@@ -4,7 +4,7 @@
  * public keys, envelopes and decrypted history. Failures come back as values (`Result`) because
  * errors thrown across a worker boundary lose their class and code.
  */
-import { storedEnvelope, type Directory, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
+import { parseVisitorFrame, storedEnvelope, type Directory, type RelayFrame, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
 import { openFile, sealFile } from './attachments.ts';
 import { createOrgKeys, passwordKeys, restoreOrgKeys } from './backup.ts';
 import { Device, SessionError } from './device.ts';
@@ -13,10 +13,10 @@ import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding
 import { safetyNumber } from './fingerprint.ts';
 import { openFromInbox, openMessage, openSealedForDevice, sealMessage, type MessageMeta, type Recipient } from './message.ts';
 import type { Bytes } from './primitives.ts';
-import { Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
+import { persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
 import type { PrekeyBundle } from './x3dh.ts';
 
-export type CryptoErrorCode = 'no_key' | 'wrong_password' | 'storage' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
+export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
 export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string; hint: string };
 export type { HistoryEntry } from './vault.ts';
 
@@ -26,6 +26,7 @@ const HINTS: Partial<Record<CryptoErrorCode, string>> = {
   wrong_password: 'Sign in with the password the key backup was made with.',
   decrypt_failed: 'The message is shown as unreadable; the rest of the conversation is unaffected.',
   storage: 'Allow this site to store data (IndexedDB), or leave private browsing.',
+  storage_full: 'Free some space (clear other sites’ data) and send again; messages not yet sent are kept.',
 };
 const fail = (code: CryptoErrorCode, reason: string): Result<never> => ({ ok: false, code, reason, hint: HINTS[code] ?? 'Reload the page; if it persists, report it to the site.' });
 const ONE_TIME_PREKEYS = 50;
@@ -37,6 +38,8 @@ export interface DeviceInfo {
   oneTimePrekeys: { id: number; publicKey: string }[];
   /** Whether this device holds the organisation's keys. */
   hasOrgKeys: boolean;
+  /** False when the browser gave no IndexedDB: keys and history last until the page closes. */
+  persistent: boolean;
 }
 
 const wireBundle = (b: PrekeyBundleWire): PrekeyBundle => ({
@@ -68,8 +71,17 @@ export class CryptoService {
     return result;
   }
 
-  /** Loads this device for `scope` (`<relay origin>/<site>`), creating its keys on first use. */
-  async open(scope: string, site: string, role: Role): Promise<Result<DeviceInfo>> {
+  /**
+   * Loads this device for `scope` (`<relay origin>/<site>`), creating its keys on first use (one
+   * tab at a time, so two tabs opening at once make one device). Called again, it reloads the state
+   * another tab's worker may have moved on.
+   */
+  open(scope: string, site: string, role: Role): Promise<Result<DeviceInfo>> {
+    const load = () => this.#open(scope, site, role);
+    return globalThis.navigator?.locks ? navigator.locks.request(`threadline-open:${scope}`, load) : load();
+  }
+
+  async #open(scope: string, site: string, role: Role): Promise<Result<DeviceInfo>> {
     try {
       this.#role = role;
       this.#site = site;
@@ -86,7 +98,7 @@ export class CryptoService {
         if (role === 'agent') fresh = await this.#device.createOneTimePrekeys(ONE_TIME_PREKEYS);
         await this.#save();
       }
-      return ok({ device: this.#publicDevice(), oneTimePrekeys: fresh.map((p) => ({ id: p.id, publicKey: toBase64Url(p.publicKey) })), hasOrgKeys: Boolean(this.#org) });
+      return ok({ device: this.#publicDevice(), oneTimePrekeys: fresh.map((p) => ({ id: p.id, publicKey: toBase64Url(p.publicKey) })), hasOrgKeys: Boolean(this.#org), persistent });
     } catch (error) {
       return fail('storage', String(error));
     }
@@ -178,6 +190,15 @@ export class CryptoService {
 
   // ---- messages ----
 
+  /** Parses a frame from the relay to a visitor: the worker is where untrusted input is checked. */
+  frame(raw: string): Result<RelayFrame> {
+    try {
+      return ok(parseVisitorFrame(raw));
+    } catch (error) {
+      return fail('bad_frame', String(error));
+    }
+  }
+
   /** Which of these devices have no session yet (their bundles are needed to send). */
   needBundles(deviceIds: string[]): string[] {
     return deviceIds.filter((id) => !this.#device?.hasSession(id));
@@ -208,9 +229,11 @@ export class CryptoService {
         return { deviceId, ...(bundle ? { bundle: wireBundle(bundle) } : {}), ...(identityKey ? { identityKey } : {}) };
       });
       const body = await sealMessage(device, full, utf8(JSON.stringify(content)), targets, inboxKey ? fromBase64Url(inboxKey) : undefined);
-      await this.#save([{ ...full, at: Date.now(), status: 'sending', content }]);
-      return ok({ v: 2, ...full, ...body });
+      const envelope: Envelope = { v: 2, ...full, ...body };
+      await this.#save([{ ...full, at: Date.now(), status: 'sending', content }], envelope);
+      return ok(envelope);
     } catch (error) {
+      if (error instanceof DOMException && error.name === 'QuotaExceededError') return fail('storage_full', 'this browser’s storage for the site is full');
       return fail(error instanceof SessionError ? error.code : 'storage', error instanceof Error ? error.message : String(error));
     }
   }
@@ -232,14 +255,8 @@ export class CryptoService {
     const vault = this.#vault;
     if (!device || !vault) return fail('no_key', 'open() was not called');
     const { conversationId, id, from, seq, at } = envelope;
-    const known = await vault.historyEntry(conversationId, id, this.#atRest!);
-    if (known && known.status !== 'sending') return ok(known);
-    if (known) {
-      // Our own message, stored by the relay: now it has a sequence number.
-      const sent: HistoryEntry = { ...known, seq, at, status: 'sent' };
-      await this.#save([sent]);
-      return ok(sent);
-    }
+    const known = await this.#sent(conversationId, id, seq, at);
+    if (known) return ok(known);
     const entry = { conversationId, id, from, device: envelope.device, seq, at, ...(envelope.channel ? { channel: envelope.channel } : {}) };
     const unreadable = async (code: CryptoErrorCode, reason: string): Promise<Result<HistoryEntry>> => {
       await this.#save([{ ...entry, status: 'unreadable', content: { code, reason } }]);
@@ -263,12 +280,44 @@ export class CryptoService {
     }
   }
 
-  /** The relay refused one of our messages: it stays in the history as not sent. */
-  failed(conversationId: string, id: string, reason: string): Promise<void> {
+  /** The relay stored one of our messages (idempotent): it leaves the outbox, now with its sequence number. */
+  acknowledge(conversationId: string, id: string, seq: number, at: number): Promise<HistoryEntry | undefined> {
+    return this.#exclusive(() => this.#sent(conversationId, id, seq, at));
+  }
+
+  /** A message already in the history; our own one still sending becomes sent. */
+  async #sent(conversationId: string, id: string, seq: number, at: number): Promise<HistoryEntry | undefined> {
+    const known = await this.#vault?.historyEntry(conversationId, id, this.#atRest!);
+    if (known?.status !== 'sending') return known;
+    const sent: HistoryEntry = { ...known, seq, at, status: 'sent' };
+    await this.#save([sent], undefined, id);
+    return sent;
+  }
+
+  /** The relay refused one of our messages: it leaves the outbox and stays in the history as not sent. */
+  failed(id: string, reason: string): Promise<HistoryEntry | undefined> {
     return this.#exclusive(async () => {
-      const entry = await this.#vault?.historyEntry(conversationId, id, this.#atRest!);
-      if (entry?.status === 'sending') await this.#save([{ ...entry, status: 'failed', content: { ...(entry.content as object), problem: reason } }]);
+      const envelope = await this.#vault?.outgoing(id);
+      const entry = envelope && (await this.#vault!.historyEntry(envelope.conversationId, id, this.#atRest!));
+      if (entry?.status !== 'sending') return undefined;
+      const failed: HistoryEntry = { ...entry, status: 'failed', content: { ...(entry.content as object), problem: reason } };
+      await this.#save([failed], undefined, id);
+      return failed;
     });
+  }
+
+  /** Envelopes the relay has not acknowledged yet, in the order they were written. */
+  async outbox(): Promise<Envelope[]> {
+    return (await this.#vault?.outbox()) ?? [];
+  }
+
+  /** A small record kept with this device's keys (and shredded with them), e.g. the visitor's session. */
+  async kept<T>(name: string): Promise<T | undefined> {
+    return this.#vault?.get<T>('devices', 'kept', name);
+  }
+
+  async keep(name: string, value: unknown): Promise<void> {
+    await this.#vault?.put('devices', value, 'kept', name);
   }
 
   async history(conversationId: string): Promise<Result<HistoryEntry[]>> {
@@ -329,10 +378,10 @@ export class CryptoService {
   }
 
   /** Persists what changed (sessions, device keys) with new history entries, in one transaction. */
-  async #save(history: HistoryEntry[] = []): Promise<void> {
+  async #save(history: HistoryEntry[] = [], send?: Envelope, sent?: string): Promise<void> {
     const device = this.#device!;
     const sessions = [...device.dirty].map((peer): [string, ReturnType<Device['sessions']['get']>] => [peer, device.sessions.get(peer)]);
-    await this.#vault!.commit({ ...(device.keysChanged ? { device: { role: this.#role, keys: device.keys, atRest: this.#atRest! } } : {}), sessions, history, atRest: this.#atRest! });
+    await this.#vault!.commit({ ...(device.keysChanged ? { device: { role: this.#role, keys: device.keys, atRest: this.#atRest! } } : {}), sessions, history, atRest: this.#atRest!, ...(send ? { send } : {}), ...(sent ? { sent } : {}) });
     device.dirty.clear();
     device.keysChanged = false;
   }

@@ -2,18 +2,21 @@
  * The worker's IndexedDB: this device's keys, its sessions, the organisation keys (agents), the
  * trusted organisation key, and the local history, whose contents are encrypted at rest under a
  * non-extractable key. Everything is scoped by `<relay origin>/<site>`.
- * `commit` writes a step's changes (sessions, keys, history) in one transaction, so a ciphertext
- * leaves the worker only after the ratchet state that produced it is stored.
+ * `commit` writes a step's changes (sessions, keys, history, outbox) in one transaction, so a
+ * ciphertext leaves the worker only after the ratchet state that produced it is stored, and an
+ * envelope waits in the outbox exactly as long as its message shows as sending.
+ * Without IndexedDB (blocked, some private modes) the same stores live in memory: `persistent` says so.
  */
 import { openDB, type IDBPDatabase } from 'idb';
-import type { Channel, Role } from '../protocol.ts';
+import type { Channel, Envelope, Role } from '../protocol.ts';
 import type { DeviceSecrets } from './device.ts';
 import { fromUtf8, randomBytes, toBase64Url, fromBase64Url, utf8 } from './encoding.ts';
 import { aesGcmDecrypt, aesGcmEncrypt } from './primitives.ts';
 import type { Session } from './session.ts';
 
-const STORES = ['devices', 'sessions', 'org', 'trust', 'history'] as const;
+const STORES = ['devices', 'sessions', 'org', 'trust', 'history', 'outbox'] as const;
 type StoreName = (typeof STORES)[number];
+type Database = Pick<IDBPDatabase, 'get' | 'put' | 'getAll' | 'getAllKeys' | 'transaction'>;
 
 export interface OrgKeys {
   orgKey: CryptoKeyPair;
@@ -56,13 +59,48 @@ interface StoredHistory extends Omit<HistoryEntry, 'content'> {
   ct: string;
 }
 
-let db: Promise<IDBPDatabase> | undefined;
+interface Outgoing {
+  /** Orders the outbox as the messages were written. */
+  n: number;
+  envelope: Envelope;
+}
+
+let db: Promise<Database> | undefined;
+/** Whether the vault is in IndexedDB (false: in memory, gone when the page closes). */
+export let persistent = true;
 const open = () =>
-  (db ??= openDB('threadline-crypto', 1, {
+  (db ??= openDB('threadline-crypto', 2, {
     upgrade(database) {
-      for (const name of STORES) database.createObjectStore(name);
+      for (const name of STORES) if (!database.objectStoreNames.contains(name)) database.createObjectStore(name);
     },
+  }).catch(() => {
+    persistent = false;
+    return memoryDatabase();
   }));
+let written = 0;
+
+type Range = { lower: string; upper: string };
+/** A key range, also where IndexedDB is missing. */
+const bound = (lower: string, upper: string) => (typeof IDBKeyRange === 'function' ? IDBKeyRange.bound(lower, upper) : ({ lower, upper } as IDBKeyRange));
+
+/** The stores in memory: the part of idb's API the vault uses. */
+function memoryDatabase(): Database {
+  const stores = new Map<string, Map<string, unknown>>(STORES.map((name) => [name, new Map()]));
+  const pick = (name: string, range: Range) => [...stores.get(name)!].filter(([key]) => key >= range.lower && key <= range.upper).sort(([a], [b]) => (a < b ? -1 : 1));
+  const store = (name: string) => ({
+    put: async (value: unknown, key: string) => void stores.get(name)!.set(key, value),
+    delete: async (key: string | Range) => {
+      for (const k of typeof key === 'string' ? [key] : pick(name, key).map(([k]) => k)) stores.get(name)!.delete(k);
+    },
+  });
+  return {
+    get: async (name: string, key: string) => stores.get(name)!.get(key),
+    put: async (name: string, value: unknown, key: string) => void stores.get(name)!.set(key, value),
+    getAll: async (name: string, range: Range) => pick(name, range).map(([, value]) => value),
+    getAllKeys: async (name: string, range: Range) => pick(name, range).map(([key]) => key),
+    transaction: () => ({ objectStore: store, done: Promise.resolve() }),
+  } as unknown as Database;
+}
 
 export class Vault {
   constructor(readonly scope: string) {}
@@ -79,17 +117,19 @@ export class Vault {
 
   async sessions(): Promise<[string, Session[]][]> {
     const database = await open();
-    const range = IDBKeyRange.bound(this.#key(''), this.#key('\uffff'));
+    const range = bound(this.#key(''), this.#key('\uffff'));
     const keys = (await database.getAllKeys('sessions', range)) as string[];
     const values = (await database.getAll('sessions', range)) as Session[][];
     return keys.map((key, i) => [key.slice(this.scope.length + 1), values[i]!]);
   }
 
-  /** Writes session and key changes, and history entries, in one transaction. */
-  async commit(changes: { device?: DeviceRecord; sessions?: [string, Session[] | undefined][]; history?: HistoryEntry[]; atRest?: CryptoKey }): Promise<void> {
+  /** Writes session and key changes, history entries, and outbox changes, in one transaction. */
+  async commit(changes: { device?: DeviceRecord; sessions?: [string, Session[] | undefined][]; history?: HistoryEntry[]; atRest?: CryptoKey; send?: Envelope; sent?: string }): Promise<void> {
     const history = await Promise.all((changes.history ?? []).map((entry) => this.#seal(entry, changes.atRest!)));
     const database = await open();
-    const tx = database.transaction(['devices', 'sessions', 'history'], 'readwrite');
+    const tx = database.transaction(['devices', 'sessions', 'history', 'outbox'], 'readwrite');
+    if (changes.send) void tx.objectStore('outbox').put({ n: Date.now() * 1000 + (written++ % 1000), envelope: changes.send } satisfies Outgoing, this.#key(changes.send.id));
+    if (changes.sent) void tx.objectStore('outbox').delete(this.#key(changes.sent));
     if (changes.device) void tx.objectStore('devices').put(changes.device, this.#key());
     for (const [peer, sessions] of changes.sessions ?? []) {
       if (sessions) void tx.objectStore('sessions').put(sessions, this.#key(peer));
@@ -99,8 +139,18 @@ export class Vault {
     await tx.done;
   }
 
+  /** Envelopes not yet acknowledged by the relay, in the order they were written. */
+  async outbox(): Promise<Envelope[]> {
+    const waiting = (await (await open()).getAll('outbox', bound(this.#key(''), this.#key('\uffff')))) as Outgoing[];
+    return waiting.sort((a, b) => a.n - b.n).map((o) => o.envelope);
+  }
+
+  async outgoing(id: string): Promise<Envelope | undefined> {
+    return (await this.get<Outgoing>('outbox', id))?.envelope;
+  }
+
   async history(conversationId: string, atRest: CryptoKey): Promise<HistoryEntry[]> {
-    const range = IDBKeyRange.bound(this.#key(conversationId, ''), this.#key(conversationId, '\uffff'));
+    const range = bound(this.#key(conversationId, ''), this.#key(conversationId, '\uffff'));
     const stored = (await (await open()).getAll('history', range)) as StoredHistory[];
     return Promise.all(stored.map((entry) => this.#open(entry, atRest)));
   }
@@ -114,11 +164,11 @@ export class Vault {
   async forget(conversationId: string, everything: boolean): Promise<void> {
     const database = await open();
     const tx = database.transaction(STORES, 'readwrite');
-    void tx.objectStore('history').delete(IDBKeyRange.bound(this.#key(conversationId, ''), this.#key(conversationId, '\uffff')));
+    void tx.objectStore('history').delete(bound(this.#key(conversationId, ''), this.#key(conversationId, '\uffff')));
     if (everything) {
       for (const name of STORES) {
         void tx.objectStore(name).delete(this.#key());
-        void tx.objectStore(name).delete(IDBKeyRange.bound(this.#key(''), this.#key('\uffff')));
+        void tx.objectStore(name).delete(bound(this.#key(''), this.#key('\uffff')));
       }
     }
     await tx.done;
