@@ -42,7 +42,7 @@ export class Connection {
     const socket = new WebSocket(this.url);
     this.#socket = socket;
     socket.onopen = () => socket.send(JSON.stringify({ type: 'hello', token: this.token } satisfies ClientFrame));
-    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onmessage = (event) => this.#receive(socket, event.data);
     socket.onclose = (event) => this.#closed(socket, event.code);
     globalThis.addEventListener?.('online', this.#retryNow);
   }
@@ -62,19 +62,20 @@ export class Connection {
     this.#socket = undefined;
   }
 
-  #receive(data: unknown): void {
+  #receive(socket: WebSocket, data: unknown): void {
+    // One frame at a time, in order; a frame that fails is reported and the next ones still run.
     this.#received = this.#received
       .then(() => this.handlers.parse(String(data)))
-      .then(
-        (frame) => {
-          if (frame.type === 'welcome') {
-            this.#attempt = 0;
-            this.#status.value = 'online';
-          }
-          this.handlers.onFrame(frame);
-        },
-        (error) => this.handlers.onError(new ConnectionError('bad_frame', 'read from the relay', String(error), 'Update the widget to the relay’s version.')),
-      );
+      .then((frame) => {
+        if (frame.type === 'welcome') {
+          // Parsing takes a moment: a welcome from a socket that closed meanwhile changes nothing.
+          if (socket !== this.#socket) return;
+          this.#attempt = 0;
+          this.#status.value = 'online';
+        }
+        this.handlers.onFrame(frame);
+      })
+      .catch((error) => this.handlers.onError(new ConnectionError('bad_frame', 'read from the relay', String(error), 'Update the widget to the relay’s version.')));
   }
 
   #closed(socket: WebSocket, code: number): void {

@@ -75,7 +75,7 @@ export class Sync {
   async open(conversationId: string): Promise<void> {
     const thread = this.thread(conversationId);
     thread.upsert(...(await call('load the history', this.worker.history(conversationId))).map(toMessage));
-    this.connection.send({ type: 'sync', conversationId, since: thread.lastSeq });
+    this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
   }
 
   /**
@@ -129,6 +129,10 @@ export class Sync {
       case 'message':
         run(this.#decrypt(frame.envelope));
         break;
+      case 'synced':
+        // Everything up to `seq` came before this frame; its decryptions are under way.
+        this.threads.get(frame.conversationId)?.caughtUp(frame.seq);
+        break;
       case 'typing':
         this.thread(frame.conversationId).peerTyping(frame.role);
         break;
@@ -146,7 +150,7 @@ export class Sync {
   #resuming: Promise<void> | undefined;
   /** After (re)connecting: catch up every open conversation, then resend the outbox in order. */
   #resume(): Promise<void> {
-    for (const [conversationId, thread] of this.threads) this.connection.send({ type: 'sync', conversationId, since: thread.lastSeq });
+    for (const [conversationId, thread] of this.threads) this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
     const resending = this.worker.outbox().then((waiting) => {
       for (const envelope of waiting) if (this.threads.has(envelope.conversationId)) this.connection.send({ type: 'send', envelope });
     });

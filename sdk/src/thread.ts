@@ -86,8 +86,14 @@ const order = (a: ChatMessage, b: ChatMessage) => (a.seq ?? Number.MAX_SAFE_INTE
 export class Thread {
   readonly #messages = signal<readonly ChatMessage[]>([]);
   readonly messages: ReadonlySignal<readonly ChatMessage[]> = this.#messages;
-  /** Highest sequence number received: the point to resume from. */
+  /** Highest sequence number received. */
   lastSeq = 0;
+  /**
+   * Every sequence number up to this one has arrived: a resync starts here. (Live messages can
+   * arrive ahead of a resync's answer; resuming from the highest one would skip those between.)
+   */
+  resumeFrom = 0;
+  readonly #ahead = new Set<number>();
   /** Whether the other side is typing (cleared a few seconds after its last signal). */
   readonly typing = signal<Role | null>(null);
   /** How far each side has read, as sequence numbers. */
@@ -114,6 +120,14 @@ export class Thread {
     if (messages.some((m) => m.from === this.typing.peek())) this.typing.value = null;
     const ids = new Set(messages.map((m) => m.id));
     this.#messages.value = [...this.#messages.peek().filter((m) => !ids.has(m.id)), ...messages].sort(order);
-    for (const m of messages) if (m.seq) this.lastSeq = Math.max(this.lastSeq, m.seq);
+    for (const m of messages) if (m.seq) this.caughtUp(m.seq, m.seq);
+  }
+
+  /** Messages `from`..`to` have all arrived (one message, or a resync's whole answer). */
+  caughtUp(to: number, from = 1): void {
+    this.lastSeq = Math.max(this.lastSeq, to);
+    if (from <= this.resumeFrom + 1) this.resumeFrom = Math.max(this.resumeFrom, to);
+    else this.#ahead.add(to);
+    while (this.#ahead.delete(this.resumeFrom + 1)) this.resumeFrom++;
   }
 }

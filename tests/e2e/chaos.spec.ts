@@ -1,0 +1,146 @@
+/**
+ * Nothing lost, nothing duplicated: a visitor and an agent each send 1,000 messages while a proxy
+ * cuts every connection at random 50–500 ms intervals and the relay process is killed (SIGKILL)
+ * and restarted once. Both sides must end with all 2,000 messages, each once, in sending order.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, signIn, test } from './helpers.ts';
+
+const COUNT = 1000;
+const base = Number(process.env.THREADLINE_E2E_PORT ?? 8797);
+const relayPort = base + 20;
+const proxyPort = base + 21;
+const origin = `http://127.0.0.1:${proxyPort}`;
+
+/** A TCP proxy in front of the relay whose `cut()` drops every open connection at once. */
+function cuttingProxy() {
+  const open = new Set<Socket>();
+  const server = createServer((client) => {
+    const upstream = connect(relayPort, '127.0.0.1');
+    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+      open.add(a);
+      a.on('error', () => b.destroy());
+      a.on('close', () => (open.delete(a), b.destroy()));
+      a.pipe(b);
+    }
+  });
+  return {
+    listening: new Promise<void>((resolve) => server.listen(proxyPort, '127.0.0.1', resolve)),
+    cut: () => open.forEach((socket) => socket.destroy()),
+    close: () => (open.forEach((socket) => socket.destroy()), server.close()),
+  };
+}
+
+/** The demo relay on its own data directory, killed and restarted by the test. */
+function relay(dataDir: string) {
+  let child: ChildProcess;
+  const start = async () => {
+    child = spawn('node', ['scripts/start.mjs'], {
+      env: { ...process.env, PORT: String(relayPort), HOST: '127.0.0.1', THREADLINE_DATA_DIR: dataDir, THREADLINE_DEMO_PASSWORD: process.env.THREADLINE_E2E_PASSWORD },
+      stdio: 'ignore',
+    });
+    await expect.poll(() => fetch(`http://127.0.0.1:${relayPort}/healthz`).then((r) => r.ok, () => false), { timeout: 30_000 }).toBe(true);
+  };
+  const kill = () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGKILL')));
+  return { start, kill, stop: () => child?.kill() };
+}
+
+/** Each side's view: its thread's texts in order, and whether any is still on its way. */
+const visitorView = (page: Page) =>
+  page.evaluate(() => {
+    const client = document.querySelector('threadline-chat')!.renderRoot.querySelector<HTMLElement & { client: { messages: { value: { text: string; status: string }[] } } }>('threadline-panel')!.client;
+    return client.messages.value.map((m) => (m.status === 'sent' ? m.text : `${m.text} (${m.status})`));
+  });
+const agentView = (page: Page) =>
+  page.locator('.thread .log li').evaluateAll((items) => items.map((li) => `${li.querySelector('p')?.textContent ?? ''}${li.classList.contains('sent') ? '' : ` (${li.className})`}`));
+
+test('1,000 messages each way survive random connection cuts and a relay SIGKILL: none lost, none duplicated, in order', async ({ browser }) => {
+  test.setTimeout(300_000);
+  const dataDir = mkdtempSync(join(tmpdir(), 'threadline-chaos-'));
+  const server = relay(dataDir);
+  const proxy = cuttingProxy();
+  await Promise.all([server.start(), proxy.listening]);
+  try {
+    const visitor = await (await browser.newContext({ baseURL: origin })).newPage();
+    await visitor.goto('/');
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    await visitor.getByRole('textbox', { name: 'Message' }).fill('v0');
+    await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
+    const agent = await (await browser.newContext({ baseURL: origin })).newPage();
+    await signIn(agent);
+    await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
+    await expect(agent.getByRole('log').getByText('v0', { exact: true })).toBeVisible();
+
+    // Chaos: cut every connection at random intervals; kill the relay once, mid-way, and restart it.
+    let cuts = 0;
+    let sending = true;
+    const chaos = (async () => {
+      const started = Date.now();
+      let killed = false;
+      while (sending) {
+        await new Promise((r) => setTimeout(r, 50 + Math.random() * 450));
+        proxy.cut();
+        cuts++;
+        if (!killed && Date.now() - started > 3000) {
+          killed = true;
+          await server.kill();
+          await server.start();
+        }
+      }
+      return killed;
+    })();
+
+    // Both sides send as fast as they can, each message after the previous one was accepted locally.
+    const visitorSends = visitor.evaluate(async (count) => {
+      const panel = document.querySelector('threadline-chat')!.renderRoot.querySelector('threadline-panel') as HTMLElement & { client: { send(text: string, options: { id: string }): Promise<unknown> } };
+      for (let i = 1; i < count; i++) {
+        for (;;) {
+          try {
+            await panel.client.send(`v${i}`, { id: `chaos-v${i}` });
+            break;
+          } catch {
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      }
+    }, COUNT);
+    const agentSends = agent.evaluate(async (count) => {
+      const input = document.querySelector<HTMLTextAreaElement>('textarea#reply')!;
+      const shown = (text: string) => [...document.querySelectorAll('.thread .log li p')].some((p) => p.textContent === text);
+      for (let i = 0; i < count; i++) {
+        input.value = `a${i}`;
+        input.form!.requestSubmit();
+        while (!shown(`a${i}`)) await new Promise((r) => setTimeout(r, 5));
+      }
+    }, COUNT);
+    await Promise.all([visitorSends, agentSends]);
+    sending = false;
+    const killed = await chaos;
+
+    // Everything arrives once the connections hold: compare both sides with what was sent.
+    const expected = [...Array(COUNT)].flatMap((_, i) => [`v${i}`, `a${i}`]);
+    const check = (seen: string[]) => {
+      const visitorOrder = seen.filter((t) => t.startsWith('v'));
+      const agentOrder = seen.filter((t) => t.startsWith('a'));
+      const lost = expected.filter((t) => !seen.includes(t)).length;
+      return { lost, duplicated: seen.length - new Set(seen).size, outOfOrder: [visitorOrder, agentOrder].some((side) => side.some((t, i) => t !== `${t[0]}${i}`)) };
+    };
+    const clean = { lost: 0, duplicated: 0, outOfOrder: false };
+    await expect.poll(async () => check(await visitorView(visitor)), { timeout: 120_000, intervals: [500] }).toEqual(clean);
+    await expect.poll(async () => check(await agentView(agent)), { timeout: 120_000, intervals: [500] }).toEqual(clean);
+    const [visitorSeen, agentSeen] = [await visitorView(visitor), await agentView(agent)];
+    console.log(`chaos: ${cuts} connection cuts, relay killed and restarted: ${killed}; visitor shows ${visitorSeen.length} of ${expected.length}, agent shows ${agentSeen.length}; lost 0, duplicated 0, order kept on both sides`);
+    expect(killed).toBe(true);
+    expect(visitorSeen).toHaveLength(2 * COUNT);
+    expect(agentSeen).toHaveLength(2 * COUNT);
+  } finally {
+    proxy.close();
+    server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
