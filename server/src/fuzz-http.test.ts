@@ -32,6 +32,7 @@ let relay: Relay;
 let base: string;
 let dataDir: string;
 let visitorToken: string;
+let agentToken: string;
 let conversationId: string;
 
 beforeAll(async () => {
@@ -44,6 +45,11 @@ beforeAll(async () => {
   const conversation = relay.store.createConversation('shop', visitor, Date.now() + 86_400_000);
   conversationId = conversation.id;
   visitorToken = relay.store.issueToken('visitor', conversation.id, visitor.id);
+  const agentId = await relay.store.createAgent({ site: 'shop', email: 'admin@shop.test', name: 'A', role: 'admin', salt: b64(16), iterations: 1, authKey: b64(32) });
+  const agentDevice = { id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } };
+  relay.store.upsertDevice('shop', agentId, 'Laptop', agentDevice);
+  relay.store.setDirectory('shop', directory, 1, [agentDevice.id]);
+  agentToken = relay.store.issueToken('agent', agentId, agentDevice.id);
   const { port } = await relay.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${port}`;
 });
@@ -76,7 +82,8 @@ const READS = ['/v1/sites/:site/config', '/v1/sites/:site/devices/:id/bundle', '
 
 const HOSTILE_IDS = ['..', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '%00', 'a'.repeat(65), '<script>', '%F0%9F%92%A5', '__proto__', 'constructor', ' ', '%ZZ', 'x;drop table sites'];
 const HOSTILE_VALUES: (() => unknown)[] = [() => ({}), () => -1, () => 2 ** 53, () => '💥<script>', () => '\u0000', () => [[[[]]]], () => true, () => 'a'.repeat(5000)];
-const FIELDS = ['device', 'retention', 'email', 'authKey', 'code', 'name', 'role', 'keyBackup', 'orgKey', 'directory', 'oneTimePrekeys', 'channel', 'text', 'from', 'into', 'whatsapp', 'object', 'entry'];
+/** Every field any route's body takes: a body with all of them hostile is valid nowhere. */
+const FIELDS = ['device', 'retention', 'email', 'authKey', 'code', 'salt', 'iterations', 'name', 'backup', 'directory', 'signature', 'signedPrekey', 'oneTimePrekeys', 'channel', 'text', 'from', 'into', 'whatsapp', 'messenger', 'instagram', 'object', 'entry'];
 const deep = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 function hostileBody(): string | Buffer {
@@ -88,13 +95,14 @@ function hostileBody(): string | Buffer {
       return text.slice(0, rand.int(text.length));
     }
     case 2:
-      return rand.pick(['', 'null', '0', '"x"', '[]', '1e400', deep(10_000), '{"__proto__":{"polluted":true}}', '{"constructor":{"prototype":{"polluted":true}}}']);
+      // (An object without fields is valid where every field is optional, e.g. clearing the messenger settings.)
+      return rand.pick(['', 'null', '0', '"x"', '[]', '1e400', deep(10_000), '[{"__proto__":{"polluted":true}}]', '{"constructor":{"prototype":{"polluted":true}},"whatsapp":7}']);
     case 3:
       // Larger than any body limit (64 KiB for the API, 1 MiB for webhooks).
       return JSON.stringify({ pad: 'x'.repeat(rand.int(2) ? 70_000 : 1_100_000) });
     default: {
       const body: Record<string, unknown> = JSON.parse('{"__proto__":{"polluted":true}}');
-      for (const field of FIELDS) if (rand.int(2)) body[field] = rand.pick(HOSTILE_VALUES)();
+      for (const field of FIELDS) body[field] = rand.pick(HOSTILE_VALUES)();
       return JSON.stringify(body);
     }
   }
@@ -108,7 +116,7 @@ function hostilePath(template: string): string {
 }
 
 function hostileRequest(): { method: string; path: string; headers: Record<string, string>; body?: string | Buffer } {
-  const auth = rand.pick([undefined, `Bearer ${b64(32)}`, 'Bearer', `Basic ${b64(12)}`, `Bearer ${visitorToken}`, `Bearer ${visitorToken}x`]);
+  const auth = rand.pick([undefined, `Bearer ${b64(32)}`, 'Bearer', `Basic ${b64(12)}`, `Bearer ${visitorToken}`, `Bearer ${visitorToken}x`, `Bearer ${agentToken}`, `Bearer ${agentToken}`]);
   const headers: Record<string, string> = {
     ...(auth ? { authorization: auth } : {}),
     ...(rand.int(5) ? { 'content-type': rand.pick(['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'application/octet-stream']) } : {}),
@@ -124,7 +132,7 @@ function hostileRequest(): { method: string; path: string; headers: Record<strin
       // A route with a method it does not take.
       return { method: rand.pick(['DELETE', 'PATCH']), path: hostilePath(rand.pick([...READS, ...WRITES.map((w) => w.split(' ')[1]!)])), headers, body: hostileBody() };
     default:
-      // Reads that need a session, or hostile ids.
+      // Reads with a forged session, or hostile ids.
       return { method: 'GET', path: hostilePath(rand.pick(READS.slice(1))), headers: { ...headers, authorization: rand.pick([`Bearer ${b64(32)}`, 'Bearer ']) } };
   }
 }
