@@ -84,6 +84,18 @@ test('XSS payloads from a visitor, an agent and three messengers are shown as te
     expect(fromCustomer.map((b) => plain(b.text)), channel).toEqual(expected);
   }
 
+  // The visitor rates the conversation with a hostile comment; the agent sees it as text.
+  const comment = PAYLOADS.reduce((joined, payload) => (joined.length + payload.length < 999 ? `${joined} ${payload}`.trim() : joined), '');
+  await shop.getByRole('button', { name: 'Rate this conversation' }).click();
+  const rating = shop.getByRole('form', { name: 'Rate this conversation' });
+  await rating.getByRole('button', { name: '4 of 5' }).click();
+  await rating.getByRole('textbox', { name: 'Comment (optional)' }).fill(comment);
+  await rating.getByRole('button', { name: 'Send message' }).click();
+  await expect.poll(async () => (await scanMessages(shop)).bubbles.at(-1)).toEqual({ from: 'mine', status: 'sent', text: `Rated 4 of 5 — ${comment}` });
+  await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
+  await expect(thread.getByText(canary)).toBeVisible();
+  await expect.poll(async () => (await scanMessages(agent)).bubbles.filter((b) => b.from === 'visitor').at(-1)?.text).toBe(`★★★★☆ 4/5 — ${comment}`);
+
   // Nothing ran, nothing was injected, on either page.
   for (const page of [shop, agent]) {
     expect(await trapped(page)).toEqual([]);
