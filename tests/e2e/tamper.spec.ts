@@ -42,22 +42,26 @@ function tamper(envelope: Envelope, how: Tamper): Envelope {
 }
 
 /**
- * Routes the page's relay socket through the test: the n-th distinct message `from` one side that
- * reaches the page is changed as `plan[n]` says (a redelivery of the same message, the same way).
+ * Routes the page's relay socket through the test: the n-th distinct message `from` one side in the
+ * conversation `only()` names that reaches the page is changed as `plan[n]` says (a redelivery of
+ * the same message, the same way). Returns the id of the last conversation seen on the socket.
  */
-async function interpose(page: Page, from: 'visitor' | 'agent', plan: Tamper[]): Promise<Map<string, Tamper>> {
+async function interpose(page: Page, from: 'visitor' | 'agent', plan: Tamper[], only: () => string | undefined = () => undefined): Promise<() => string | undefined> {
   const seen = new Map<string, Tamper>();
+  let conversation: string | undefined;
   await page.routeWebSocket(/\/v1\/socket$/, (ws: WebSocketRoute) => {
     const server = ws.connectToServer();
     ws.onMessage((message) => server.send(message));
     server.onMessage((message) => {
-      const frame = JSON.parse(String(message)) as { type: string; envelope?: Envelope };
-      if (frame.type !== 'message' || frame.envelope?.from !== from) return ws.send(message);
-      if (!seen.has(frame.envelope.id)) seen.set(frame.envelope.id, plan[seen.size] ?? 'none');
-      ws.send(JSON.stringify({ ...frame, envelope: tamper(frame.envelope, seen.get(frame.envelope.id)!) }));
+      const frame = JSON.parse(String(message)) as { type: string; conversationId?: string; envelope?: Envelope & { conversationId: string } };
+      conversation = frame.conversationId ?? frame.envelope?.conversationId ?? conversation;
+      const envelope = frame.type === 'message' ? frame.envelope : undefined;
+      if (!envelope || envelope.from !== from || (only() !== undefined && envelope.conversationId !== only())) return ws.send(message);
+      if (!seen.has(envelope.id)) seen.set(envelope.id, plan[seen.size] ?? 'none');
+      ws.send(JSON.stringify({ ...frame, envelope: tamper(envelope, seen.get(envelope.id)!) }));
     });
   });
-  return seen;
+  return () => conversation;
 }
 
 /** Waits for `count` messages from one side, none still sending, and returns them. */
@@ -79,18 +83,19 @@ test('a message with flipped bits shows as undecryptable and everything around i
 
   const shop = await (await browser.newContext()).newPage();
   shop.on('pageerror', (error) => errors.push(`shop: ${error.message}`));
-  await interpose(shop, 'agent', ['none', 'header', 'ciphertext', 'expiry', 'id', 'none']);
+  const shopConversation = await interpose(shop, 'agent', ['none', 'header', 'ciphertext', 'expiry', 'id', 'none']);
   await shop.goto('/');
   await shop.getByRole('button', { name: 'Open chat' }).click();
   const composer = shop.getByRole('textbox', { name: 'Message' });
   await composer.fill(`first ${tag}`);
   await composer.press('Enter');
   await bubbles(shop, 'mine', 1);
+  expect(shopConversation()).toBeDefined();
 
   // The agent's copies of the visitor's later messages are changed too: header, ciphertext, expiry.
   const agent = await (await browser.newContext()).newPage();
   agent.on('pageerror', (error) => errors.push(`console: ${error.message}`));
-  await interpose(agent, 'visitor', ['none', 'none', 'header', 'ciphertext', 'expiry', 'none']);
+  await interpose(agent, 'visitor', ['none', 'none', 'header', 'ciphertext', 'expiry', 'none'], shopConversation);
   await signIn(agent);
   const thread = agent.getByRole('log', { name: 'Messages' });
   await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
