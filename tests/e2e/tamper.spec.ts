@@ -3,12 +3,14 @@
  * relay flips bits in chosen messages on their way in — the ratchet header, the ciphertext, and the
  * associated data (the conversation's expiry, the message id). Each of those messages must show as
  * "could not be decrypted"; the messages before and after must show their text; and both sides must
- * go on sending and receiving. The visitor's widget and the agent's console are both tested.
+ * go on sending and receiving. The visitor's widget and the agent's console are both tested. And a
+ * hostile relay's own frames (garbage, forged messages, errors carrying XSS) change nothing but
+ * what they claim: the widget shows them as text or as undecryptable, and keeps working.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page, WebSocketRoute } from '@playwright/test';
 import { expect, signIn, test } from './helpers.ts';
-import { scanMessages, type Bubble } from './hostile-trap.ts';
+import { armTrap, PAYLOADS, scanMessages, trapped, type Bubble } from './hostile-trap.ts';
 
 type Tamper = 'none' | 'header' | 'ciphertext' | 'expiry' | 'id';
 interface Envelope {
@@ -138,5 +140,79 @@ test('a message with flipped bits shows as undecryptable and everything around i
   const readable = final.filter((b) => b.status === 'sent');
   const reloaded = await bubbles(shop, 'theirs', readable.length);
   expect(reloaded.map((b) => [b.status, b.text])).toEqual(readable.map((b) => [b.status, b.text]));
+  expect(errors).toEqual([]);
+});
+
+test('frames a hostile relay makes up are shown as text or as undecryptable, and the widget keeps working', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const tag = randomUUID().slice(0, 8);
+  const errors: string[] = [];
+  const shop = await (await browser.newContext()).newPage();
+  shop.on('pageerror', (error) => errors.push(error.message));
+  await armTrap(shop, ['/']);
+  let toPage: WebSocketRoute | undefined;
+  let conversationId: string | undefined;
+  await shop.routeWebSocket(/\/v1\/socket$/, (ws) => {
+    toPage = ws;
+    const server = ws.connectToServer();
+    ws.onMessage((message) => server.send(message));
+    server.onMessage((message) => {
+      conversationId ??= (JSON.parse(String(message)) as { conversationId?: string }).conversationId;
+      ws.send(message);
+    });
+  });
+  await shop.goto('/');
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  const composer = shop.getByRole('textbox', { name: 'Message' });
+  await composer.fill(`before ${tag}`);
+  await composer.press('Enter');
+  await bubbles(shop, 'mine', 1);
+  expect(conversationId).toBeDefined();
+
+  // What the relay could send instead of the truth: broken frames, errors written as XSS, messages
+  // with forged or malformed envelopes, from an unknown device, for another conversation.
+  const forged = (i: number, envelope: Record<string, unknown>) => JSON.stringify({ type: 'message', envelope: { v: 2, conversationId, id: `forged${i}`, from: 'agent', device: `d${i}`, seq: 1000 + i, at: Date.now(), expiresAt: 1, iv: 'AAAA', ct: 'AAAA', keys: [], ...envelope } });
+  const frames = [
+    '{',
+    'null',
+    '[]',
+    '{"type":"welcome"}',
+    '{"type":"message","envelope":{}}',
+    '{"type":"__proto__","polluted":true}',
+    '{"type":"read","conversationId":"x","role":"agent","seq":-1}',
+    ...PAYLOADS.slice(0, 20).map((payload) => JSON.stringify({ type: 'error', code: 'bad_frame', message: payload })),
+    ...PAYLOADS.slice(20, 30).map((payload, i) => forged(i, { ct: payload })),
+    forged(30, { keys: [{ to: 'x', h: { s: 'AAAA', dh: 'AAAA', pn: 0, n: 0 }, k: 'AAAA' }] }),
+    forged(31, { v: 1 }),
+    forged(32, { conversationId: 'somebody-else' }),
+    forged(33, { seq: -5 }),
+    forged(34, { from: 'visitor' }),
+  ];
+  for (const frame of frames) toPage!.send(frame);
+
+  // The forged messages of this conversation show as undecryptable; nothing else appears.
+  await expect.poll(async () => (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs').length).toBeGreaterThanOrEqual(10);
+  const shown = (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs');
+  console.log(`hostile relay: ${frames.length} frames injected, ${shown.length} forged messages shown as undecryptable`);
+  for (const bubble of shown) expect(bubble).toEqual({ from: 'theirs', status: 'unreadable', text: 'This message could not be decrypted.' });
+  const alert = shop.getByRole('dialog').getByRole('alert');
+  await expect(alert).toBeVisible();
+  expect(await alert.evaluate((element) => element.children.length)).toBe(0);
+
+  // The real conversation carries on both ways.
+  const agent = await (await browser.newContext()).newPage();
+  await signIn(agent);
+  await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
+  const thread = agent.getByRole('log', { name: 'Messages' });
+  await expect(thread.getByText(`before ${tag}`)).toBeVisible();
+  await agent.getByRole('textbox', { name: 'Reply' }).fill(`reply ${tag}`);
+  await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
+  await expect.poll(async () => (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs' && b.status === 'sent').map((b) => b.text)).toEqual([`reply ${tag}`]);
+  await composer.fill(`after ${tag}`);
+  await composer.press('Enter');
+  await expect(thread.getByText(`after ${tag}`)).toBeVisible();
+
+  expect(await trapped(shop)).toEqual([]);
+  expect((await scanMessages(shop)).bad).toEqual([]);
   expect(errors).toEqual([]);
 });
