@@ -84,8 +84,8 @@ export const trapped = (page: Page) => page.evaluate(() => (window as unknown as
 
 /** The elements and attributes a message bubble may contain (the widget's and the console's templates). */
 const ALLOWED = {
-  elements: ['li', 'span', 'p', 'a', 'strong', 'em', 'code'],
-  attributes: ['class', 'dir', 'href', 'target', 'rel', 'title', 'aria-label'],
+  elements: ['li', 'span', 'p', 'a', 'strong', 'em', 'code', 'button', 'small'],
+  attributes: ['class', 'dir', 'href', 'target', 'rel', 'title', 'aria-label', 'type', 'download'],
 };
 
 export interface Bubble {
@@ -114,7 +114,9 @@ export const scanMessages = (page: Page) =>
           if (!allowed.elements.includes(element.localName)) bad.push(`element <${element.localName}> in ${item.outerHTML.slice(0, 200)}`);
           for (const attribute of element.attributes) {
             if (!allowed.attributes.includes(attribute.name)) bad.push(`attribute ${attribute.name} in ${item.outerHTML.slice(0, 200)}`);
-            if (attribute.name === 'href' && !/^https?:\/\//.test(attribute.value)) bad.push(`href ${attribute.value}`);
+            // Links in text are http(s); an opened attachment is a blob: URL to download.
+            const link = /^https?:\/\//.test(attribute.value) || (/^blob:/.test(attribute.value) && element.hasAttribute('download'));
+            if (attribute.name === 'href' && !link) bad.push(`href ${attribute.value}`);
           }
         }
         const from = ['mine', 'theirs', 'visitor', 'agent'].find((c) => item.classList.contains(c)) as Bubble['from'];

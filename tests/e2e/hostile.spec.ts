@@ -107,6 +107,14 @@ test('XSS payloads from a visitor, an agent and three messengers are shown as te
   await expect(thread.getByText(canary)).toBeVisible();
   await expect.poll(async () => (await scanMessages(agent)).bubbles.filter((b) => b.from === 'visitor').at(-1)?.text).toBe(`★★★★☆ 4/5 — ${comment}`);
 
+  // An attachment whose name is a payload: shown as text, then downloaded under that name.
+  const fileName = '"><img src=x onerror=__xss(2000)> <svg onload=__xss(2001)>.txt';
+  await shop.locator('threadline-chat').locator('input[type=file]').setInputFiles({ name: fileName, mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  const open = thread.getByRole('button', { name: `Open ${fileName}` });
+  await expect(open).toBeVisible();
+  await open.click();
+  await expect(thread.getByRole('link', { name: `Save ${fileName}` })).toHaveAttribute('download', fileName);
+
   // Nothing ran, nothing was injected, on either page.
   for (const page of [shop, agent]) {
     expect(await trapped(page)).toEqual([]);
