@@ -79,6 +79,9 @@ export function createRelay(options: RelayOptions): Relay {
     onRequest(req, res).catch((error: unknown) => {
       if (!(error instanceof HttpError)) console.error('threadline-relay: request failed', error);
       if (res.headersSent) return void res.destroy();
+      // Refused before its body was read (too large, wrong method, no session): the rest of the
+      // body is not read either, so the connection is closed rather than offered for reuse.
+      if (!req.complete) res.setHeader('connection', 'close');
       sendError(res, error instanceof HttpError ? error : new HttpError(500, 'internal', voice('handle the request', 'the relay hit an internal error', 'Try again.')));
     });
   });

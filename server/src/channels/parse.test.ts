@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseMessaging, parseWhatsApp } from './parse.ts';
+import { MAX_LABEL, parseMessaging, parseWhatsApp } from './parse.ts';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../../tests/fixtures/meta/${name}.json`, import.meta.url), 'utf8'));
 
@@ -22,6 +22,14 @@ describe('WhatsApp webhooks', () => {
   it('keys a customer on the business-scoped user id when there is no wa_id', () => {
     const [event] = parseWhatsApp(fixture('whatsapp-user-id'));
     expect(event).toMatchObject({ identity: 'US.1180457736212409583', label: 'Ama Owusu', ref: 'TL-4MW8RD' });
+  });
+
+  it('cuts a long profile name to what a conversation summary carries, without splitting a character', () => {
+    const body = fixture('whatsapp-text') as { entry: { changes: { value: { contacts: { profile: { name: string } }[] } }[] }[] };
+    body.entry[0]!.changes[0]!.value.contacts[0]!.profile.name = `${'x'.repeat(79)}😀 and more`;
+    const [event] = parseWhatsApp(body);
+    expect(event!.label).toBe('x'.repeat(79));
+    expect(event!.label.length).toBeLessThanOrEqual(MAX_LABEL);
   });
 
   it('ignores other objects and malformed bodies', () => {

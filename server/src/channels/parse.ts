@@ -29,6 +29,17 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 
 export const WHATSAPP_CODE = /#(TL-[A-HJ-NP-Z2-9]{6})\b/;
 const mask = (id: string) => (id.length > 6 ? `…${id.slice(-4)}` : id);
+/** The longest label a conversation summary carries (`label` in the protocol's channel state). */
+export const MAX_LABEL = 80;
+/** Cuts a customer's display name to MAX_LABEL UTF-16 units without splitting a character. */
+function label(name: string): string {
+  let out = '';
+  for (const char of name) {
+    if (out.length + char.length > MAX_LABEL) break;
+    out += char;
+  }
+  return out;
+}
 
 /** `object: whatsapp_business_account` → `entry[].changes[].value.messages[]`. */
 export function parseWhatsApp(body: unknown): InboundEvent[] {
@@ -55,7 +66,7 @@ export function parseWhatsApp(body: unknown): InboundEvent[] {
           channel: 'whatsapp',
           account,
           identity,
-          label: name ?? mask(identity),
+          label: name ? label(name) : mask(identity),
           at: Number(message.timestamp) * 1000 || Date.now(),
           messageId,
           ...(text ? { text } : { text: '[a message Threadline cannot show yet]' }),

@@ -57,6 +57,49 @@ describe('Meta webhooks', () => {
     expect(envelopes()).toBe(0);
   });
 
+  it('refuses the same on the Messenger and Instagram endpoints, and an unsigned handshake or unknown channel', async () => {
+    for (const [channel, name] of [
+      ['messenger', 'messenger-text'],
+      ['instagram', 'instagram-referral'],
+    ] as const) {
+      const body = fixtureText(name);
+      expect((await post(channel, body, null)).status).toBe(403);
+      expect((await post(channel, body, 'sha256=')).status).toBe(403);
+      expect((await post(channel, body, `sha1=${'0'.repeat(40)}`)).status).toBe(403);
+      expect((await post(channel, body, signBody('another-secret', body))).status).toBe(403);
+      expect((await post(channel, body.replace(/"text":\s*"/, '"text": "edited '), signBody(SECRET, body))).status).toBe(403);
+      expect((await post(channel, '{"object":', signBody(SECRET, '{"object":'))).status).toBe(400);
+      expect((await post(channel, JSON.stringify({ pad: 'x'.repeat(1_100_000) }))).status).toBe(413);
+    }
+    expect((await fetch(`${base}/webhooks/messenger?hub.mode=unsubscribe&hub.verify_token=verify-me&hub.challenge=1`)).status).toBe(403);
+    expect((await post('telegram', '{}')).status).toBe(404);
+    expect(envelopes()).toBe(0);
+  });
+
+  it('stores nothing from signed bodies that are not messages: wrong shapes, another platform’s object, pollution keys', async () => {
+    const bodies = [
+      '{}',
+      '[]',
+      'null',
+      '"text"',
+      '{"object":"page","entry":"x"}',
+      '{"object":"page","entry":[{"id":"1234567890","messaging":[{"sender":{},"message":{"mid":7,"text":{}}}]}]}',
+      '{"object":"whatsapp_business_account","entry":[{"changes":[{"value":{"metadata":{},"messages":[{"from":"1","id":"x"}]}}]}]}',
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"object":"instagram","entry":[{"__proto__":{"id":"17841400123456789"}}]}',
+      '['.repeat(5000) + ']'.repeat(5000),
+      fixtureText('whatsapp-text'),
+    ];
+    for (const channel of ['messenger', 'instagram'] as const) {
+      for (const body of bodies) {
+        const response = await post(channel, body);
+        expect(response.status, `${channel}: ${body.slice(0, 60)}`).toBe(200);
+        expect(await response.json()).toMatchObject({ events: 0 });
+      }
+    }
+    expect(envelopes()).toBe(0);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('stores each message of a batch once, sealed, and drops redeliveries', async () => {
     const body = fixtureText('whatsapp-batch');
     const first = await post('whatsapp', body);
@@ -67,6 +110,15 @@ describe('Meta webhooks', () => {
     const stored = relay.store.db.prepare('SELECT body FROM envelopes').pluck().all() as string[];
     for (const text of stored) expect(JSON.parse(text)).toMatchObject({ channel: 'whatsapp', from: 'visitor', device: 'whatsapp', inbox: { epk: expect.any(String) } });
     expect(relay.store.db.prepare('SELECT count(*) FROM channel_links').pluck().get()).toBe(2);
+  });
+
+  it('drops a message replayed inside another, freshly signed batch', async () => {
+    const before = envelopes();
+    const batch = JSON.parse(fixtureText('whatsapp-batch')) as { entry: { changes: unknown[] }[] };
+    batch.entry.push({ ...batch.entry[0]!, id: 'replayed' } as (typeof batch.entry)[number]);
+    const response = await post('whatsapp', JSON.stringify(batch));
+    expect(response.status).toBe(200);
+    expect(envelopes()).toBe(before);
   });
 
   it('links the customer to the web conversation named by the handoff code, single use', async () => {
