@@ -55,3 +55,26 @@ export function readMetaConfig(env: NodeJS.ProcessEnv): MetaConfig | undefined {
     },
   };
 }
+
+/** A clock the test suite can move forward, so retention can be exercised without waiting days. */
+export interface TestClock {
+  now(): number;
+  advance(ms: number): number;
+}
+
+/**
+ * `THREADLINE_TEST_CLOCK=1` (the demo only, never the `threadline-relay` bin): the relay's clock
+ * starts at the real time and moves only forward, by `advance`. Refused off loopback, so a
+ * deployment cannot expire its conversations by accident.
+ */
+export function readTestClock(env: NodeJS.ProcessEnv, host: string): TestClock | undefined {
+  if (env.THREADLINE_TEST_CLOCK !== '1') return undefined;
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    throw new ConfigError(`Threadline: failed to start the relay: THREADLINE_TEST_CLOCK is set on host '${host}'. It is for tests on loopback only; unset it.`);
+  }
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms) => (offset += Math.max(0, ms)),
+  };
+}

@@ -7,7 +7,10 @@ import type { GraphConfig } from './channels/graph.ts';
 import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
 import { Hub } from './hub.ts';
 import { startSweeper } from './sweeper.ts';
-import { HttpError, SECURITY_HEADERS, sendError, voice } from './responses.ts';
+import { createCors } from './cors.ts';
+import { originAllowed, originRefused, requestOrigin } from './origins.ts';
+import { createLimiters, type Limits } from './rate-limit.ts';
+import { HSTS, HttpError, overTls, SECURITY_HEADERS, sendError, tooMany, voice } from './responses.ts';
 import { createSocketServer } from './sockets.ts';
 import { serveStatic, type StaticMount } from './static.ts';
 import { Store } from './store.ts';
@@ -26,6 +29,10 @@ export interface RelayOptions {
   handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
   /** Static directories to serve, most specific prefix first. */
   mounts?: StaticMount[];
+  /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them). */
+  limits?: Partial<Limits>;
+  /** How long `close` lets requests in flight finish before cutting them (default 5 s). */
+  drainMs?: number;
 }
 
 export interface MetaConfig extends WebhookConfig, GraphConfig {}
@@ -37,35 +44,49 @@ export interface Relay {
   sweep(): number;
   /** Resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stops accepting, closes every socket and the database. */
+  /**
+   * Graceful shutdown: stops accepting, asks every socket to reconnect later (close code 1012),
+   * lets requests in flight finish (up to `drainMs`), then closes the database.
+   */
   close(): Promise<void>;
 }
 
-/** Visitors' widgets call the site endpoints from the business's own origin. */
-const PUBLIC_API = /^\/v1\/(sites|conversations)\//;
+/** What visitors' widgets (and anyone without an agent's sign-in) call: rate limited per address. */
+const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/|qr$)/;
+/** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
+export const RESTART_CLOSE = 1012;
 
 export function createRelay(options: RelayOptions): Relay {
   const now = options.now ?? Date.now;
   const store = new Store(options.dataDir, now);
   const hub = new Hub();
   const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
-  const api = createApi(store, hub, blobs, options.meta);
+  const limit = createLimiters(options.limits);
+  const api = createApi(store, hub, blobs, options.meta, limit);
+  const cors = createCors(store, api.methods);
   const webhooks = createWebhooks(store, hub, options.meta);
   const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
-  const wss = createSocketServer(store, hub);
+  const wss = createSocketServer(store, hub, {
+    admit(principal, req) {
+      const origin = requestOrigin(req);
+      if (principal.role !== 'visitor' || originAllowed(store.origins(principal.site), origin)) return undefined;
+      return originRefused(principal.site, origin!).message;
+    },
+    limit: (kind, key) => limit(kind, key),
+  });
+  let closing: Promise<void> | undefined;
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (overTls(req)) res.setHeader('strict-transport-security', HSTS);
     const url = new URL(req.url ?? '/', 'http://relay');
     const { pathname } = url;
-    if (PUBLIC_API.test(pathname) && req.headers.origin) {
-      res.setHeader('access-control-allow-origin', req.headers.origin);
-      res.setHeader('vary', 'origin');
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, { ...SECURITY_HEADERS, 'access-control-allow-methods': 'GET, POST, PUT', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600' });
-        return void res.end();
-      }
+    if (VISITOR_ROUTES.test(pathname)) {
+      const wait = limit('requests', req.socket.remoteAddress ?? '?');
+      if (wait) throw tooMany('handle the request', wait);
     }
+    if (cors(req, res, pathname)) return;
     if (await api(req, res, pathname)) return;
     if (await webhooks(req, res, url)) return;
     for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
@@ -83,7 +104,11 @@ export function createRelay(options: RelayOptions): Relay {
     });
   });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://relay').pathname !== '/v1/socket') return void socket.destroy();
+    const refuse = (status: string, headers = '') => socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
+    if (new URL(req.url ?? '/', 'http://relay').pathname !== '/v1/socket') return refuse('404 Not Found');
+    if (closing) return refuse('503 Service Unavailable', 'retry-after: 5\r\n');
+    const wait = limit('connections', req.socket.remoteAddress ?? '?');
+    if (wait) return refuse('429 Too Many Requests', `retry-after: ${wait}\r\n`);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
@@ -96,13 +121,23 @@ export function createRelay(options: RelayOptions): Relay {
         server.once('error', reject);
         server.listen(port, host, () => resolve(server.address() as AddressInfo));
       }),
-    async close() {
-      sweeper.stop();
-      hub.closeAll(1001, 'relay shutting down');
-      wss.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+    close() {
+      closing ??= (async () => {
+        sweeper.stop();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        for (const socket of wss.clients) socket.close(RESTART_CLOSE, 'relay restarting');
+        wss.close();
+        // Requests in flight finish (their writes commit); past the deadline, what is left is cut.
+        const deadline = setTimeout(() => {
+          server.closeAllConnections();
+          for (const socket of wss.clients) socket.terminate();
+        }, options.drainMs ?? 5_000);
+        await stopped;
+        clearTimeout(deadline);
+        store.close();
+      })();
+      return closing;
     },
   };
 }

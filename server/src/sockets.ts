@@ -14,11 +14,22 @@ export const UNAUTHORIZED_CLOSE = 4401;
 const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
 
-export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
+/** The relay's checks on who may use a socket and how fast. */
+export interface SocketGuards {
+  /** Why this principal may not use this socket (its page's origin), or undefined. */
+  admit(principal: Principal, req: IncomingMessage): string | undefined;
+  /** Takes a token from a rate limit: 0, or the seconds to wait. */
+  limit(kind: 'frames' | 'messages', key: string): number;
+}
+
+let connections = 0;
+
+export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards): WebSocketServer {
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
-  wss.on('connection', (socket: WebSocket, _req: IncomingMessage) => {
+  wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     let principal: Principal | undefined;
+    const connection = String(++connections);
     const reply = (frame: RelayFrame): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
     };
@@ -26,6 +37,9 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
     const helloTimer = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'no hello'), HELLO_TIMEOUT_MS);
 
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      // Agents' approved consoles are trusted staff; everyone else's frames are rate limited per connection.
+      const wait = principal?.role === 'agent' ? 0 : (guards?.limit('frames', connection) ?? 0);
+      if (wait) return fail('rate_limited', voice('read the frame', 'this connection sends too many frames', `Nothing was done; try again in ${wait} s.`));
       if (isBinary) return fail('bad_frame', voice('read the frame', 'binary frames are not part of the protocol', 'Send JSON text frames.'));
       if (data.length > MAX_FRAME_BYTES) {
         return fail('too_large', voice('read the frame', `it is over ${MAX_FRAME_BYTES} bytes`, 'Send large content as an attachment.'));
@@ -40,8 +54,14 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
       try {
         if (frame.type === 'hello') {
           if (principal) return fail('bad_frame', voice('authenticate', 'this socket is already authenticated', 'Send hello once.'));
-          principal = store.principal(frame.token);
-          if (!principal) return socket.close(UNAUTHORIZED_CLOSE, 'unknown or expired token');
+          const found = store.principal(frame.token);
+          if (!found) return socket.close(UNAUTHORIZED_CLOSE, 'unknown or expired token');
+          const refused = guards?.admit(found, req);
+          if (refused) {
+            fail('forbidden', refused);
+            return socket.close(UNAUTHORIZED_CLOSE, 'origin not allowed');
+          }
+          principal = found;
           clearTimeout(helloTimer);
           hub.add(principal, socket);
           return reply({ type: 'welcome', role: principal.role });
@@ -94,6 +114,9 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
         return hub.toConversation(conversation.site, conversationId, { type: 'read', conversationId, role: who.role, seq }, socket);
       }
       const { envelope } = frame;
+      const wait = who.role === 'visitor' ? (guards?.limit('messages', who.conversationId) ?? 0) : 0;
+      // No envelope id: the message stays in the sender's outbox and goes again on the next try.
+      if (wait) return fail('rate_limited', voice('send the message', 'this conversation is sending too fast', `Nothing was stored; send it again in ${wait} s.`));
       if (envelope.channel || envelope.sealed) {
         return fail('forbidden', voice('send the message', 'only the relay seals messenger messages', 'Send an end-to-end encrypted envelope.'), envelope.id);
       }
