@@ -40,6 +40,8 @@ export interface MetaConfig extends WebhookConfig, GraphConfig {}
 export interface Relay {
   readonly store: Store;
   readonly server: Server;
+  /** The API's routes, as `METHOD /path/:id`. */
+  readonly routes: readonly string[];
   /** Deletes expired conversations now; returns how many. */
   sweep(): number;
   /** Resolves with the bound address (port 0 picks a free port). */
@@ -115,6 +117,7 @@ export function createRelay(options: RelayOptions): Relay {
   return {
     store,
     server,
+    routes: api.routes,
     sweep: sweeper.sweep,
     listen: (port, host) =>
       new Promise((resolve, reject) => {

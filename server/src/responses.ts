@@ -60,13 +60,13 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
     throw new HttpError(415, 'bad_frame', voice('read the request', 'the body is not application/json', 'Send JSON with content-type: application/json.'));
   }
+  const tooLarge = () => new HttpError(413, 'too_large', voice('read the request', `the body is over ${limit} bytes`, 'Send a smaller body.'));
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) {
-      throw new HttpError(413, 'too_large', voice('read the request', `the body is over ${limit} bytes`, 'Send a smaller body.'));
-    }
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
   try {
