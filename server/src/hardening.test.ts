@@ -118,7 +118,7 @@ describe('origin allow-list and CORS', () => {
     evil.send({ type: 'hello', token: visitor.token });
     expect(await evil.next()).toMatchObject({ type: 'error', code: 'forbidden', message: expect.stringMatching(/not on the site’s allowed origins/) });
     expect(await evil.closed).toBe(4401);
-    for (const headers of [{ origin: SHOP }, {}]) {
+    for (const headers of [{ origin: SHOP }, {}] as Record<string, string>[]) {
       const ok = await t.connect(headers);
       ok.send({ type: 'hello', token: visitor.token });
       expect(await ok.next()).toEqual({ type: 'welcome', role: 'visitor' });

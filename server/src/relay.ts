@@ -98,12 +98,17 @@ export function createRelay(options: RelayOptions): Relay {
     throw new HttpError(404, 'not_found', voice('find ' + pathname, 'there is nothing here', 'Check the address.'));
   }
 
+  /** Requests being handled, so shutdown waits for their writes (and clean-ups) before closing the database. */
+  const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    onRequest(req, res).catch((error: unknown) => {
-      if (!(error instanceof HttpError)) console.error('threadline-relay: request failed', error);
-      if (res.headersSent) return void res.destroy();
-      sendError(res, error instanceof HttpError ? error : new HttpError(500, 'internal', voice('handle the request', 'the relay hit an internal error', 'Try again.')));
-    });
+    const handling = onRequest(req, res)
+      .catch((error: unknown) => {
+        if (!(error instanceof HttpError)) console.error('threadline-relay: request failed', error);
+        if (res.headersSent) return void res.destroy();
+        sendError(res, error instanceof HttpError ? error : new HttpError(500, 'internal', voice('handle the request', 'the relay hit an internal error', 'Try again.')));
+      })
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
   server.on('upgrade', (req, socket, head) => {
     const refuse = (status: string, headers = '') => socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
@@ -128,6 +133,8 @@ export function createRelay(options: RelayOptions): Relay {
       closing ??= (async () => {
         sweeper.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Keep-alive connections close as soon as their request is answered, not after their idle timeout.
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
         server.closeIdleConnections();
         for (const socket of wss.clients) socket.close(RESTART_CLOSE, 'relay restarting');
         wss.close();
@@ -138,6 +145,8 @@ export function createRelay(options: RelayOptions): Relay {
         }, options.drainMs ?? 5_000);
         await stopped;
         clearTimeout(deadline);
+        clearInterval(idle);
+        await Promise.allSettled([...inFlight]);
         store.close();
       })();
       return closing;
