@@ -1,4 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +187,32 @@ describe('authentication on every agent route', () => {
     await new Promise((resolve) => socket.once('message', resolve));
     expect(frames[0]).toMatchObject({ type: 'error', code: 'unauthorized' });
     socket.close();
+  });
+});
+
+/** Sends raw bytes and returns what the relay answered before closing (or half a second passed). */
+const raw = (text: string) =>
+  new Promise<string>((resolve) => {
+    const [host, port] = t.base.split(':');
+    const socket = connect(Number(port), host!, () => socket.write(text));
+    let answer = '';
+    socket.on('data', (data) => (answer += String(data)));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', () => resolve(answer));
+    setTimeout(() => socket.destroy(), 500);
+  });
+
+describe('malformed requests', () => {
+  it('answers unparsable addresses with a typed 400 (or refuses the upgrade) and stays up', async () => {
+    const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    expect(await raw(`GET //[ HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`)).toMatch(/^HTTP\/1\.1 404 /);
+    expect(await raw(`GET /v1/elsewhere HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`)).toMatch(/^HTTP\/1\.1 404 /);
+    const plain = await raw('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(plain).toMatch(/^HTTP\/1\.1 400 /);
+    expect(plain).toContain('"code":"bad_frame"');
+    expect(plain).toContain('x-content-type-options: nosniff');
+    expect(await raw('\x00\x01garbage\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await t.http('/healthz')).status).toBe(200);
   });
 });
 

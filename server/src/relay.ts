@@ -58,6 +58,15 @@ const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/|qr$)/;
 /** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
 export const RESTART_CLOSE = 1012;
 
+/** The request's URL, or undefined when it cannot be parsed (`//[`, for one). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://relay');
+  } catch {
+    return undefined;
+  }
+}
+
 export function createRelay(options: RelayOptions): Relay {
   const now = options.now ?? Date.now;
   const store = new Store(options.dataDir, now);
@@ -82,7 +91,8 @@ export function createRelay(options: RelayOptions): Relay {
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (overTls(req)) res.setHeader('strict-transport-security', HSTS);
-    const url = new URL(req.url ?? '/', 'http://relay');
+    const url = requestUrl(req);
+    if (!url) throw new HttpError(400, 'bad_frame', voice('read the request', 'its address is not a valid URL path', 'Check the address.'));
     const { pathname } = url;
     if (VISITOR_ROUTES.test(pathname)) {
       const wait = limit('requests', req.socket.remoteAddress ?? '?');
@@ -112,7 +122,7 @@ export function createRelay(options: RelayOptions): Relay {
   });
   server.on('upgrade', (req, socket, head) => {
     const refuse = (status: string, headers = '') => socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
-    if (new URL(req.url ?? '/', 'http://relay').pathname !== '/v1/socket') return refuse('404 Not Found');
+    if (requestUrl(req)?.pathname !== '/v1/socket') return refuse('404 Not Found');
     if (closing) return refuse('503 Service Unavailable', 'retry-after: 5\r\n');
     const wait = limit('connections', req.socket.remoteAddress ?? '?');
     if (wait) return refuse('429 Too Many Requests', `retry-after: ${wait}\r\n`);
