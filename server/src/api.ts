@@ -189,6 +189,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/session': async (req): Promise<AgentSession> => {
+      limit('signIns', req.socket.remoteAddress ?? '?', 'sign in');
       const credentials = await body(req, object({ email, authKey }), 'sign in');
       const found = await store.verifyAgent(credentials.email, credentials.authKey);
       if (!found) throw new HttpError(401, 'unauthorized', voice('sign in', 'the email or password is wrong', 'Check both and try again.'));
@@ -203,6 +204,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/invites/accept': async (req) => {
+      limit('signIns', req.socket.remoteAddress ?? '?', 'accept the invitation');
       const accepted = await body(req, object({ code: pattern(/^[A-Za-z0-9_-]{32}$/, 32), salt, iterations: count, authKey }), 'accept the invitation');
       if (accepted.iterations < 100_000) throw new HttpError(400, 'bad_frame', voice('accept the invitation', 'the password stretching is too weak', 'Use the console to set the password.'));
       const invite = store.takeInvite(accepted.code);

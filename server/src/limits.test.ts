@@ -12,6 +12,7 @@ beforeAll(async () => {
       connections: { capacity: 6, perMinute: 60 },
       frames: { capacity: 5, perMinute: 60 },
       messages: { capacity: 3, perMinute: 60 },
+      signIns: { capacity: 2, perMinute: 2 },
     },
   });
 });
@@ -51,6 +52,15 @@ describe('rate limits', () => {
     }
     expect((await t.http('/v1/agent/conversations')).status).toBe(401); // not limited, just unauthenticated
     expect((await t.http('/healthz')).status).toBe(200);
+  });
+
+  it('limits agents’ sign-in attempts per address (each costs a scrypt)', async () => {
+    const attempt = () => t.http('/v1/agent/session', { method: 'POST', body: JSON.stringify({ email: 'nobody@shop.test', authKey: 'A'.repeat(43) }) });
+    expect([(await attempt()).status, (await attempt()).status]).toEqual([401, 401]);
+    const limited = await attempt();
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBe(30);
+    expect((await limited.json()).error.message).toBe('Threadline: failed to sign in: too many requests. Try again in 30 s.');
   });
 
   it('limits frames per connection and messages per visitor on the socket with typed errors; nothing over the limit is stored', async () => {

@@ -45,6 +45,8 @@ export interface Rate {
 export const DEFAULT_LIMITS = {
   /** Any visitor HTTP request (site config, registration, bundles, handoffs, attachments), per IP address. */
   requests: { capacity: 600, perMinute: 1200 },
+  /** Agents' sign-in attempts (each costs a scrypt), per IP address. */
+  signIns: { capacity: 20, perMinute: 10 },
   /** New visitors (conversations), per IP address. */
   visitors: { capacity: 60, perMinute: 60 },
   /** Prekey bundles, per session. */
