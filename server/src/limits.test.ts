@@ -70,9 +70,9 @@ describe('rate limits', () => {
       expect(await anonymous.next()).toMatchObject({ type: 'error', code: 'bad_frame' });
     }
     anonymous.send({ type: 'nope' });
-    expect(await anonymous.next()).toMatchObject({ type: 'error', code: 'rate_limited', message: expect.stringMatching(/^Threadline: failed to read the frame: this connection sends too many frames\. Nothing was done; try again in \d+ s\.$/) });
-    expect(anonymous.socket.readyState).toBe(WebSocket.OPEN);
-    anonymous.socket.close();
+    anonymous.send({ type: 'nope' });
+    expect(await anonymous.next()).toMatchObject({ type: 'error', code: 'rate_limited', message: expect.stringMatching(/^Threadline: failed to read the frame: this connection sends too many frames\. Nothing was done; reconnect in \d+ s\.$/) });
+    expect(await anonymous.closed).toBe(1013); // try again later; the second frame was not read
 
     const visitor = t.relay.store.createConversation('shop', device(), t.clock.now + 86_400_000);
     const token = t.relay.store.issueToken('visitor', visitor.id, visitor.visitor!.id);
@@ -90,10 +90,19 @@ describe('rate limits', () => {
     tabs[0]!.send({ type: 'send', envelope: envelope(visitor.id, 'm3', sender) });
     expect(await reply(tabs[0]!)).toMatchObject({ type: 'ack', id: 'm3' });
     tabs[1]!.send({ type: 'send', envelope: envelope(visitor.id, 'm4', sender) });
+    tabs[1]!.send({ type: 'send', envelope: envelope(visitor.id, 'm5', sender) });
     const refused = await reply(tabs[1]!);
-    expect(refused).toEqual({ type: 'error', code: 'rate_limited', message: expect.stringMatching(/^Threadline: failed to send the message: this conversation is sending too fast\. Nothing was stored; send it again in \d+ s\.$/) });
+    expect(refused).toEqual({
+      type: 'error',
+      code: 'rate_limited',
+      message: expect.stringMatching(/^Threadline: failed to send the message: this conversation is sending too fast\. Nothing was stored; reconnect in \d+ s and send it again\.$/),
+    });
+    expect(await tabs[1]!.closed).toBe(1013);
+    // m5 came after the refused m4 on that socket: it is not stored either, so order holds when both are resent.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     expect(t.relay.store.since(visitor.id, 0).map((e) => e.id)).toEqual(['m1', 'm2', 'm3']);
-    for (const tab of tabs) tab.socket.close();
+    expect(tabs[0]!.socket.readyState).toBe(WebSocket.OPEN);
+    tabs[0]!.socket.close();
   });
 
   it('limits new socket connections per address with 429 and Retry-After on the upgrade', async () => {

@@ -11,6 +11,8 @@ import { voice } from './responses.ts';
 import type { Conversation, Principal, Store } from './store.ts';
 
 export const UNAUTHORIZED_CLOSE = 4401;
+/** "Try Again Later" (RFC 6455): a rate limit was hit; the client reconnects after a pause and resends. */
+export const TRY_AGAIN_CLOSE = 1013;
 const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
 
@@ -30,16 +32,29 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     let principal: Principal | undefined;
     const connection = String(++connections);
+    let throttled = false;
     const reply = (frame: RelayFrame): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
     };
     const fail = (code: ErrorCode, message: string, id?: string) => reply({ type: 'error', code, message, ...(id ? { id } : {}) });
     const helloTimer = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'no hello'), HELLO_TIMEOUT_MS);
 
+    /**
+     * Over a limit: a typed error, then nothing more is read from this socket and it is closed with
+     * 1013, so the client reconnects later and resends its outbox in order. (Reading on could store a
+     * later message before the refused one.)
+     */
+    const throttle = (action: string, reason: string, hint: string) => {
+      throttled = true;
+      fail('rate_limited', voice(action, reason, hint));
+      socket.close(TRY_AGAIN_CLOSE, 'rate limited');
+    };
+
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      // Agents' approved consoles are trusted staff; everyone else's frames are rate limited per connection.
+      if (throttled) return;
+      // Signed-in agents are the business's staff; everyone else's frames are rate limited per connection.
       const wait = principal?.role === 'agent' ? 0 : (guards?.limit('frames', connection) ?? 0);
-      if (wait) return fail('rate_limited', voice('read the frame', 'this connection sends too many frames', `Nothing was done; try again in ${wait} s.`));
+      if (wait) return throttle('read the frame', 'this connection sends too many frames', `Nothing was done; reconnect in ${wait} s.`);
       if (isBinary) return fail('bad_frame', voice('read the frame', 'binary frames are not part of the protocol', 'Send JSON text frames.'));
       if (data.length > MAX_FRAME_BYTES) {
         return fail('too_large', voice('read the frame', `it is over ${MAX_FRAME_BYTES} bytes`, 'Send large content as an attachment.'));
@@ -115,8 +130,8 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
       }
       const { envelope } = frame;
       const wait = who.role === 'visitor' ? (guards?.limit('messages', who.conversationId) ?? 0) : 0;
-      // No envelope id: the message stays in the sender's outbox and goes again on the next try.
-      if (wait) return fail('rate_limited', voice('send the message', 'this conversation is sending too fast', `Nothing was stored; send it again in ${wait} s.`));
+      // No envelope id: the message stays in the sender's outbox and goes again after reconnecting.
+      if (wait) return throttle('send the message', 'this conversation is sending too fast', `Nothing was stored; reconnect in ${wait} s and send it again.`);
       if (envelope.channel || envelope.sealed) {
         return fail('forbidden', voice('send the message', 'only the relay seals messenger messages', 'Send an end-to-end encrypted envelope.'), envelope.id);
       }
