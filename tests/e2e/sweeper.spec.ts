@@ -5,41 +5,24 @@
  * a test clock (THREADLINE_TEST_CLOCK=1, loopback only) so moving time does not touch other specs.
  */
 import Database from 'better-sqlite3';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
 import { expect, test } from './helpers.ts';
 
-const port = Number(process.env.THREADLINE_SWEEPER_PORT ?? 8841);
-const base = `http://127.0.0.1:${port}`;
 const HOUR = 3600_000;
-let relay: ChildProcess;
+let relay: OwnRelay;
+let base: string;
 let dataDir: string;
 
 test.beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'threadline-sweeper-'));
-  relay = spawn(process.execPath, ['scripts/start.mjs'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', THREADLINE_DATA_DIR: dataDir, THREADLINE_DEMO_PASSWORD: 'sweeper spec password', THREADLINE_TEST_CLOCK: '1' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let i = 0; ; i++) {
-    const up = await fetch(`${base}/healthz`).then((r) => r.ok, () => false);
-    if (up) break;
-    if (i > 300 || relay.exitCode !== null) throw new Error('the sweeper spec’s relay did not start');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  relay = await startOwnRelay(Number(process.env.THREADLINE_SWEEPER_PORT ?? 8841), { THREADLINE_TEST_CLOCK: '1' });
+  ({ base, dataDir } = relay);
 });
 
 test.afterAll(async () => {
-  const exited = once(relay, 'exit');
-  relay.kill('SIGTERM');
-  const [code] = await exited;
-  expect(code).toBe(0); // drained and closed cleanly
-  rmSync(dataDir, { recursive: true, force: true });
+  expect(await relay.stop()).toBe(0); // drained and closed cleanly on SIGTERM
 });
 
 /** What this origin's IndexedDB holds for the visitor: its session's conversation and its history entries. */
