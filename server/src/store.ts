@@ -490,9 +490,15 @@ export class Store {
     return rows.map((row) => ({ ...(JSON.parse(row.body) as Envelope), seq: row.seq, at: row.at }));
   }
 
-  /** Deletes conversations whose expiry has passed, with their envelopes, visitor device and tokens. */
+  /**
+   * Deletes conversations whose expiry has passed, with their envelopes, visitor device and tokens;
+   * and expired agent sessions, invitations and handoff references.
+   */
   deleteExpired(now = this.now()): { id: string; site: string }[] {
     return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
+      this.db.prepare('DELETE FROM invites WHERE expires_at <= ?').run(now);
+      this.db.prepare('DELETE FROM handoffs WHERE expires_at <= ?').run(now);
       const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string | null }[];
       for (const { id, device } of expired) {
         this.db.prepare('DELETE FROM envelopes WHERE conversation_id = ?').run(id);

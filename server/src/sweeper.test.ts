@@ -92,6 +92,32 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
     inbox.socket.close();
   });
 
+  it('also deletes expired agent sessions, invitations and handoff references, keeping live ones', async () => {
+    const agent = await t.agentSession();
+    const code = t.relay.store.createInvite('shop', 'new@shop.test', 'New');
+    t.relay.store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
+    const visitor = await t.register('1y');
+    expect((await t.http(`/v1/conversations/${visitor.conversationId}/handoff`, { method: 'POST', token: visitor.token, body: '{"channel":"whatsapp"}' })).status).toBe(200);
+    const count = (table: string) => rows(`SELECT count(*) FROM ${table}`);
+    const before = { tokens: count('tokens'), invites: count('invites'), handoffs: count('handoffs') };
+    expect(before.invites).toBe(1);
+
+    t.clock.now += 13 * HOUR; // agent sessions last 12 hours
+    await sleep(200);
+    expect((await t.http('/v1/agent/channels', { token: agent.token })).status).toBe(401);
+    expect(count('tokens')).toBe(before.tokens - 1);
+    expect(count('handoffs')).toBe(before.handoffs);
+    t.clock.now += 12 * HOUR; // handoff references last 24 hours
+    await sleep(200);
+    expect(count('handoffs')).toBe(before.handoffs - 1);
+    expect(count('invites')).toBe(1);
+    t.clock.now += 7 * 24 * HOUR; // invitations last 7 days
+    await sleep(200);
+    expect(count('invites')).toBe(0);
+    expect(t.relay.store.takeInvite(code)).toBeUndefined();
+    expect(rows('SELECT count(*) FROM tokens WHERE subject = ?', visitor.conversationId)).toBe(1); // the visitor's year is not over
+  });
+
   it('gives new conversations an expiry on the relay’s clock, not the machine’s', async () => {
     t.clock.now += 365 * 24 * HOUR;
     const visitor = await t.register('24h');
