@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provisionOrganisation } from '@threadline/sdk/setup';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigError, createRelay, defaultMounts, readConfig, readLimits, readTestClock, shutdownOnSignals, type SiteChannels, type Store, type TestClock } from '@threadline/server';
+import { ConfigError, createRelay, defaultMounts, readConfig, readLimits, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Store, type TestClock } from '@threadline/server';
 import { createSimulator, DEMO_TOKENS } from './simulator.ts';
 
 const SITE = 'demo';
@@ -83,6 +83,7 @@ try {
     dataDir: config.dataDir,
     ...(clock ? { now: clock.now } : {}),
     limits: readLimits(process.env),
+    trustProxy: readTrustProxy(process.env),
     // The shop is served as strictly as a careful business would: no inline script or style at all.
     mounts: [...defaultMounts(), { prefix: '/', dir: site, headers: { 'content-security-policy': SHOP_CSP } }],
     meta: { appSecret: APP_SECRET, verifyToken: 'demo-verify-token', graphUrl: `${base}/simulator/graph`, tokens: DEMO_TOKENS },

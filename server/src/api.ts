@@ -79,7 +79,7 @@ const handoffRef = (channel: Channel) =>
 
 export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined, limiter: Limiter) {
   function limit(kind: keyof Limits, key: string, action: string): void {
-    const wait = limiter(kind, key);
+    const wait = limiter.take(kind, key);
     if (wait) throw tooMany(action, wait);
   }
 
@@ -152,7 +152,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
 
     'POST /v1/sites/:id/visitors': async (req, [id]): Promise<VisitorRegistration> => {
       const found = site(id!);
-      limit('visitors', req.socket.remoteAddress ?? '?', 'start a conversation');
+      limit('visitors', limiter.address(req), 'start a conversation');
       const { device, retention } = await body(req, object({ device: deviceKeys, retention: optional(oneOf(...RETENTIONS)) }), 'register the visitor');
       const chosen = retention ?? found.retention.default;
       if (RETENTION_MS[chosen] > RETENTION_MS[found.retention.max]) {
@@ -189,7 +189,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/session': async (req): Promise<AgentSession> => {
-      limit('signIns', req.socket.remoteAddress ?? '?', 'sign in');
+      limit('signIns', limiter.address(req), 'sign in');
       const credentials = await body(req, object({ email, authKey }), 'sign in');
       const found = await store.verifyAgent(credentials.email, credentials.authKey);
       if (!found) throw new HttpError(401, 'unauthorized', voice('sign in', 'the email or password is wrong', 'Check both and try again.'));
@@ -204,7 +204,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/invites/accept': async (req) => {
-      limit('signIns', req.socket.remoteAddress ?? '?', 'accept the invitation');
+      limit('signIns', limiter.address(req), 'accept the invitation');
       const accepted = await body(req, object({ code: pattern(/^[A-Za-z0-9_-]{32}$/, 32), salt, iterations: count, authKey }), 'accept the invitation');
       if (accepted.iterations < 100_000) throw new HttpError(400, 'bad_frame', voice('accept the invitation', 'the password stretching is too weak', 'Use the console to set the password.'));
       const invite = store.takeInvite(accepted.code);

@@ -98,3 +98,6 @@ export function readLimits(env: NodeJS.ProcessEnv): Partial<Limits> {
   }
   return limits;
 }
+
+/** `THREADLINE_TRUST_PROXY=1`: the relay runs behind a reverse proxy that appends the client's address to `X-Forwarded-For`. */
+export const readTrustProxy = (env: NodeJS.ProcessEnv): boolean => env.THREADLINE_TRUST_PROXY === '1';

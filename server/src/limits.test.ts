@@ -105,6 +105,25 @@ describe('rate limits', () => {
     tabs[0]!.socket.close();
   });
 
+  it('keys limits per address on the peer, or on the last X-Forwarded-For entry only behind a trusted proxy', async () => {
+    const config = (relay: TestRelay, forwardedFor: string) => relay.http('/v1/sites/shop/config', { headers: { 'x-forwarded-for': forwardedFor } });
+    const proxied = await startTestRelay({ trustProxy: true, limits: { requests: { capacity: 2, perMinute: 1 } } });
+    try {
+      expect([(await config(proxied, '1.1.1.1')).status, (await config(proxied, '1.1.1.1')).status]).toEqual([200, 200]);
+      expect((await config(proxied, '1.1.1.1')).status).toBe(429);
+      expect((await config(proxied, '9.9.9.9, 1.1.1.1')).status).toBe(429); // a forged first entry changes nothing
+      expect((await config(proxied, '1.1.1.1, 2.2.2.2')).status).toBe(200); // another client of the proxy
+    } finally {
+      await proxied.stop();
+    }
+    const direct = await startTestRelay({ limits: { requests: { capacity: 2, perMinute: 1 } } });
+    try {
+      expect([(await config(direct, '1.1.1.1')).status, (await config(direct, '2.2.2.2')).status, (await config(direct, '3.3.3.3')).status]).toEqual([200, 200, 429]);
+    } finally {
+      await direct.stop();
+    }
+  });
+
   it('limits new socket connections per address with 429 and Retry-After on the upgrade', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 8; i++) {

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 /**
  * Token buckets per key (an IP address, a session): `capacity` requests at once, refilled at
  * `perMinute`. Buckets that have refilled are forgotten, so memory follows active clients only.
@@ -65,10 +67,20 @@ export const DEFAULT_LIMITS = {
 
 export type Limits = Record<keyof typeof DEFAULT_LIMITS, Rate>;
 
-/** One limiter per kind; `take` answers 0 or the seconds to wait. */
-export function createLimiters(overrides: Partial<Limits> = {}, now: () => number = Date.now) {
+/**
+ * One limiter per kind: `take` answers 0 or the seconds to wait. `address` is the key for limits
+ * per address: the peer's, or — behind a reverse proxy the relay is told to trust — the address
+ * that proxy appended to `X-Forwarded-For` (the last entry; earlier ones are the client's to forge).
+ */
+export function createLimiters(overrides: Partial<Limits> = {}, trustProxy = false, now: () => number = Date.now) {
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   const limiters = Object.fromEntries(Object.entries(limits).map(([kind, rate]) => [kind, new RateLimiter(rate.capacity, rate.perMinute, now)])) as Record<keyof Limits, RateLimiter>;
-  return (kind: keyof Limits, key: string): number => limiters[kind].take(key);
+  return {
+    take: (kind: keyof Limits, key: string): number => limiters[kind].take(key),
+    address(req: IncomingMessage): string {
+      const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : undefined;
+      return forwarded || req.socket.remoteAddress || '?';
+    },
+  };
 }
 export type Limiter = ReturnType<typeof createLimiters>;

@@ -31,6 +31,8 @@ export interface RelayOptions {
   mounts?: StaticMount[];
   /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them). */
   limits?: Partial<Limits>;
+  /** Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry (default false). */
+  trustProxy?: boolean;
   /** How long `close` lets requests in flight finish before cutting them (default 5 s). */
   drainMs?: number;
 }
@@ -72,7 +74,7 @@ export function createRelay(options: RelayOptions): Relay {
   const store = new Store(options.dataDir, now);
   const hub = new Hub();
   const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
-  const limit = createLimiters(options.limits);
+  const limit = createLimiters(options.limits, options.trustProxy);
   const api = createApi(store, hub, blobs, options.meta, limit);
   const cors = createCors(store, api.methods);
   const webhooks = createWebhooks(store, hub, options.meta);
@@ -84,7 +86,7 @@ export function createRelay(options: RelayOptions): Relay {
       if (principal.role !== 'visitor' || originAllowed(store.origins(principal.site), origin)) return undefined;
       return originRefused(principal.site, origin!).message;
     },
-    limit: (kind, key) => limit(kind, key),
+    limit: (kind, key) => limit.take(kind, key),
   });
   let closing: Promise<void> | undefined;
 
@@ -95,7 +97,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (!url) throw new HttpError(400, 'bad_frame', voice('read the request', 'its address is not a valid URL path', 'Check the address.'));
     const { pathname } = url;
     if (VISITOR_ROUTES.test(pathname)) {
-      const wait = limit('requests', req.socket.remoteAddress ?? '?');
+      const wait = limit.take('requests', limit.address(req));
       if (wait) throw tooMany('handle the request', wait);
     }
     if (cors(req, res, pathname)) return;
@@ -124,7 +126,7 @@ export function createRelay(options: RelayOptions): Relay {
     const refuse = (status: string, headers = '') => socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
     if (requestUrl(req)?.pathname !== '/v1/socket') return refuse('404 Not Found');
     if (closing) return refuse('503 Service Unavailable', 'retry-after: 5\r\n');
-    const wait = limit('connections', req.socket.remoteAddress ?? '?');
+    const wait = limit.take('connections', limit.address(req));
     if (wait) return refuse('429 Too Many Requests', `retry-after: ${wait}\r\n`);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
