@@ -48,8 +48,12 @@ async function seed(store: Store, password: string): Promise<void> {
   store.setChannels(SITE, CHANNELS);
 }
 
-/** The shop's own origins: the demo's chat may be used from its pages only (re-added on every start). */
+/**
+ * The shop's own origins: the demo's chat may be used from its pages only (re-added on every start).
+ * On a wildcard address the shop's origin is whatever name reaches this machine, so none is added.
+ */
 function seedOrigins(store: Store, host: string, port: number): void {
+  if (host === '0.0.0.0' || host === '::') return;
   const hosts = ['127.0.0.1', 'localhost', '::1'].includes(host) ? ['127.0.0.1', 'localhost'] : [host.includes(':') ? `[${host}]` : host];
   const own = hosts.map((name) => `http://${name}:${port}`);
   const current = store.origins(SITE);
