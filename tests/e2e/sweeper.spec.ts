@@ -86,6 +86,7 @@ test('an expired conversation disappears from the relay’s database and from th
   expect(relayRows(conversationId)).toEqual({ conversations: 0, envelopes: 0 });
   await expect(log.getByText(canary)).toHaveCount(0);
   await expect(dialog.getByLabel('Keep this conversation for')).toBeVisible(); // a fresh conversation
+  await expect(dialog.getByRole('alert')).toHaveCount(0); // not an error: the conversation simply ended
   await expect.poll(async () => (await browserState(page)).conversations).toEqual([]);
   expect((await browserState(page)).history.filter((key) => key.includes(`|${conversationId}|`))).toEqual([]);
 
