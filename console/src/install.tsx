@@ -1,4 +1,5 @@
 import type { AgentClient } from '@threadline/sdk/agent';
+import { AllowedOrigins } from './origins.tsx';
 
 /** The script tag to paste, with the organisation key pinned so no relay can swap the keys. */
 export function Install({ client }: { client: AgentClient }) {
@@ -14,6 +15,8 @@ export function Install({ client }: { client: AgentClient }) {
       <button type="button" onClick={() => void navigator.clipboard?.writeText(snippet)}>
         Copy
       </button>
+      <h2>Allowed websites</h2>
+      <AllowedOrigins client={client} />
       <h2>SDK</h2>
       <pre class="snippet">{`createClient({ site: '${agent.site}', relay: '${location.origin}'${agent.orgFingerprint ? `, orgKey: '${agent.orgFingerprint}'` : ''} })`}</pre>
       <p>

@@ -8,7 +8,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { provisionOrganisation } from '@threadline/sdk/setup';
-import { ConfigError, createRelay, defaultMounts, readConfig, shutdownOnSignals, type SiteChannels, type Store } from '@threadline/server';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConfigError, createRelay, defaultMounts, readConfig, readLimits, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Store, type TestClock } from '@threadline/server';
 import { createSimulator, DEMO_TOKENS } from './simulator.ts';
 
 const SITE = 'demo';
@@ -47,22 +48,56 @@ async function seed(store: Store, password: string): Promise<void> {
   store.setChannels(SITE, CHANNELS);
 }
 
+/**
+ * The shop's own origins: the demo's chat may be used from its pages only (re-added on every start).
+ * On a wildcard address the shop's origin is whatever name reaches this machine, so none is added.
+ */
+function seedOrigins(store: Store, host: string, port: number): void {
+  if (host === '0.0.0.0' || host === '::') return;
+  const hosts = ['127.0.0.1', 'localhost', '::1'].includes(host) ? ['127.0.0.1', 'localhost'] : [host.includes(':') ? `[${host}]` : host];
+  const own = hosts.map((name) => `http://${name}:${port}`);
+  const current = store.origins(SITE);
+  store.setOrigins(SITE, [...current, ...own.filter((origin) => !current.includes(origin))]);
+}
+
+/** `POST /test/clock {"advanceMs": n}` moves the relay's clock forward and sweeps; only with THREADLINE_TEST_CLOCK=1. */
+function clockHandler(clock: TestClock, sweep: () => number) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    if (url.pathname !== '/test/clock' || req.method !== 'POST') return false;
+    let text = '';
+    for await (const chunk of req as AsyncIterable<Buffer>) if ((text += String(chunk)).length > 1024) break;
+    const advanceMs = Number(/"advanceMs"\s*:\s*(\d+)/.exec(text)?.[1] ?? 0);
+    clock.advance(advanceMs);
+    const swept = sweep();
+    res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ now: clock.now(), swept }));
+    return true;
+  };
+}
+
 try {
   const env = { ...process.env, THREADLINE_PORT: process.env.PORT ?? process.env.THREADLINE_PORT, THREADLINE_HOST: process.env.HOST ?? process.env.THREADLINE_HOST };
   const root = fileURLToPath(new URL('../..', import.meta.url));
   const config = readConfig(process.argv.slice(2), env, { dataDir: join(root, '.threadline-data') });
   const site = fileURLToPath(new URL('../public', import.meta.url));
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+  const clock = readTestClock(process.env, config.host);
+  const handlers = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })];
   const relay = createRelay({
     dataDir: config.dataDir,
+    ...(clock ? { now: clock.now } : {}),
+    limits: readLimits(process.env),
+    trustProxy: readTrustProxy(process.env),
     // The shop is served as strictly as a careful business would: no inline script or style at all.
     mounts: [...defaultMounts(), { prefix: '/', dir: site, headers: { 'content-security-policy': SHOP_CSP } }],
     meta: { appSecret: APP_SECRET, verifyToken: 'demo-verify-token', graphUrl: `${base}/simulator/graph`, tokens: DEMO_TOKENS },
-    handlers: [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })],
+    handlers,
   });
+  if (clock) handlers.push(clockHandler(clock, relay.sweep));
   const password = demoPassword(config.dataDir);
   await seed(relay.store, password);
-  await relay.listen(config.port, config.host);
+  const address = await relay.listen(config.port, config.host);
+  seedOrigins(relay.store, config.host, address.port);
   console.log(`
 Threadline demo is running (data in ${config.dataDir})
   shop (visitor):  ${base}/

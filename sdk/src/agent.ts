@@ -78,6 +78,10 @@ export interface AgentClient {
   channels(): Promise<ChannelSettings>;
   /** Saves them (admins); unset channels are not offered to visitors. */
   setChannels(channels: ChannelSettings): Promise<void>;
+  /** The websites (origins) whose pages may use the chat; empty means any. */
+  origins(): Promise<string[]>;
+  /** Saves them (admins); returns the list as stored. */
+  setOrigins(origins: string[]): Promise<string[]>;
   /** Invites another agent; returns the invitation code for the link. */
   invite(email: string, name: string): Promise<string>;
 }
@@ -326,6 +330,8 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     revoke: guard((deviceId: string) => publish((list) => list.filter((d) => d.id !== deviceId))),
     channels: async () => (await api<{ channels: ChannelSettings }>('/v1/agent/channels', 'load the messenger settings')).channels,
     setChannels: guard(async (channels: ChannelSettings) => void (await api('/v1/agent/channels', 'save the messenger settings', { method: 'PUT', body: channels }))),
+    origins: async () => (await api<{ origins: string[] }>('/v1/agent/origins', 'load the allowed origins')).origins,
+    setOrigins: guard(async (origins: string[]) => (await api<{ origins: string[] }>('/v1/agent/origins', 'save the allowed origins', { method: 'PUT', body: { origins } })).origins),
     invite: guard(async (email: string, name: string) => (await api<{ code: string }>('/v1/agent/invites', 'invite the agent', { body: { email, name } })).code),
   };
 }

@@ -165,7 +165,8 @@ export type RelayFrame =
   | { type: 'expired'; conversationId: string }
   | { type: 'error'; code: ErrorCode; message: string; id?: string };
 
-export type ErrorCode = 'bad_frame' | 'too_large' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'internal';
+/** `rate_limited`: nothing was stored; try again later (the message says when, HTTP adds `Retry-After`). */
+export type ErrorCode = 'bad_frame' | 'too_large' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'rate_limited' | 'internal';
 
 const clientFrames: Record<ClientFrame['type'], Check<ClientFrame>> = {
   hello: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('hello'), token: /*#__PURE__*/ b64(128) }),

@@ -38,8 +38,9 @@ import { qrSvgPath } from '@threadline/sdk/qr';
 import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
-import { RateLimiter } from './rate-limit.ts';
-import { HttpError, readJson, SECURITY_HEADERS, sendJson, voice } from './responses.ts';
+import { MAX_ORIGINS, normalOrigin } from './origins.ts';
+import type { Limiter, Limits } from './rate-limit.ts';
+import { API_HEADERS, HttpError, readJson, sendJson, tooMany, voice } from './responses.ts';
 import { DeviceTakenError, type Principal, type Store } from './store.ts';
 import { verifyEd25519 } from './verify.ts';
 
@@ -76,13 +77,10 @@ const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const handoffRef = (channel: Channel) =>
   channel === 'whatsapp' ? `TL-${Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('')}` : randomBytes(16).toString('base64url');
 
-export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined) {
-  // Limits on what anyone can ask for without an agent's sign-in: new visitors per address,
-  // prekey bundles and attachment uploads per session (one-time prekeys and disk are finite).
-  const limits = { visitors: new RateLimiter(60, 60), bundles: new RateLimiter(60, 60), blobs: new RateLimiter(30, 30) };
-  function limit(kind: keyof typeof limits, key: string, action: string): void {
-    const wait = limits[kind].take(key);
-    if (wait) throw new HttpError(429, 'conflict', voice(action, 'too many requests', `Try again in ${wait} s.`), { 'retry-after': String(wait) });
+export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined, limiter: Limiter) {
+  function limit(kind: keyof Limits, key: string, action: string): void {
+    const wait = limiter.take(kind, key);
+    if (wait) throw tooMany(action, wait);
   }
 
   async function body<T>(req: IncomingMessage, check: Check<T>, action: string): Promise<T> {
@@ -154,7 +152,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
 
     'POST /v1/sites/:id/visitors': async (req, [id]): Promise<VisitorRegistration> => {
       const found = site(id!);
-      limit('visitors', req.socket.remoteAddress ?? '?', 'start a conversation');
+      limit('visitors', limiter.address(req), 'start a conversation');
       const { device, retention } = await body(req, object({ device: deviceKeys, retention: optional(oneOf(...RETENTIONS)) }), 'register the visitor');
       const chosen = retention ?? found.retention.default;
       if (RETENTION_MS[chosen] > RETENTION_MS[found.retention.max]) {
@@ -162,7 +160,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       }
       let conversation;
       try {
-        conversation = store.createConversation(found.id, device, Date.now() + RETENTION_MS[chosen]);
+        conversation = store.createConversation(found.id, device, store.now() + RETENTION_MS[chosen]);
       } catch (error) {
         if (error instanceof DeviceTakenError) throw new HttpError(409, 'conflict', voice('register the visitor', 'this device id is already registered', 'Clear this site’s data in the browser and try again.'));
         throw error;
@@ -191,6 +189,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/session': async (req): Promise<AgentSession> => {
+      limit('signIns', limiter.address(req), 'sign in');
       const credentials = await body(req, object({ email, authKey }), 'sign in');
       const found = await store.verifyAgent(credentials.email, credentials.authKey);
       if (!found) throw new HttpError(401, 'unauthorized', voice('sign in', 'the email or password is wrong', 'Check both and try again.'));
@@ -205,6 +204,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/invites/accept': async (req) => {
+      limit('signIns', limiter.address(req), 'accept the invitation');
       const accepted = await body(req, object({ code: pattern(/^[A-Za-z0-9_-]{32}$/, 32), salt, iterations: count, authKey }), 'accept the invitation');
       if (accepted.iterations < 100_000) throw new HttpError(400, 'bad_frame', voice('accept the invitation', 'the password stretching is too weak', 'Use the console to set the password.'));
       const invite = store.takeInvite(accepted.code);
@@ -288,11 +288,25 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { channels };
     },
 
+    'GET /v1/agent/origins': (req) => ({ origins: store.origins(agent(req).site) }),
+
+    'PUT /v1/agent/origins': async (req) => {
+      const who = agent(req, true);
+      const { origins } = await body(req, object({ origins: list(text(200), MAX_ORIGINS) }), 'save the allowed origins');
+      const bad = origins.find((origin) => !normalOrigin(origin));
+      if (bad !== undefined) {
+        throw new HttpError(400, 'bad_frame', voice('save the allowed origins', `'${bad}' is not an origin`, 'Write each as scheme and host, like https://shop.example (no path, no trailing slash).'));
+      }
+      store.setOrigins(who.site, [...new Set(origins)]);
+      return { origins: store.origins(who.site) };
+    },
+
     'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req, false, true).site) }),
 
     'POST /v1/conversations/:id/handoff': async (req, [conversationId]): Promise<Handoff> => {
       const who = principal(req);
       if (who.role !== 'visitor' || who.conversationId !== conversationId) throw forbidden('continue on a messenger', 'the conversation is not yours', 'Use your own conversation.');
+      limit('handoffs', conversationId!, 'continue on a messenger');
       const { channel } = await body(req, object({ channel: oneOf(...CHANNELS) }), 'continue on a messenger');
       if (!store.channels(who.site)[channel]) {
         throw new HttpError(400, 'bad_frame', voice(`continue on ${CHANNEL_NAMES[channel]}`, 'the business has not set it up', 'Choose another channel.'));
@@ -366,7 +380,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
   });
 
   /** Handles the request if a route matches; returns false otherwise. */
-  return async function handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+  async function handle(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
     const matches = table.filter((route) => route.regex.test(pathname));
     if (matches.length === 0) return false;
     const route = matches.find((candidate) => candidate.method === req.method);
@@ -378,10 +392,17 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     const params = raw;
     const result = await route.handler(req, params);
     if (result instanceof Raw) {
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': result.type, 'content-length': result.size, 'cache-control': 'no-store', 'cross-origin-resource-policy': 'cross-origin' });
+      res.writeHead(200, { ...API_HEADERS, 'content-type': result.type, 'content-length': result.size, 'cache-control': 'no-store', 'cross-origin-resource-policy': 'cross-origin' });
       if (Buffer.isBuffer(result.body)) res.end(result.body);
       else result.body.pipe(res);
     } else sendJson(res, 200, result);
     return true;
-  };
+  }
+
+  return Object.assign(handle, {
+    /** Every route, as `METHOD /path/:id` (the tests walk them). */
+    routes: Object.keys(routes),
+    /** The methods a path answers, for CORS preflights. */
+    methods: (pathname: string) => table.filter((route) => route.regex.test(pathname)).map((route) => route.method),
+  });
 }

@@ -1,6 +1,7 @@
 /** The relay's settings from command-line flags, then environment variables, then defaults. */
 import { resolve } from 'node:path';
 import type { MetaConfig } from './relay.ts';
+import { DEFAULT_LIMITS, type Limits } from './rate-limit.ts';
 
 export interface RelayConfig {
   host: string;
@@ -55,3 +56,48 @@ export function readMetaConfig(env: NodeJS.ProcessEnv): MetaConfig | undefined {
     },
   };
 }
+
+/** A clock the test suite can move forward, so retention can be exercised without waiting days. */
+export interface TestClock {
+  now(): number;
+  advance(ms: number): number;
+}
+
+/**
+ * `THREADLINE_TEST_CLOCK=1` (the demo only, never the `threadline-relay` bin): the relay's clock
+ * starts at the real time and moves only forward, by `advance`. Refused off loopback, so a
+ * deployment cannot expire its conversations by accident.
+ */
+export function readTestClock(env: NodeJS.ProcessEnv, host: string): TestClock | undefined {
+  if (env.THREADLINE_TEST_CLOCK !== '1') return undefined;
+  if (!['127.0.0.1', '::1', 'localhost'].includes(host)) {
+    throw new ConfigError(`Threadline: failed to start the relay: THREADLINE_TEST_CLOCK is set on host '${host}'. It is for tests on loopback only; unset it.`);
+  }
+  let offset = 0;
+  return {
+    now: () => Date.now() + offset,
+    advance: (ms) => (offset += Math.max(0, ms)),
+  };
+}
+
+/**
+ * `THREADLINE_LIMITS="connections=20000/20000,frames=1000/60000"`: rate limits that differ from the
+ * defaults, each as burst/per-minute (see `DEFAULT_LIMITS` for the kinds).
+ */
+export function readLimits(env: NodeJS.ProcessEnv): Partial<Limits> {
+  const limits: Partial<Limits> = {};
+  for (const item of (env.THREADLINE_LIMITS ?? '').split(',').filter(Boolean)) {
+    const match = /^\s*([a-zA-Z]+)=(\d+)\/(\d+)\s*$/.exec(item);
+    const kind = match?.[1] as keyof Limits | undefined;
+    if (!match || !kind || !Object.hasOwn(DEFAULT_LIMITS, kind) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+      throw new ConfigError(
+        `Threadline: failed to start the relay: THREADLINE_LIMITS item '${item}' is not kind=burst/perMinute with a kind of ${Object.keys(DEFAULT_LIMITS).join(', ')}. Write it like connections=2000/2000.`,
+      );
+    }
+    limits[kind] = { capacity: Number(match[2]), perMinute: Number(match[3]) };
+  }
+  return limits;
+}
+
+/** `THREADLINE_TRUST_PROXY=1`: the relay runs behind a reverse proxy that appends the client's address to `X-Forwarded-For`. */
+export const readTrustProxy = (env: NodeJS.ProcessEnv): boolean => env.THREADLINE_TRUST_PROXY === '1';

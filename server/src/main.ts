@@ -1,5 +1,5 @@
 /** `threadline-relay`: runs the relay from the command line. */
-import { ConfigError, readConfig, readMetaConfig } from './config.ts';
+import { ConfigError, readConfig, readLimits, readMetaConfig, readTrustProxy } from './config.ts';
 import { defaultMounts } from './mounts.ts';
 import { createRelay } from './relay.ts';
 import { shutdownOnSignals } from './shutdown.ts';
@@ -7,7 +7,7 @@ import { shutdownOnSignals } from './shutdown.ts';
 try {
   const config = readConfig(process.argv.slice(2), process.env);
   const meta = readMetaConfig(process.env);
-  const relay = createRelay({ dataDir: config.dataDir, maxBlobBytes: config.maxBlobBytes, mounts: defaultMounts(), ...(meta ? { meta } : {}) });
+  const relay = createRelay({ dataDir: config.dataDir, maxBlobBytes: config.maxBlobBytes, limits: readLimits(process.env), trustProxy: readTrustProxy(process.env), mounts: defaultMounts(), ...(meta ? { meta } : {}) });
   const address = await relay.listen(config.port, config.host);
   console.log(`Threadline relay on http://${address.address}:${address.port} (data in ${config.dataDir})`);
   shutdownOnSignals(relay);

@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+
 /**
  * Token buckets per key (an IP address, a session): `capacity` requests at once, refilled at
  * `perMinute`. Buckets that have refilled are forgotten, so memory follows active clients only.
@@ -31,3 +33,54 @@ export class RateLimiter {
     }
   }
 }
+
+/** A bucket's size and refill rate. */
+export interface Rate {
+  capacity: number;
+  perMinute: number;
+}
+
+/**
+ * What anyone can do without an agent's sign-in, per key. Generous for people, finite for scripts:
+ * a person types a few messages a minute; one-time prekeys, disk and sockets are finite.
+ */
+export const DEFAULT_LIMITS = {
+  /** Any visitor HTTP request (site config, registration, bundles, handoffs, attachments), per IP address. */
+  requests: { capacity: 600, perMinute: 1200 },
+  /** Agents' sign-in attempts (each costs a scrypt), per IP address. */
+  signIns: { capacity: 20, perMinute: 10 },
+  /** New visitors (conversations), per IP address. */
+  visitors: { capacity: 60, perMinute: 60 },
+  /** Prekey bundles, per session. */
+  bundles: { capacity: 60, perMinute: 60 },
+  /** Attachment uploads, per conversation. */
+  blobs: { capacity: 30, perMinute: 30 },
+  /** Messenger handoff references, per conversation. */
+  handoffs: { capacity: 20, perMinute: 20 },
+  /** WebSocket connections, per IP address. */
+  connections: { capacity: 600, perMinute: 1200 },
+  /** Frames on one socket before it has said hello, and on a visitor's socket. */
+  frames: { capacity: 600, perMinute: 6000 },
+  /** Messages a visitor sends, per conversation (across its tabs and sockets). */
+  messages: { capacity: 300, perMinute: 1800 },
+} satisfies Record<string, Rate>;
+
+export type Limits = Record<keyof typeof DEFAULT_LIMITS, Rate>;
+
+/**
+ * One limiter per kind: `take` answers 0 or the seconds to wait. `address` is the key for limits
+ * per address: the peer's, or — behind a reverse proxy the relay is told to trust — the address
+ * that proxy appended to `X-Forwarded-For` (the last entry; earlier ones are the client's to forge).
+ */
+export function createLimiters(overrides: Partial<Limits> = {}, trustProxy = false, now: () => number = Date.now) {
+  const limits = { ...DEFAULT_LIMITS, ...overrides };
+  const limiters = Object.fromEntries(Object.entries(limits).map(([kind, rate]) => [kind, new RateLimiter(rate.capacity, rate.perMinute, now)])) as Record<keyof Limits, RateLimiter>;
+  return {
+    take: (kind: keyof Limits, key: string): number => limiters[kind].take(key),
+    address(req: IncomingMessage): string {
+      const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : undefined;
+      return forwarded || req.socket.remoteAddress || '?';
+    },
+  };
+}
+export type Limiter = ReturnType<typeof createLimiters>;

@@ -7,7 +7,10 @@ import type { GraphConfig } from './channels/graph.ts';
 import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
 import { Hub } from './hub.ts';
 import { startSweeper } from './sweeper.ts';
-import { HttpError, SECURITY_HEADERS, sendError, voice } from './responses.ts';
+import { createCors } from './cors.ts';
+import { originAllowed, originRefused, requestOrigin } from './origins.ts';
+import { createLimiters, type Limits } from './rate-limit.ts';
+import { HSTS, HttpError, overTls, SECURITY_HEADERS, sendError, tooMany, voice } from './responses.ts';
 import { createSocketServer } from './sockets.ts';
 import { serveStatic, type StaticMount } from './static.ts';
 import { Store } from './store.ts';
@@ -26,6 +29,12 @@ export interface RelayOptions {
   handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
   /** Static directories to serve, most specific prefix first. */
   mounts?: StaticMount[];
+  /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them). */
+  limits?: Partial<Limits>;
+  /** Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry (default false). */
+  trustProxy?: boolean;
+  /** How long `close` lets requests in flight finish before cutting them (default 5 s). */
+  drainMs?: number;
 }
 
 export interface MetaConfig extends WebhookConfig, GraphConfig {}
@@ -33,39 +42,65 @@ export interface MetaConfig extends WebhookConfig, GraphConfig {}
 export interface Relay {
   readonly store: Store;
   readonly server: Server;
+  /** The API's routes, as `METHOD /path/:id`. */
+  readonly routes: readonly string[];
   /** Deletes expired conversations now; returns how many. */
   sweep(): number;
   /** Resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host: string): Promise<AddressInfo>;
-  /** Stops accepting, closes every socket and the database. */
+  /**
+   * Graceful shutdown: stops accepting, asks every socket to reconnect later (close code 1012),
+   * lets requests in flight finish (up to `drainMs`), then closes the database.
+   */
   close(): Promise<void>;
 }
 
-/** Visitors' widgets call the site endpoints from the business's own origin. */
-const PUBLIC_API = /^\/v1\/(sites|conversations)\//;
+/** What visitors' widgets (and anyone without an agent's sign-in) call: rate limited per address. */
+const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/|qr$)/;
+/** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
+export const RESTART_CLOSE = 1012;
+
+/** The request's URL, or undefined when it cannot be parsed (`//[`, for one). */
+function requestUrl(req: IncomingMessage): URL | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://relay');
+  } catch {
+    return undefined;
+  }
+}
 
 export function createRelay(options: RelayOptions): Relay {
   const now = options.now ?? Date.now;
   const store = new Store(options.dataDir, now);
   const hub = new Hub();
   const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
-  const api = createApi(store, hub, blobs, options.meta);
+  const limit = createLimiters(options.limits, options.trustProxy);
+  const api = createApi(store, hub, blobs, options.meta, limit);
+  const cors = createCors(store, api.methods);
   const webhooks = createWebhooks(store, hub, options.meta);
   const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
-  const wss = createSocketServer(store, hub);
+  const wss = createSocketServer(store, hub, {
+    admit(principal, req) {
+      const origin = requestOrigin(req);
+      if (principal.role !== 'visitor' || originAllowed(store.origins(principal.site), origin)) return undefined;
+      return originRefused(principal.site, origin!).message;
+    },
+    limit: (kind, key) => limit.take(kind, key),
+  });
+  let closing: Promise<void> | undefined;
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://relay');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    if (overTls(req)) res.setHeader('strict-transport-security', HSTS);
+    const url = requestUrl(req);
+    if (!url) throw new HttpError(400, 'bad_frame', voice('read the request', 'its address is not a valid URL path', 'Check the address.'));
     const { pathname } = url;
-    if (PUBLIC_API.test(pathname) && req.headers.origin) {
-      res.setHeader('access-control-allow-origin', req.headers.origin);
-      res.setHeader('vary', 'origin');
-      if (req.method === 'OPTIONS') {
-        res.writeHead(204, { ...SECURITY_HEADERS, 'access-control-allow-methods': 'GET, POST, PUT', 'access-control-allow-headers': 'content-type, authorization', 'access-control-max-age': '600' });
-        return void res.end();
-      }
+    if (VISITOR_ROUTES.test(pathname)) {
+      const wait = limit.take('requests', limit.address(req));
+      if (wait) throw tooMany('handle the request', wait);
     }
+    if (cors(req, res, pathname)) return;
     if (await api(req, res, pathname)) return;
     if (await webhooks(req, res, url)) return;
     for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
@@ -75,37 +110,61 @@ export function createRelay(options: RelayOptions): Relay {
     throw new HttpError(404, 'not_found', voice('find ' + pathname, 'there is nothing here', 'Check the address.'));
   }
 
+  /** Requests being handled, so shutdown waits for their writes (and clean-ups) before closing the database. */
+  const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    onRequest(req, res).catch((error: unknown) => {
-      if (!(error instanceof HttpError)) console.error('threadline-relay: request failed', error);
-      if (res.headersSent) return void res.destroy();
-      // Refused before its body was read (too large, wrong method, no session): the rest of the
-      // body is not read either, so the connection is closed rather than offered for reuse.
-      if (!req.complete) res.setHeader('connection', 'close');
-      sendError(res, error instanceof HttpError ? error : new HttpError(500, 'internal', voice('handle the request', 'the relay hit an internal error', 'Try again.')));
-    });
+    const handling = onRequest(req, res)
+      .catch((error: unknown) => {
+        if (!(error instanceof HttpError)) console.error('threadline-relay: request failed', error);
+        if (res.headersSent) return void res.destroy();
+        // Refused before its body was read (too large, wrong method, no session): the rest of the
+        // body is not read either, so the connection is closed rather than offered for reuse.
+        if (!req.complete) res.setHeader('connection', 'close');
+        sendError(res, error instanceof HttpError ? error : new HttpError(500, 'internal', voice('handle the request', 'the relay hit an internal error', 'Try again.')));
+      })
+      .finally(() => inFlight.delete(handling));
+    inFlight.add(handling);
   });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://relay').pathname !== '/v1/socket') return void socket.destroy();
+    const refuse = (status: string, headers = '') => socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
+    if (requestUrl(req)?.pathname !== '/v1/socket') return refuse('404 Not Found');
+    if (closing) return refuse('503 Service Unavailable', 'retry-after: 5\r\n');
+    const wait = limit.take('connections', limit.address(req));
+    if (wait) return refuse('429 Too Many Requests', `retry-after: ${wait}\r\n`);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
   return {
     store,
     server,
+    routes: api.routes,
     sweep: sweeper.sweep,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve(server.address() as AddressInfo));
       }),
-    async close() {
-      sweeper.stop();
-      hub.closeAll(1001, 'relay shutting down');
-      wss.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      store.close();
+    close() {
+      closing ??= (async () => {
+        sweeper.stop();
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // Keep-alive connections close as soon as their request is answered, not after their idle timeout.
+        const idle = setInterval(() => server.closeIdleConnections(), 50);
+        server.closeIdleConnections();
+        for (const socket of wss.clients) socket.close(RESTART_CLOSE, 'relay restarting');
+        wss.close();
+        // Requests in flight finish (their writes commit); past the deadline, what is left is cut.
+        const deadline = setTimeout(() => {
+          server.closeAllConnections();
+          for (const socket of wss.clients) socket.terminate();
+        }, options.drainMs ?? 5_000);
+        await stopped;
+        clearTimeout(deadline);
+        clearInterval(idle);
+        await Promise.allSettled([...inFlight]);
+        store.close();
+      })();
+      return closing;
     },
   };
 }

@@ -2,11 +2,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '@threadline/sdk/protocol';
 
+/**
+ * On every response the relay sends (a route may override one): no MIME sniffing, no referrer
+ * leaving the relay's pages, no window shared with other origins, and no other origin embedding
+ * the relay's files — except the widget's scripts, attachments and QR codes, which say so.
+ */
 export const SECURITY_HEADERS: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
 };
+
+/** API answers are data, never a document: opened directly, nothing in them may load, run or be framed. */
+export const API_HEADERS: Record<string, string> = {
+  ...SECURITY_HEADERS,
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'; sandbox",
+};
+
+/**
+ * HSTS only when the request reached us over TLS (directly, or through a proxy that says so):
+ * browsers ignore it over plain HTTP, and on loopback there is no TLS to insist on.
+ */
+export const overTls = (req: IncomingMessage): boolean =>
+  Boolean((req.socket as { encrypted?: boolean }).encrypted) || req.headers['x-forwarded-proto'] === 'https';
+export const HSTS = 'max-age=31536000; includeSubDomains';
 
 export class HttpError extends Error {
   constructor(
@@ -22,9 +42,13 @@ export class HttpError extends Error {
 /** `Threadline: failed to <action>: <reason>. <hint>` */
 export const voice = (action: string, reason: string, hint: string) => `Threadline: failed to ${action}: ${reason}. ${hint}`;
 
+/** 429 with `Retry-After`: the caller should wait `seconds`, then try again. */
+export const tooMany = (action: string, seconds: number) =>
+  new HttpError(429, 'rate_limited', voice(action, 'too many requests', `Try again in ${seconds} s.`), { 'retry-after': String(seconds) });
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const bytes = Buffer.from(JSON.stringify(body));
-  res.writeHead(status, { ...SECURITY_HEADERS, ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, 'cache-control': 'no-store' });
+  res.writeHead(status, { ...API_HEADERS, ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': bytes.length, 'cache-control': 'no-store' });
   res.end(bytes);
 }
 
@@ -36,13 +60,13 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
     throw new HttpError(415, 'bad_frame', voice('read the request', 'the body is not application/json', 'Send JSON with content-type: application/json.'));
   }
+  const tooLarge = () => new HttpError(413, 'too_large', voice('read the request', `the body is over ${limit} bytes`, 'Send a smaller body.'));
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) {
-      throw new HttpError(413, 'too_large', voice('read the request', `the body is over ${limit} bytes`, 'Send a smaller body.'));
-    }
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
   try {

@@ -11,21 +11,50 @@ import { voice } from './responses.ts';
 import type { Conversation, Principal, Store } from './store.ts';
 
 export const UNAUTHORIZED_CLOSE = 4401;
+/** "Try Again Later" (RFC 6455): a rate limit was hit; the client reconnects after a pause and resends. */
+export const TRY_AGAIN_CLOSE = 1013;
 const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
 
-export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
+/** The relay's checks on who may use a socket and how fast. */
+export interface SocketGuards {
+  /** Why this principal may not use this socket (its page's origin), or undefined. */
+  admit(principal: Principal, req: IncomingMessage): string | undefined;
+  /** Takes a token from a rate limit: 0, or the seconds to wait. */
+  limit(kind: 'frames' | 'messages', key: string): number;
+}
+
+let connections = 0;
+
+export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards): WebSocketServer {
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
-  wss.on('connection', (socket: WebSocket, _req: IncomingMessage) => {
+  wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     let principal: Principal | undefined;
+    const connection = String(++connections);
+    let throttled = false;
     const reply = (frame: RelayFrame): void => {
       if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
     };
     const fail = (code: ErrorCode, message: string, id?: string) => reply({ type: 'error', code, message, ...(id ? { id } : {}) });
     const helloTimer = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'no hello'), HELLO_TIMEOUT_MS);
 
+    /**
+     * Over a limit: a typed error, then nothing more is read from this socket and it is closed with
+     * 1013, so the client reconnects later and resends its outbox in order. (Reading on could store a
+     * later message before the refused one.)
+     */
+    const throttle = (action: string, reason: string, hint: string) => {
+      throttled = true;
+      fail('rate_limited', voice(action, reason, hint));
+      socket.close(TRY_AGAIN_CLOSE, 'rate limited');
+    };
+
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      if (throttled) return;
+      // Signed-in agents are the business's staff; everyone else's frames are rate limited per connection.
+      const wait = principal?.role === 'agent' ? 0 : (guards?.limit('frames', connection) ?? 0);
+      if (wait) return throttle('read the frame', 'this connection sends too many frames', `Nothing was done; reconnect in ${wait} s.`);
       if (isBinary) return fail('bad_frame', voice('read the frame', 'binary frames are not part of the protocol', 'Send JSON text frames.'));
       if (data.length > MAX_FRAME_BYTES) {
         return fail('too_large', voice('read the frame', `it is over ${MAX_FRAME_BYTES} bytes`, 'Send large content as an attachment.'));
@@ -40,8 +69,14 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
       try {
         if (frame.type === 'hello') {
           if (principal) return fail('bad_frame', voice('authenticate', 'this socket is already authenticated', 'Send hello once.'));
-          principal = store.principal(frame.token);
-          if (!principal) return socket.close(UNAUTHORIZED_CLOSE, 'unknown or expired token');
+          const found = store.principal(frame.token);
+          if (!found) return socket.close(UNAUTHORIZED_CLOSE, 'unknown or expired token');
+          const refused = guards?.admit(found, req);
+          if (refused) {
+            fail('forbidden', refused);
+            return socket.close(UNAUTHORIZED_CLOSE, 'origin not allowed');
+          }
+          principal = found;
           clearTimeout(helloTimer);
           hub.add(principal, socket);
           return reply({ type: 'welcome', role: principal.role });
@@ -94,6 +129,9 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
         return hub.toConversation(conversation.site, conversationId, { type: 'read', conversationId, role: who.role, seq }, socket);
       }
       const { envelope } = frame;
+      const wait = who.role === 'visitor' ? (guards?.limit('messages', who.conversationId) ?? 0) : 0;
+      // No envelope id: the message stays in the sender's outbox and goes again after reconnecting.
+      if (wait) return throttle('send the message', 'this conversation is sending too fast', `Nothing was stored; reconnect in ${wait} s and send it again.`);
       if (envelope.channel || envelope.sealed) {
         return fail('forbidden', voice('send the message', 'only the relay seals messenger messages', 'Send an end-to-end encrypted envelope.'), envelope.id);
       }

@@ -130,10 +130,18 @@ export class Store {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'threadline.sqlite'));
     this.db.pragma('journal_mode = WAL');
-    // FULL: an ack promises the message survives a power cut, not only a process crash.
+    // The relay acknowledges an envelope only after `append`'s transaction has committed, and an
+    // ack means "stored": the client then drops it from its outbox. In WAL mode, NORMAL syncs the
+    // log only at checkpoints, so a power cut can roll back the last committed transactions — acked
+    // messages that no one still holds. FULL fsyncs the log on every commit, at the cost of one fsync per
+    // transaction: the price of "acknowledged = stored".
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    // Added after the first release: the websites allowed to embed a site's chat.
+    if (!(this.db.pragma('table_info(sites)') as { name: string }[]).some((column) => column.name === 'origins')) {
+      this.db.exec("ALTER TABLE sites ADD COLUMN origins TEXT NOT NULL DEFAULT '[]'");
+    }
     const db = this.db;
     this.#statements = {
       insertEnvelope: db.prepare('INSERT INTO envelopes (conversation_id, seq, id, body, at) VALUES (?, ?, ?, ?, ?)'),
@@ -185,6 +193,15 @@ export class Store {
         retention: { default: row.rd, max: row.rm },
       }
     );
+  }
+
+  /** The origins (`https://shop.example`) whose pages may use the site's chat; empty means any. */
+  origins(site: string): string[] {
+    return JSON.parse((this.db.prepare('SELECT origins FROM sites WHERE id = ?').pluck().get(site) as string | undefined) ?? '[]') as string[];
+  }
+
+  setOrigins(site: string, origins: string[]): void {
+    this.db.prepare('UPDATE sites SET origins = ? WHERE id = ?').run(JSON.stringify(origins), site);
   }
 
   /** Sets the organisation key once. Returns false when a different key is already set. */
@@ -473,9 +490,15 @@ export class Store {
     return rows.map((row) => ({ ...(JSON.parse(row.body) as Envelope), seq: row.seq, at: row.at }));
   }
 
-  /** Deletes conversations whose expiry has passed, with their envelopes, visitor device and tokens. */
+  /**
+   * Deletes conversations whose expiry has passed, with their envelopes, visitor device and tokens;
+   * and expired agent sessions, invitations and handoff references.
+   */
   deleteExpired(now = this.now()): { id: string; site: string }[] {
     return this.db.transaction(() => {
+      this.db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
+      this.db.prepare('DELETE FROM invites WHERE expires_at <= ?').run(now);
+      this.db.prepare('DELETE FROM handoffs WHERE expires_at <= ?').run(now);
       const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string | null }[];
       for (const { id, device } of expired) {
         this.db.prepare('DELETE FROM envelopes WHERE conversation_id = ?').run(id);

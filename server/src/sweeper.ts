@@ -1,4 +1,7 @@
-/** Deletes expired conversations on a schedule: envelopes, blobs, the visitor's device and tokens. */
+/**
+ * Deletes expired conversations on a schedule: envelopes, blobs, the visitor's device and tokens,
+ * then tells the open sockets so browsers destroy their copy too. `now` is the relay's clock.
+ */
 import type { Hub } from './hub.ts';
 import type { Store } from './store.ts';
 import type { Blobs } from './blobs.ts';
@@ -8,8 +11,9 @@ export function startSweeper(store: Store, hub: Hub, blobs: Blobs, now: () => nu
     const expired = store.deleteExpired(now());
     for (const { id, site } of expired) {
       blobs.deleteConversation(id);
+      // The visitor's widget shreds its copy on this frame; agents drop the thread from the inbox.
+      hub.toConversation(site, id, { type: 'expired', conversationId: id });
       hub.closeConversation(id);
-      hub.toAgents(site, { type: 'expired', conversationId: id });
     }
     return expired.length;
   };

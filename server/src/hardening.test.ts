@@ -1,0 +1,229 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { device, startTestRelay, type TestRelay } from './test-relay.ts';
+
+const SHOP = 'https://shop.example';
+let t: TestRelay;
+let staticDir: string;
+
+beforeAll(async () => {
+  staticDir = mkdtempSync(join(tmpdir(), 'threadline-static-'));
+  writeFileSync(join(staticDir, 'threadline.js'), 'void 0;');
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>console</title>');
+  t = await startTestRelay({
+    mounts: [
+      { prefix: '/widget/', dir: staticDir, crossOrigin: true },
+      { prefix: '/console/', dir: staticDir, headers: { 'content-security-policy': "default-src 'self'" } },
+    ],
+  });
+  t.relay.store.setOrigins('shop', [SHOP]);
+});
+afterAll(() => t.stop());
+
+/** Every route of the API with its `:id`s filled in. */
+const routes = () => t.relay.routes.map((route) => route.split(' ') as [string, string]).map(([method, path]) => ({ method, path: path.replace(/:id/g, 'x1') }));
+const PUBLIC_AGENT_ROUTES = ['POST /v1/agent/prelogin', 'POST /v1/agent/session', 'POST /v1/agent/invites/accept'];
+
+describe('security headers', () => {
+  it('are on every response: each API route, errors, static files, the socket path and webhooks', async () => {
+    const requests: [string, string][] = [
+      ...routes().map(({ method, path }) => [method, path] as [string, string]),
+      ['GET', '/nothing-here'],
+      ['DELETE', '/v1/agent/channels'],
+      ['GET', '/widget/threadline.js'],
+      ['GET', '/console/'],
+      ['GET', '/v1/socket'],
+      ['POST', '/webhooks/whatsapp'],
+      ['OPTIONS', '/v1/sites/shop/config'],
+    ];
+    for (const [method, path] of requests) {
+      const response = await t.http(path, { method, ...(method === 'POST' || method === 'PUT' ? { body: '{}' } : {}), headers: { origin: SHOP } });
+      const where = `${method} ${path} → ${response.status}`;
+      expect(response.headers.get('x-content-type-options'), where).toBe('nosniff');
+      expect(response.headers.get('referrer-policy'), where).toBe('no-referrer');
+      expect(response.headers.get('cross-origin-opener-policy'), where).toBe('same-origin');
+      expect(response.headers.get('cross-origin-resource-policy'), where).toMatch(/^(same-origin|cross-origin)$/);
+      expect(response.headers.get('strict-transport-security'), where).toBeNull(); // plain HTTP on loopback
+      if (response.headers.get('content-type')?.startsWith('application/json')) {
+        expect(response.headers.get('content-security-policy'), where).toBe("default-src 'none'; frame-ancestors 'none'; sandbox");
+      }
+      await response.body?.cancel();
+    }
+  });
+
+  it('lets other origins load only the widget’s files, and sends HSTS behind TLS', async () => {
+    const widget = await t.http('/widget/threadline.js');
+    expect(widget.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+    expect(widget.headers.get('access-control-allow-origin')).toBe('*');
+    expect(widget.headers.get('access-control-allow-credentials')).toBeNull();
+    const page = await t.http('/console/');
+    expect(page.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'self'");
+    const proxied = await t.http('/healthz', { headers: { 'x-forwarded-proto': 'https' } });
+    expect(proxied.headers.get('strict-transport-security')).toBe('max-age=31536000; includeSubDomains');
+  });
+});
+
+describe('origin allow-list and CORS', () => {
+  it('echoes only an allowed origin, with Vary: Origin and no credentials; refuses others with a typed error', async () => {
+    const allowed = await t.http('/v1/sites/shop/config', { headers: { origin: SHOP } });
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(allowed.headers.get('vary')).toMatch(/origin/i);
+    expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
+    expect(allowed.headers.get('access-control-expose-headers')).toBe('retry-after');
+
+    for (const origin of ['https://evil.example', 'https://shop.example.evil.example', 'http://shop.example', 'null']) {
+      const refused = await t.http('/v1/sites/shop/visitors', { method: 'POST', body: JSON.stringify({ device: device() }), headers: { origin } });
+      expect(refused.status, origin).toBe(403);
+      expect(await refused.json()).toEqual({
+        error: { code: 'forbidden', message: `Threadline: failed to use the chat of site 'shop' from ${origin}: this website is not on the site’s allowed origins. Add it under Install → Allowed origins in the console.` },
+      });
+    }
+    expect(t.relay.store.db.prepare('SELECT count(*) FROM conversations').pluck().get()).toBe(0); // nothing registered
+
+    // A conversation's routes follow its site's list.
+    const visitor = await t.register('7d', { origin: SHOP });
+    const blob = `/v1/conversations/${visitor.conversationId}/blobs/b1`;
+    expect((await t.http(blob, { token: visitor.token, headers: { origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await t.http(blob, { token: visitor.token, headers: { origin: SHOP } })).status).toBe(404);
+    // Requests without an Origin (same-origin pages, servers) are not from another website.
+    expect((await t.http('/v1/sites/shop/config')).status).toBe(200);
+  });
+
+  it('answers preflights precisely for allowed origins', async () => {
+    const preflight = (path: string, origin = SHOP) =>
+      t.http(path, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    const visitors = await preflight('/v1/sites/shop/visitors');
+    expect(visitors.status).toBe(204);
+    expect(visitors.headers.get('access-control-allow-origin')).toBe(SHOP);
+    expect(visitors.headers.get('access-control-allow-methods')).toBe('POST');
+    expect(visitors.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+    expect((await preflight('/v1/conversations/x1/blobs/b1')).headers.get('access-control-allow-methods')).toBe('PUT, GET');
+    expect((await preflight('/v1/sites/shop/visitors', 'https://evil.example')).status).toBe(403);
+    expect((await preflight('/v1/sites/shop/nothing')).status).toBe(404);
+    // The agents' API is same-origin only: no CORS answer at all.
+    const agentRoute = await preflight('/v1/agent/conversations');
+    expect(agentRoute.headers.get('access-control-allow-origin')).toBeNull();
+    const agentGet = await t.http('/v1/agent/conversations', { headers: { origin: SHOP } });
+    expect(agentGet.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('checks the origin on the socket at hello, with a typed error frame', async () => {
+    const visitor = await t.register('7d');
+    const evil = await t.connect({ origin: 'https://evil.example' });
+    evil.send({ type: 'hello', token: visitor.token });
+    expect(await evil.next()).toMatchObject({ type: 'error', code: 'forbidden', message: expect.stringMatching(/not on the site’s allowed origins/) });
+    expect(await evil.closed).toBe(4401);
+    for (const headers of [{ origin: SHOP }, {}] as Record<string, string>[]) {
+      const ok = await t.connect(headers);
+      ok.send({ type: 'hello', token: visitor.token });
+      expect(await ok.next()).toEqual({ type: 'welcome', role: 'visitor' });
+      ok.socket.close();
+    }
+  });
+
+  it('lets admins edit the list, accepting only exact origins', async () => {
+    const admin = await t.agentSession('admin');
+    const member = await t.agentSession('member');
+    const put = (token: string, origins: unknown) => t.http('/v1/agent/origins', { method: 'PUT', token, body: JSON.stringify({ origins }) });
+    for (const bad of ['https://shop.example/', 'shop.example', 'javascript:alert(1)', 'https://shop.example/path', 'ftp://shop.example', '']) {
+      const response = await put(admin.token, [bad]);
+      expect(response.status, bad).toBe(400);
+      expect((await response.json()).error.message).toMatch(/^Threadline: failed to save the allowed origins: .* is not an origin\. Write each as scheme and host/);
+    }
+    expect((await put(admin.token, Array.from({ length: 21 }, (_, i) => `https://s${i}.example`))).status).toBe(400);
+    expect((await put(member.token, [SHOP])).status).toBe(403);
+    expect(await (await put(admin.token, [SHOP, 'http://127.0.0.1:8787', SHOP])).json()).toEqual({ origins: [SHOP, 'http://127.0.0.1:8787'] });
+    expect(await (await t.http('/v1/agent/origins', { token: member.token })).json()).toEqual({ origins: [SHOP, 'http://127.0.0.1:8787'] });
+    t.relay.store.setOrigins('shop', [SHOP]);
+  });
+});
+
+describe('authentication on every agent route', () => {
+  it('refuses each one without a token, with a visitor’s token and with a revoked device’s token', async () => {
+    const visitor = await t.register('7d');
+    const agent = await t.agentSession('admin');
+    const laptop = device();
+    await t.http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: laptop, oneTimePrekeys: [], name: 'Laptop' }) });
+    const entry = { id: laptop.id, agent: 'a', identityKey: laptop.identityKey, signingKey: laptop.signingKey };
+    expect((await t.http('/v1/agent/directory', { method: 'PUT', token: agent.token, body: JSON.stringify(t.signDirectory([entry])) })).status).toBe(200);
+    expect((await t.http('/v1/agent/conversations', { token: agent.token })).status).toBe(200);
+    const admin = await t.agentSession('admin');
+    expect((await t.http('/v1/agent/directory', { method: 'PUT', token: admin.token, body: JSON.stringify(t.signDirectory([])) })).status).toBe(200);
+
+    const agentRoutes = routes().filter(({ method, path }) => path.startsWith('/v1/agent/') && !PUBLIC_AGENT_ROUTES.includes(`${method} ${path}`));
+    expect(agentRoutes.length).toBeGreaterThanOrEqual(12);
+    const tokens = { none: undefined, visitor: visitor.token, revoked: agent.token, forged: 'A'.repeat(43) };
+    for (const { method, path } of agentRoutes) {
+      for (const [who, token] of Object.entries(tokens)) {
+        const response = await t.http(path, { method, token, ...(method === 'GET' ? {} : { body: '{}' }) });
+        expect([401, 403], `${method} ${path} as ${who}`).toContain(response.status);
+        expect((await response.json()).error.code).toMatch(/^(unauthorized|forbidden)$/);
+      }
+    }
+    // And the visitor routes that need a session.
+    for (const path of ['/v1/sites/shop/devices/x1/bundle', `/v1/conversations/${visitor.conversationId}/blobs/b1`]) {
+      expect((await t.http(path)).status).toBe(401);
+    }
+    expect((await t.http(`/v1/conversations/${visitor.conversationId}/handoff`, { method: 'POST', body: '{"channel":"whatsapp"}' })).status).toBe(401);
+  });
+
+  it('keeps tokens out of URLs: a token in the query string authenticates nothing', async () => {
+    const visitor = await t.register('7d');
+    const agent = await t.agentSession('admin');
+    expect((await t.http(`/v1/agent/channels?token=${agent.token}`)).status).toBe(401);
+    expect((await t.http(`/v1/agent/channels?access_token=${agent.token}`)).status).toBe(401);
+    expect((await t.http(`/v1/conversations/${visitor.conversationId}/blobs/b1?token=${visitor.token}`)).status).toBe(401);
+    const socket = new WebSocket(`ws://${t.base}/v1/socket?token=${visitor.token}`);
+    const frames: unknown[] = [];
+    socket.on('message', (data) => frames.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'sync', conversationId: visitor.conversationId, since: 0 }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    expect(frames[0]).toMatchObject({ type: 'error', code: 'unauthorized' });
+    socket.close();
+  });
+});
+
+/** Sends raw bytes and returns what the relay answered before closing (or half a second passed). */
+const raw = (text: string) =>
+  new Promise<string>((resolve) => {
+    const [host, port] = t.base.split(':');
+    const socket = connect(Number(port), host!, () => socket.write(text));
+    let answer = '';
+    socket.on('data', (data) => (answer += String(data)));
+    socket.on('close', () => resolve(answer));
+    socket.on('error', () => resolve(answer));
+    setTimeout(() => socket.destroy(), 500);
+  });
+
+describe('malformed requests', () => {
+  it('answers unparsable addresses with a typed 400 (or refuses the upgrade) and stays up', async () => {
+    const upgrade = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+    expect(await raw(`GET //[ HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`)).toMatch(/^HTTP\/1\.1 404 /);
+    expect(await raw(`GET /v1/elsewhere HTTP/1.1\r\nHost: x\r\n${upgrade}\r\n`)).toMatch(/^HTTP\/1\.1 404 /);
+    const plain = await raw('GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(plain).toMatch(/^HTTP\/1\.1 400 /);
+    expect(plain).toContain('"code":"bad_frame"');
+    expect(plain).toContain('x-content-type-options: nosniff');
+    expect(await raw('\x00\x01garbage\r\n\r\n')).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await t.http('/healthz')).status).toBe(200);
+  });
+});
+
+describe('size limits', () => {
+  it('answers 413 to a JSON body past the limit before reading it all, and closes a socket sending a frame past maxPayload', async () => {
+    const big = await t.http('/v1/agent/prelogin', { method: 'POST', body: JSON.stringify({ email: 'a@b.c', pad: 'x'.repeat(80 * 1024) }) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({ error: { code: 'too_large' } });
+    const socket = await t.connect();
+    socket.send('x'.repeat(200 * 1024));
+    expect(await socket.closed).toBe(1009);
+    expect((await t.http('/healthz')).status).toBe(200);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * Which websites may use a site's chat. A business lists the origins of its pages; visitors'
+ * requests from any other page are refused, over HTTP (the `Origin` header, with exact CORS) and on
+ * the socket (checked at `hello`, when the site is known). An empty list allows any origin.
+ * A request without `Origin` is not from a page of another origin (browsers always send it then).
+ */
+import type { IncomingMessage } from 'node:http';
+import { HttpError, voice } from './responses.ts';
+
+/** Most origins one site may list. */
+export const MAX_ORIGINS = 20;
+
+/** `https://shop.example` or `http://127.0.0.1:8787`, exactly as a browser sends it; else undefined. */
+export function normalOrigin(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value ? url.origin : undefined;
+}
+
+export function originAllowed(allowed: string[], origin: string | undefined): boolean {
+  return origin === undefined || allowed.length === 0 || allowed.includes(origin);
+}
+
+/** The typed refusal, saying what the business must do. */
+export function originRefused(site: string, origin: string): HttpError {
+  return new HttpError(
+    403,
+    'forbidden',
+    voice(`use the chat of site '${site}' from ${origin}`, 'this website is not on the site’s allowed origins', 'Add it under Install → Allowed origins in the console.'),
+  );
+}
+
+export const requestOrigin = (req: IncomingMessage): string | undefined => (typeof req.headers.origin === 'string' ? req.headers.origin : undefined);

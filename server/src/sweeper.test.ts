@@ -1,0 +1,126 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { device, envelope, startTestRelay, type TestRelay, type TestSocket } from './test-relay.ts';
+
+const HOUR = 3600_000;
+let t: TestRelay;
+
+beforeAll(async () => {
+  t = await startTestRelay({ sweepIntervalMs: 50 });
+});
+afterAll(() => t.stop());
+
+const rows = (sql: string, ...args: unknown[]) => t.relay.store.db.prepare(sql).pluck().get(...args) as number;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A visitor with a stored message and an attachment, and its socket. */
+async function visitorWithHistory(retention: string) {
+  const visitor = await t.register(retention);
+  const socket = await t.connect();
+  socket.send({ type: 'hello', token: visitor.token });
+  expect(await socket.next()).toEqual({ type: 'welcome', role: 'visitor' });
+  socket.send({ type: 'send', envelope: envelope(visitor.conversationId, 'm1', { device: visitor.device.id, expiresAt: visitor.expiresAt }) });
+  expect(await socket.next()).toMatchObject({ type: 'ack', seq: 1 });
+  const upload = await t.http(`/v1/conversations/${visitor.conversationId}/blobs/b1`, { method: 'PUT', token: visitor.token, body: new Uint8Array(300), headers: { 'content-type': 'application/octet-stream' } });
+  expect(upload.status).toBe(200);
+  return { ...visitor, socket };
+}
+
+/** The next `expired` frame, past the conversation and message frames an agent's socket also gets. */
+async function expiredFrame(socket: TestSocket) {
+  for (;;) {
+    const frame = await socket.next();
+    if (frame.type === 'expired') return frame;
+  }
+}
+
+/** What the relay still holds of a conversation: its row, envelopes, tokens, visitor device and blobs. */
+function held(conversationId: string, deviceId: string) {
+  return {
+    conversation: rows('SELECT count(*) FROM conversations WHERE id = ?', conversationId),
+    envelopes: rows('SELECT count(*) FROM envelopes WHERE conversation_id = ?', conversationId),
+    tokens: rows('SELECT count(*) FROM tokens WHERE subject = ?', conversationId),
+    device: rows('SELECT count(*) FROM devices WHERE id = ?', deviceId),
+    blobs: existsSync(join(t.dataDir, 'blobs', conversationId)) ? readdirSync(join(t.dataDir, 'blobs', conversationId)).length : 0,
+  };
+}
+
+describe('retention sweeper (scheduled, on the relay’s clock)', () => {
+  it('deletes an expired conversation from the database and blob storage, tells its sockets, and keeps the others', async () => {
+    // An approved agent device, to see the inbox told as well.
+    const agent = await t.agentSession();
+    const console_ = device();
+    const enrol = await t.http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: console_, oneTimePrekeys: [], name: 'Console' }) });
+    expect(enrol.status).toBe(200);
+    const approval = t.signDirectory([{ id: console_.id, agent: 'a', identityKey: console_.identityKey, signingKey: console_.signingKey }]);
+    expect((await t.http('/v1/agent/directory', { method: 'PUT', token: agent.token, body: JSON.stringify(approval) })).status).toBe(200);
+    const inbox = await t.connect();
+    inbox.send({ type: 'hello', token: agent.token });
+    expect(await inbox.next()).toEqual({ type: 'welcome', role: 'agent' });
+
+    const day = await visitorWithHistory('24h');
+    const week = await visitorWithHistory('7d');
+    const full = { conversation: 1, envelopes: 1, tokens: 1, device: 1, blobs: 1 };
+    expect(held(day.conversationId, day.device.id)).toEqual(full);
+
+    // Not yet: a sweep just before the expiry keeps everything.
+    t.clock.now += 23 * HOUR;
+    await sleep(200);
+    expect(held(day.conversationId, day.device.id)).toEqual(full);
+
+    t.clock.now += 2 * HOUR;
+    expect(await day.socket.next()).toEqual({ type: 'expired', conversationId: day.conversationId });
+    expect(await day.socket.closed).toBe(4403);
+    expect(await expiredFrame(inbox)).toEqual({ type: 'expired', conversationId: day.conversationId });
+    const gone = { conversation: 0, envelopes: 0, tokens: 0, device: 0, blobs: 0 };
+    expect(held(day.conversationId, day.device.id)).toEqual(gone);
+    expect(existsSync(join(t.dataDir, 'blobs', day.conversationId))).toBe(false);
+    expect(held(week.conversationId, week.device.id)).toEqual(full);
+    expect(week.socket.socket.readyState).toBe(week.socket.socket.OPEN);
+
+    // The old session opens nothing any more.
+    expect((await t.http(`/v1/conversations/${day.conversationId}/blobs/b1`, { token: day.token })).status).toBe(401);
+    const again = await t.connect();
+    again.send({ type: 'hello', token: day.token });
+    expect(await again.closed).toBe(4401);
+
+    t.clock.now += 6 * 24 * HOUR;
+    expect(await week.socket.next()).toEqual({ type: 'expired', conversationId: week.conversationId });
+    expect(held(week.conversationId, week.device.id)).toEqual(gone);
+    expect(readdirSync(join(t.dataDir, 'blobs'))).toEqual([]);
+    inbox.socket.close();
+  });
+
+  it('also deletes expired agent sessions, invitations and handoff references, keeping live ones', async () => {
+    const agent = await t.agentSession();
+    const code = t.relay.store.createInvite('shop', 'new@shop.test', 'New');
+    t.relay.store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
+    const visitor = await t.register('1y');
+    expect((await t.http(`/v1/conversations/${visitor.conversationId}/handoff`, { method: 'POST', token: visitor.token, body: '{"channel":"whatsapp"}' })).status).toBe(200);
+    const count = (table: string) => rows(`SELECT count(*) FROM ${table}`);
+    const before = { tokens: count('tokens'), invites: count('invites'), handoffs: count('handoffs') };
+    expect(before.invites).toBe(1);
+
+    t.clock.now += 13 * HOUR; // agent sessions last 12 hours
+    await sleep(200);
+    expect((await t.http('/v1/agent/channels', { token: agent.token })).status).toBe(401);
+    expect(count('tokens')).toBe(before.tokens - 1);
+    expect(count('handoffs')).toBe(before.handoffs);
+    t.clock.now += 12 * HOUR; // handoff references last 24 hours
+    await sleep(200);
+    expect(count('handoffs')).toBe(before.handoffs - 1);
+    expect(count('invites')).toBe(1);
+    t.clock.now += 7 * 24 * HOUR; // invitations last 7 days
+    await sleep(200);
+    expect(count('invites')).toBe(0);
+    expect(t.relay.store.takeInvite(code)).toBeUndefined();
+    expect(rows('SELECT count(*) FROM tokens WHERE subject = ?', visitor.conversationId)).toBe(1); // the visitor's year is not over
+  });
+
+  it('gives new conversations an expiry on the relay’s clock, not the machine’s', async () => {
+    t.clock.now += 365 * 24 * HOUR;
+    const visitor = await t.register('24h');
+    expect(visitor.expiresAt).toBe(t.clock.now + 24 * HOUR);
+  });
+});

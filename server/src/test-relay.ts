@@ -1,0 +1,115 @@
+/** A relay on a free loopback port with a temporary data directory and a clock the test moves: for the relay's tests. */
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WebSocket } from 'ws';
+import type { DeviceKeys, Directory, RelayFrame } from '@threadline/sdk/protocol';
+import { createRelay, type Relay, type RelayOptions } from './relay.ts';
+
+export const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
+export const device = (): DeviceKeys => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });
+
+export interface TestRelay {
+  relay: Relay;
+  dataDir: string;
+  base: string;
+  clock: { now: number };
+  http(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  register(retention?: string, headers?: Record<string, string>): Promise<{ conversationId: string; token: string; expiresAt: number; device: DeviceKeys }>;
+  agentSession(role?: 'admin' | 'member'): Promise<{ token: string; agentId: string }>;
+  /** Signs a directory listing these agent devices with the site's organisation key. */
+  signDirectory(devices: Directory['devices']): { directory: string; signature: string };
+  connect(headers?: Record<string, string>): Promise<TestSocket>;
+  stop(): Promise<void>;
+}
+
+export interface TestSocket {
+  socket: WebSocket;
+  closed: Promise<number>;
+  send(frame: unknown): void;
+  next(): Promise<RelayFrame>;
+}
+
+export async function startTestRelay(options: Partial<RelayOptions> = {}): Promise<TestRelay> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'threadline-hardening-'));
+  const clock = { now: Date.now() };
+  const relay = createRelay({ dataDir, now: () => clock.now, sweepIntervalMs: 3_600_000, ...options });
+  const org = generateKeyPairSync('ed25519');
+  const orgKey = (org.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(12).toString('base64url');
+  let version = 1;
+  const signDirectory = (devices: Directory['devices']) => {
+    const directory: Directory = { v: 2, site: 'shop', version: version++, issuedAt: clock.now, orgKey, inboxKey: b64(32), devices };
+    const text = JSON.stringify(directory);
+    return { directory: text, signature: sign(null, Buffer.from(text), org.privateKey).toString('base64url') };
+  };
+  relay.store.createSite('shop', 'Shop');
+  relay.store.setOrgKey('shop', orgKey);
+  relay.store.setDirectory('shop', signDirectory([]), 1, []);
+  const { port } = await relay.listen(0, '127.0.0.1');
+  const base = `127.0.0.1:${port}`;
+
+  const http = (path: string, init: RequestInit & { token?: string } = {}) =>
+    fetch(`http://${base}${path}`, {
+      ...init,
+      headers: { ...(typeof init.body === 'string' ? { 'content-type': 'application/json' } : {}), ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers as Record<string, string>) },
+    });
+
+  return {
+    relay,
+    dataDir,
+    base,
+    clock,
+    http,
+    signDirectory,
+    async register(retention = '7d', headers = {}) {
+      const visitor = device();
+      const response = await http('/v1/sites/shop/visitors', { method: 'POST', body: JSON.stringify({ device: visitor, retention }), headers });
+      if (response.status !== 200) throw new Error(`register: ${response.status} ${await response.text()}`);
+      return { ...(await response.json()), device: visitor };
+    },
+    async agentSession(role = 'admin') {
+      const agentId = await relay.store.createAgent({ site: 'shop', email: `a${b64(6)}@shop.test`, name: 'A', role, salt: b64(16), iterations: 1, authKey: b64(32) });
+      return { agentId, token: relay.store.issueToken('agent', agentId) };
+    },
+    async connect(headers = {}) {
+      const socket = new WebSocket(`ws://${base}/v1/socket`, { headers });
+      const frames: RelayFrame[] = [];
+      const waiters: ((frame: RelayFrame) => void)[] = [];
+      socket.on('message', (data) => {
+        const frame = JSON.parse(String(data)) as RelayFrame;
+        const waiter = waiters.shift();
+        if (waiter) waiter(frame);
+        else frames.push(frame);
+      });
+      const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      return {
+        socket,
+        closed,
+        send: (frame: unknown) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+        next: () => (frames.length ? Promise.resolve(frames.shift()!) : new Promise<RelayFrame>((resolve) => waiters.push(resolve))),
+      };
+    },
+    async stop() {
+      await relay.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** An envelope as a client sends it (ciphertext is opaque to the relay). */
+export const envelope = (conversationId: string, id: string, sender: { device: string; expiresAt: number; from?: string }) => ({
+  v: 2,
+  conversationId,
+  id,
+  from: sender.from ?? 'visitor',
+  device: sender.device,
+  expiresAt: sender.expiresAt,
+  iv: 'AAAAAAAAAAAAAAAA',
+  ct: 'Y2lwaGVydGV4dA',
+  keys: [],
+});

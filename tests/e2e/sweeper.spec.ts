@@ -1,0 +1,104 @@
+/**
+ * Retention, end to end: a visitor's conversation whose expiry passes on the relay's clock is
+ * deleted from the relay's SQLite file and, live, from the visitor's browser — its history and keys
+ * in IndexedDB — and the widget offers a fresh conversation. The spec runs its own demo relay with
+ * a test clock (THREADLINE_TEST_CLOCK=1, loopback only) so moving time does not touch other specs.
+ */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
+import { expect, test } from './helpers.ts';
+
+const HOUR = 3600_000;
+let relay: OwnRelay;
+let base: string;
+let dataDir: string;
+
+test.beforeAll(async () => {
+  relay = await startOwnRelay(Number(process.env.THREADLINE_SWEEPER_PORT ?? 8841), { THREADLINE_TEST_CLOCK: '1' });
+  ({ base, dataDir } = relay);
+});
+
+test.afterAll(async () => {
+  expect(await relay.stop()).toBe(0); // drained and closed cleanly on SIGTERM
+});
+
+/** What this origin's IndexedDB holds for the visitor: its session's conversation and its history entries. */
+const browserState = (page: Page) =>
+  page.evaluate(async () => {
+    const open = (name: string) =>
+      new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open(name);
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const all = <T>(db: IDBDatabase, store: string, what: 'getAll' | 'getAllKeys') =>
+      new Promise<T[]>((resolve, reject) => {
+        const request = db.transaction(store).objectStore(store)[what]();
+        request.onsuccess = () => resolve(request.result as T[]);
+        request.onerror = () => reject(request.error);
+      });
+    const sessions = await all<{ conversationId?: string }>(await open('threadline'), 'session', 'getAll');
+    const history = await all<string>(await open('threadline-crypto'), 'history', 'getAllKeys');
+    return { conversations: sessions.map((s) => s.conversationId).filter(Boolean) as string[], history: history.map(String) };
+  });
+
+const relayRows = (conversationId: string) => {
+  const db = new Database(join(dataDir, 'threadline.sqlite'), { readonly: true });
+  try {
+    const count = (sql: string) => db.prepare(sql).pluck().get(conversationId) as number;
+    return { conversations: count('SELECT count(*) FROM conversations WHERE id = ?'), envelopes: count('SELECT count(*) FROM envelopes WHERE conversation_id = ?') };
+  } finally {
+    db.close();
+  }
+};
+
+test('an expired conversation disappears from the relay’s database and from the visitor’s browser', async ({ browser }) => {
+  const canary = `short-lived-${randomUUID()}`;
+  const errors: string[] = [];
+  const page = await (await browser.newContext()).newPage();
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  await dialog.getByLabel('Keep this conversation for').selectOption({ label: '24 hours' });
+  await dialog.getByRole('textbox', { name: 'Message' }).fill(canary);
+  await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
+  const log = dialog.getByRole('log', { name: 'Messages' });
+  await expect(log.getByRole('listitem').filter({ hasText: canary })).not.toContainText('Sending…');
+
+  const before = await browserState(page);
+  expect(before.conversations).toHaveLength(1);
+  const conversationId = before.conversations[0]!;
+  expect(before.history.filter((key) => key.includes(`|${conversationId}|`)).length).toBeGreaterThan(0);
+  expect(relayRows(conversationId)).toEqual({ conversations: 1, envelopes: 1 });
+
+  // 23 hours on: nothing is due yet.
+  const early = await page.request.post(`${base}/test/clock`, { data: { advanceMs: 23 * HOUR } });
+  expect(await early.json()).toMatchObject({ swept: 0 });
+  await expect(log.getByText(canary)).toBeVisible();
+
+  // Past the expiry: the relay deletes it and tells the open widget, which destroys its copy.
+  const late = await page.request.post(`${base}/test/clock`, { data: { advanceMs: 2 * HOUR } });
+  expect(await late.json()).toMatchObject({ swept: 1 });
+  expect(relayRows(conversationId)).toEqual({ conversations: 0, envelopes: 0 });
+  await expect(log.getByText(canary)).toHaveCount(0);
+  await expect(dialog.getByLabel('Keep this conversation for')).toBeVisible(); // a fresh conversation
+  await expect(dialog.getByRole('alert')).toHaveCount(0); // not an error: the conversation simply ended
+  await expect.poll(async () => (await browserState(page)).conversations).toEqual([]);
+  expect((await browserState(page)).history.filter((key) => key.includes(`|${conversationId}|`))).toEqual([]);
+
+  // After a reload too, and the next message starts a new conversation.
+  await page.reload(); // the panel stays open across the reload
+  await expect(dialog.getByLabel('Keep this conversation for')).toBeVisible();
+  await expect(dialog.getByText(canary)).toHaveCount(0);
+  await dialog.getByRole('textbox', { name: 'Message' }).fill('A new question');
+  await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(log.getByRole('listitem').filter({ hasText: 'A new question' })).not.toContainText('Sending…');
+  const after = await browserState(page);
+  expect(after.conversations).toHaveLength(1);
+  expect(after.conversations[0]).not.toBe(conversationId);
+  expect(errors).toEqual([]);
+});
