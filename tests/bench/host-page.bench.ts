@@ -1,0 +1,80 @@
+/**
+ * Host-page cost in real Chromium: the same static page empty, with Threadline's script tag (served
+ * by the real relay) and with peer chat widgets from npm, all offline on one origin. Each variant
+ * loads in a fresh context; the runs are interleaved so the shared machine's noise spreads evenly,
+ * and each figure is the median. Budget: ≤ 5 ms main-thread time added to the page's load.
+ */
+import { chromium } from '@playwright/test';
+import { launchOptions } from '../chromium.ts';
+import { report, startDemo } from './demo.ts';
+import { measure, type Run } from './host-page-measure.ts';
+import { variants } from './host-page-variants.ts';
+
+const RUNS = Number(process.env.HOST_PAGE_RUNS ?? 7);
+const BUDGET_MS = 5;
+const PORT = Number(process.env.HOST_PAGE_PORT ?? 8821);
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const demo = await startDemo(PORT);
+try {
+  const all = await variants();
+  const browser = await chromium.launch(launchOptions);
+  const runs = new Map<string, Run[]>(all.map((v) => [v.name, []]));
+  // One warm-up load per variant (the browser process and the relay's file cache), not counted.
+  for (const variant of all) await measure(browser, demo.base, variant);
+  for (let i = 0; i < RUNS; i++) for (const variant of all) runs.get(variant.name)!.push(await measure(browser, demo.base, variant));
+  await browser.close();
+
+  type Figures = { [K in keyof Run]: number | null };
+  const figures = new Map<string, Figures>();
+  for (const [name, list] of runs) {
+    const keys = Object.keys(list[0]!) as (keyof Run)[];
+    figures.set(name, Object.fromEntries(keys.map((k) => [k, list[0]![k] === null ? null : median(list.map((r) => r[k] as number))])) as Figures);
+  }
+
+  const kb = (n: number | null) => (n === null ? '—' : (n / 1024).toFixed(1));
+  const ms = (n: number | null) => (n === null ? '—' : n.toFixed(1));
+  const columns: [string, (f: Figures) => string][] = [
+    ['KB br', (f) => kb(f.brotliBytes)],
+    ['KB raw', (f) => kb(f.rawBytes)],
+    ['requests', (f) => String(f.requests)],
+    ['script ms', (f) => ms(f.scriptMs)],
+    ['task ms', (f) => ms(f.taskMs)],
+    ['long tasks', (f) => String(f.longTasks)],
+    ['blocking ms', (f) => ms(f.blockingMs)],
+    ['CLS', (f) => f.cls!.toFixed(3)],
+    ['open ms', (f) => ms(f.openMs)],
+    ['open KB br', (f) => (f.openMs === null ? '—' : kb(f.openBrotliBytes))],
+  ];
+  console.log(`Host-page cost in Chromium, median of ${RUNS} cold loads per variant (interleaved)`);
+  console.log(`  ${'page'.padEnd(18)}${columns.map(([h]) => h.padStart(12)).join('')}`);
+  for (const [name, f] of figures) console.log(`  ${name.padEnd(18)}${columns.map(([, cell]) => cell(f).padStart(12)).join('')}`);
+
+  const empty = figures.get('empty')!;
+  const ours = figures.get('Threadline')!;
+  const added = { brotliBytes: ours.brotliBytes! - empty.brotliBytes!, scriptMs: ours.scriptMs! - empty.scriptMs!, taskMs: ours.taskMs! - empty.taskMs! };
+  console.log(`\n  Threadline − empty: +${kb(added.brotliBytes)} KB br, +${ms(added.scriptMs)} ms script, +${ms(added.taskMs)} ms main-thread tasks (budget ≤ ${BUDGET_MS} ms: ${added.taskMs <= BUDGET_MS ? 'met' : 'MISSED'})`);
+  const ratios: Record<string, Record<string, number | null>> = {};
+  for (const [name, f] of figures) {
+    if (name === 'empty' || name === 'Threadline') continue;
+    const peerAdded = { brotliBytes: f.brotliBytes! - empty.brotliBytes!, scriptMs: f.scriptMs! - empty.scriptMs!, taskMs: f.taskMs! - empty.taskMs! };
+    const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
+    ratios[name] = {
+      addedBytes: ratio(added.brotliBytes, peerAdded.brotliBytes),
+      addedScript: ratio(added.scriptMs, peerAdded.scriptMs),
+      addedTasks: ratio(added.taskMs, peerAdded.taskMs),
+      open: ours.openMs !== null && f.openMs !== null ? ratio(ours.openMs, f.openMs) : null,
+    };
+    const x = (r: number | null) => (r === null ? '—' : `${r.toFixed(2)}×`);
+    const r = ratios[name]!;
+    console.log(`  Threadline / ${name}: added bytes ${x(r.addedBytes!)}, added script ${x(r.addedScript!)}, added tasks ${x(r.addedTasks!)}, click to composer ${x(r.open!)}`);
+  }
+  for (const v of all) if (v.note) console.log(`  note, ${v.name}: ${v.note}`);
+  report('hostPage', { runs: RUNS, budgetMs: BUDGET_MS, added, withinBudget: added.taskMs <= BUDGET_MS, figures: Object.fromEntries(figures), ratios, samples: Object.fromEntries(runs) });
+} finally {
+  demo.stop();
+}
