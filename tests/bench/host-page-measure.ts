@@ -6,6 +6,7 @@
 import type { Browser, Page } from '@playwright/test';
 import { brotliCompressSync, constants } from 'node:zlib';
 import { observe, whenReady } from './host-page-probes.ts';
+import { categories, mainThread } from './host-page-trace.ts';
 import { page as html, type Variant } from './host-page-variants.ts';
 
 export interface Run {
@@ -13,9 +14,13 @@ export interface Run {
   rawBytes: number;
   brotliBytes: number;
   requests: number;
-  /** Main-thread time in ms during load: JavaScript only, and all tasks (script, style, layout, parsing). */
+  /** Main-thread time in ms: JavaScript only (CDP ScriptDuration), and all tasks (script, style, layout, parsing; from a trace) until the network was quiet and until the load event. */
   scriptMs: number;
   taskMs: number;
+  taskBeforeLoadMs: number;
+  /** Tasks that ran JavaScript, whole (with the style and layout they forced); the longest of them. */
+  scriptTasksMs: number;
+  longestScriptTaskMs: number;
   longTasks: number;
   /** Sum over long tasks of the time past 50 ms. */
   blockingMs: number;
@@ -82,9 +87,11 @@ export async function measure(browser: Browser, base: string, variant: Variant):
 
     // Nothing polls the page while it loads (Playwright's waits run on its main thread too): the load
     // is over when the network has been quiet for a second; then the widget must be on screen.
+    await browser.startTracing(page, { categories });
     await page.goto(`${base}/bench/page.html`, { waitUntil: 'load' });
     await net.quiet(1000);
     const { metrics } = await cdp.send('Performance.getMetrics');
+    const tasks = mainThread(await browser.stopTracing());
     const drawn = variant.launcher ?? variant.composer;
     if (drawn && !(await page.locator(drawn).isVisible())) throw new Error(`${variant.name}: ${drawn} is not visible after the page loaded`);
     const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
@@ -110,7 +117,10 @@ export async function measure(browser: Browser, base: string, variant: Variant):
       brotliBytes: load.br,
       requests: load.requests,
       scriptMs: metric('ScriptDuration'),
-      taskMs: metric('TaskDuration'),
+      taskMs: tasks.totalMs,
+      taskBeforeLoadMs: tasks.beforeLoadMs,
+      scriptTasksMs: tasks.scriptTasksMs,
+      longestScriptTaskMs: tasks.longestScriptTaskMs,
       longTasks: seen.longTasks.length,
       blockingMs: seen.longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0),
       cls: seen.cls,

@@ -106,7 +106,7 @@ export async function variants(): Promise<Variant[]> {
       head: '',
       body: '<script defer src="/bench/peers/papercups.js"></script>',
       assets: papercups,
-      note: 'its launcher and panel wait for a config fetch and an iframe from Papercups\' servers, so offline it draws nothing to click',
+      note: 'its launcher waits for its chat iframe from Papercups\' servers, so offline it draws nothing: the figures are its bundle\'s cost alone, without the iframe',
     },
     {
       name: 'deep-chat',
@@ -114,7 +114,7 @@ export async function variants(): Promise<Variant[]> {
       body: '<script type="module" src="/bench/peers/deep-chat.js"></script>',
       assets: deepChat,
       composer: '#text-input',
-      note: 'an inline chat with no launcher: its composer is on the page from the start',
+      note: 'an inline chat with no launcher (its composer is on the page from the start); it also asks Google Fonts for Inter, which offline fails and is not counted',
     },
   ];
 }
