@@ -20,7 +20,11 @@ export interface Run {
   taskBeforeLoadMs: number;
   /** Tasks that ran JavaScript, whole (with the style and layout they forced); the longest of them. */
   scriptTasksMs: number;
+  /** Their CPU time (thread time): steadier than wall time on a shared machine. */
+  scriptTasksCpuMs: number;
   longestScriptTaskMs: number;
+  /** Those tasks by the file of the first script each ran. */
+  byScript: Record<string, number>;
   longTasks: number;
   /** Sum over long tasks of the time past 50 ms. */
   blockingMs: number;
@@ -120,7 +124,9 @@ export async function measure(browser: Browser, base: string, variant: Variant):
       taskMs: tasks.totalMs,
       taskBeforeLoadMs: tasks.beforeLoadMs,
       scriptTasksMs: tasks.scriptTasksMs,
+      scriptTasksCpuMs: tasks.scriptTasksCpuMs,
       longestScriptTaskMs: tasks.longestScriptTaskMs,
+      byScript: tasks.byScript,
       longTasks: seen.longTasks.length,
       blockingMs: seen.longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0),
       cls: seen.cls,
