@@ -30,9 +30,8 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
       if (script.dataset.locale) chat.setAttribute('locale', script.dataset.locale);
       d.body.append(chat);
     }
-    // import() rather than a <script type="module"> element: the host page pays about half as much
-    // main-thread time for it (tests/bench/host-page.bench.ts), and under a Content-Security-Policy
-    // it carries this script's nonce by itself.
+    // import() rather than a <script type="module"> element: nothing is added to the host page's
+    // head, and under a Content-Security-Policy the import carries this script's nonce by itself.
     import(new URL('widget.js', base).href).catch((reason: unknown) =>
       console.error(`Threadline: failed to load the chat: ${String(reason)}. Check that widget.js is served beside threadline.js.`),
     );
