@@ -81,12 +81,13 @@ try {
     ratios[name] = {
       addedBytes: ratio(added.brotliBytes, peer.brotliBytes),
       addedScriptTasks: ratio(added.scriptTasksMs, peer.scriptTasksMs),
+      addedScriptTasksCpu: ratio(added.scriptTasksCpuMs, peer.scriptTasksCpuMs),
       addedScript: ratio(added.scriptMs, peer.scriptMs),
       open: ours.openMs !== null && f.openMs !== null ? ratio(ours.openMs, f.openMs) : null,
     };
     const x = (r: number | null | undefined) => (r == null ? '—' : `${r.toFixed(2)}×`);
     const r = ratios[name]!;
-    console.log(`  Threadline / ${name}: added bytes ${x(r.addedBytes)}, added JS tasks ${x(r.addedScriptTasks)}, added JavaScript ${x(r.addedScript)}, click to composer ${x(r.open)}`);
+    console.log(`  Threadline / ${name}: added bytes ${x(r.addedBytes)}, added JS tasks ${x(r.addedScriptTasks)} (CPU ${x(r.addedScriptTasksCpu)}), added JavaScript ${x(r.addedScript)}, click to composer ${x(r.open)}`);
   }
   const parts = Object.entries(ours.byScript).map(([file, t]) => `${file} ${ms(t)} ms`);
   console.log(`  Threadline's tasks that ran JavaScript, by the script they started in (medians): ${parts.join(', ')}`);
