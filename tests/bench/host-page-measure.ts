@@ -96,6 +96,7 @@ export async function measure(browser: Browser, base: string, variant: Variant):
     await net.quiet(1000);
     const { metrics } = await cdp.send('Performance.getMetrics');
     const tasks = mainThread(await browser.stopTracing());
+    if ((variant.head || variant.body) && tasks.scriptTasksMs === 0) throw new Error(`${variant.name}: the trace shows no task that ran JavaScript`);
     const drawn = variant.launcher ?? variant.composer;
     if (drawn && !(await page.locator(drawn).isVisible())) throw new Error(`${variant.name}: ${drawn} is not visible after the page loaded`);
     const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
