@@ -30,11 +30,11 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
       if (script.dataset.locale) chat.setAttribute('locale', script.dataset.locale);
       d.body.append(chat);
     }
-    const module = d.createElement('script');
-    module.type = 'module';
-    module.src = new URL('widget.js', base).href;
-    if (script.nonce) module.nonce = script.nonce;
-    d.head.append(module);
+    // import() rather than a <script type="module"> element: nothing is added to the host page's
+    // head, and under a Content-Security-Policy the import carries this script's nonce by itself.
+    import(new URL('widget.js', base).href).catch((reason: unknown) =>
+      console.error(`Threadline: failed to load the chat: ${String(reason)}. Check that widget.js is served beside threadline.js.`),
+    );
   };
   const idle = () => ('requestIdleCallback' in w ? w.requestIdleCallback(boot, { timeout: 3000 }) : setTimeout(boot, 1));
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', idle);
