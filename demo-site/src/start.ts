@@ -49,13 +49,15 @@ async function seed(store: Store, password: string): Promise<void> {
 }
 
 /**
- * The shop's own origins: the demo's chat may be used from its pages only (re-added on every start).
+ * The shop's own origins: the demo's chat may be used from its pages only (re-added on every start),
+ * plus those in `THREADLINE_DEMO_ORIGINS` (comma-separated: the shop's address behind a proxy).
  * On a wildcard address the shop's origin is whatever name reaches this machine, so none is added.
  */
 function seedOrigins(store: Store, host: string, port: number): void {
+  const extra = (process.env.THREADLINE_DEMO_ORIGINS ?? '').split(',').filter(Boolean);
   if (host === '0.0.0.0' || host === '::') return;
   const hosts = ['127.0.0.1', 'localhost', '::1'].includes(host) ? ['127.0.0.1', 'localhost'] : [host.includes(':') ? `[${host}]` : host];
-  const own = hosts.map((name) => `http://${name}:${port}`);
+  const own = [...hosts.map((name) => `http://${name}:${port}`), ...extra];
   const current = store.origins(SITE);
   store.setOrigins(SITE, [...current, ...own.filter((origin) => !current.includes(origin))]);
 }

@@ -25,10 +25,12 @@ function uploadBlob(url: URL, token: string, body: Uint8Array<ArrayBuffer>, onPr
     xhr.setRequestHeader('authorization', `Bearer ${token}`);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
     xhr.upload.onprogress = (event) => event.lengthComputable && onProgress?.(event.loaded / event.total);
-    const failed = (reason: string) =>
-      reject(new ProtocolError(xhr.status === 413 ? 'too_large' : `http_${xhr.status}`, 'send the file', reason, xhr.status === 413 ? 'Send a smaller file.' : 'Try again.'));
-    xhr.onload = () => (xhr.status === 200 ? resolve() : failed(xhr.status === 413 ? 'it is over the relay’s size limit' : `the relay answered HTTP ${xhr.status}`));
-    xhr.onerror = () => failed('the relay is unreachable');
+    xhr.onloadend = () => {
+      const { status } = xhr;
+      if (status === 200) return resolve();
+      const [code, reason, hint] = status === 413 ? ['too_large', 'it is over the relay’s size limit', 'Send a smaller file.'] : [`http_${status}`, status ? `the relay answered HTTP ${status}` : 'the relay is unreachable', 'Try again.'];
+      reject(new ProtocolError(code, 'send the file', reason, hint));
+    };
     xhr.send(body);
   });
 }
@@ -52,8 +54,14 @@ export async function sendFile(worker: CryptoWorker, relay: URL, conversationId:
   return { blob, name: file.name ?? 'file', type: file.type || 'application/octet-stream', size: file.size, key: sealed.key, hash: sealed.hash };
 }
 
-/** Downloads an attachment and decrypts it in the worker. */
+/** The types an opened attachment keeps (shown inline); any other is a download, never a page of ours. */
+export const PREVIEWED = /^(image\/(png|jpeg|gif|webp)|audio\/(webm|ogg|mp4|mpeg))$/;
+
+/**
+ * Downloads an attachment and decrypts it in the worker. The sender chose its type: a `text/html`
+ * Blob opened from this page's origin would run as this page, so only previewed types are kept.
+ */
 export async function openFile(worker: CryptoWorker, relay: URL, conversationId: string, token: string, file: FileRef): Promise<Blob> {
   const ciphertext = await downloadBlob(blobUrl(relay, conversationId, file.blob), token);
-  return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: file.type });
+  return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: PREVIEWED.test(file.type) ? file.type : 'application/octet-stream' });
 }

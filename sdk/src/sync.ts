@@ -110,7 +110,8 @@ export class Sync {
   /** Marks everything received in the conversation as read by this side. */
   markRead(conversationId: string, role: Role): void {
     const thread = this.thread(conversationId);
-    if (thread.lastSeq > thread.read.peek()[role] && this.connection.send({ type: 'read', conversationId, seq: thread.lastSeq })) thread.peerRead(role, thread.lastSeq);
+    const seq = thread.resumeFrom;
+    if (seq > thread.read.peek()[role] && this.connection.send({ type: 'read', conversationId, seq })) thread.peerRead(role, seq);
   }
 
   forget(conversationId: string): void {

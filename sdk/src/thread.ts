@@ -86,11 +86,10 @@ const order = (a: ChatMessage, b: ChatMessage) => (a.seq ?? Number.MAX_SAFE_INTE
 export class Thread {
   readonly #messages = signal<readonly ChatMessage[]>([]);
   readonly messages: ReadonlySignal<readonly ChatMessage[]> = this.#messages;
-  /** Highest sequence number received. */
-  lastSeq = 0;
   /**
-   * Every sequence number up to this one has arrived: a resync starts here. (Live messages can
-   * arrive ahead of a resync's answer; resuming from the highest one would skip those between.)
+   * Every sequence number up to this one has arrived: a resync starts here, and "read" goes up to
+   * here. (Live messages can arrive ahead of a resync's answer; resuming from the highest one would
+   * skip those between.)
    */
   resumeFrom = 0;
   readonly #ahead = new Set<number>();
@@ -125,7 +124,6 @@ export class Thread {
 
   /** Messages `from`..`to` have all arrived (one message, or a resync's whole answer). */
   caughtUp(to: number, from = 1): void {
-    this.lastSeq = Math.max(this.lastSeq, to);
     if (from <= this.resumeFrom + 1) this.resumeFrom = Math.max(this.resumeFrom, to);
     else this.#ahead.add(to);
     while (this.#ahead.delete(this.resumeFrom + 1)) this.resumeFrom++;

@@ -8,8 +8,14 @@ const CALL_TIMEOUT_MS = 20_000;
 
 export type CryptoWorker = Remote<CryptoService>;
 
+/**
+ * A worker must come from the page's origin: a widget served by the relay to another website starts
+ * one from a same-origin `blob:` module that imports the relay's worker (CORS; `worker-src blob:`).
+ */
 export function startWorker(url: string | URL): CryptoWorker {
-  const worker = new Worker(url, { type: 'module', name: 'threadline-crypto' });
+  const { href, origin } = new URL(url, location.href);
+  const source = origin === location.origin ? href : URL.createObjectURL(new Blob([`import ${JSON.stringify(href)}`], { type: 'text/javascript' }));
+  const worker = new Worker(source, { type: 'module', name: 'threadline-crypto' });
   return wrap<CryptoService>(worker);
 }
 

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRelay, type Relay } from './index.ts';
+import { UNLIMITED } from './test-relay.ts';
+
 
 const SEED = Number(process.env.THREADLINE_FUZZ_SEED ?? randomBytes(4).readUInt32BE());
 function prng(seed: number) {
@@ -37,7 +39,7 @@ let conversationId: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-fuzz-http-'));
-  relay = createRelay({ dataDir, sweepIntervalMs: 3_600_000, meta: { appSecret: 'fuzz-secret', verifyToken: 'fuzz-verify', graphUrl: 'http://127.0.0.1:9/none', tokens: {} } });
+  relay = createRelay({ dataDir, sweepIntervalMs: 3_600_000, limits: UNLIMITED, meta: { appSecret: 'fuzz-secret', verifyToken: 'fuzz-verify', graphUrl: 'http://127.0.0.1:9/none', tokens: {} } });
   relay.store.createSite('shop', 'Shop');
   const directory = { directory: JSON.stringify({ v: 2, site: 'shop', version: 1, issuedAt: 1, orgKey: b64(32), inboxKey: b64(32), devices: [] }), signature: b64(64) };
   relay.store.setDirectory('shop', directory, 1, []);

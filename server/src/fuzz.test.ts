@@ -18,6 +18,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, parseRelayFrame, type RelayFrame } from '@threadline/sdk/protocol';
 import { createRelay, type Relay } from './index.ts';
+import { UNLIMITED } from './test-relay.ts';
+
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -50,7 +52,7 @@ let agent: { token: string; deviceId: string };
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-fuzz-'));
-  relay = createRelay({ dataDir, sweepIntervalMs: 3_600_000 });
+  relay = createRelay({ dataDir, sweepIntervalMs: 3_600_000, limits: UNLIMITED });
   const { store } = relay;
   store.createSite('shop', 'Shop');
   const directory = { directory: JSON.stringify({ v: 2, site: 'shop', version: 1, issuedAt: 1, orgKey: key(), inboxKey: key(), devices: [] }), signature: b64(64) };

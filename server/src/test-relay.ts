@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import type { DeviceKeys, Directory, RelayFrame } from '@threadline/sdk/protocol';
+import { DEFAULT_LIMITS } from './rate-limit.ts';
 import { createRelay, type Relay, type RelayOptions } from './relay.ts';
+
+/** Every rate limit far above what a test sends: for tests of something else than the limits (limits.test.ts tests those). */
+export const UNLIMITED = Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((kind) => [kind, { capacity: 1e9, perMinute: 1e9 }]));
 
 export const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 export const device = (): DeviceKeys => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });

@@ -41,7 +41,16 @@ function relay(dataDir: string) {
   let child: ChildProcess;
   const start = async () => {
     child = spawn('node', ['scripts/start.mjs'], {
-      env: { ...process.env, PORT: String(relayPort), HOST: '127.0.0.1', THREADLINE_DATA_DIR: dataDir, THREADLINE_DEMO_PASSWORD: process.env.THREADLINE_E2E_PASSWORD },
+      env: {
+        ...process.env,
+        PORT: String(relayPort),
+        HOST: '127.0.0.1',
+        THREADLINE_DATA_DIR: dataDir,
+        THREADLINE_DEMO_PASSWORD: process.env.THREADLINE_E2E_PASSWORD,
+        // The pages are served through the proxy, and both sides send far faster than people do.
+        THREADLINE_DEMO_ORIGINS: origin,
+        THREADLINE_LIMITS: 'messages=5000/60000,frames=10000/120000',
+      },
       stdio: 'ignore',
     });
     await expect.poll(() => fetch(`http://127.0.0.1:${relayPort}/healthz`).then((r) => r.ok, () => false), { timeout: 30_000 }).toBe(true);

@@ -37,6 +37,7 @@ test('XSS payloads from a visitor, an agent and three messengers are shown as te
   await armTrap(shop, ['/']);
   await shop.goto('/');
   await shop.getByRole('button', { name: 'Open chat' }).click();
+  await expect(shop.getByRole('textbox', { name: 'Message' })).toBeVisible(); // the widget has loaded: `send` answers a promise
   const sendAll = (texts: string[]) =>
     shop.evaluate(async (texts) => {
       const send = (window as unknown as { threadline: (command: string, text: string) => Promise<unknown> }).threadline;

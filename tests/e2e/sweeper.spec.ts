@@ -40,8 +40,10 @@ const browserState = (page: Page) =>
         request.onsuccess = () => resolve(request.result as T[]);
         request.onerror = () => reject(request.error);
       });
-    const sessions = await all<{ conversationId?: string }>(await open('threadline'), 'session', 'getAll');
-    const history = await all<string>(await open('threadline-crypto'), 'history', 'getAllKeys');
+    // The visitor's session record is kept beside its device keys.
+    const vault = await open('threadline-crypto');
+    const sessions = await all<{ conversationId?: string }>(vault, 'devices', 'getAll');
+    const history = await all<string>(vault, 'history', 'getAllKeys');
     return { conversations: sessions.map((s) => s.conversationId).filter(Boolean) as string[], history: history.map(String) };
   });
 

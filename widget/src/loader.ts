@@ -1,10 +1,14 @@
 /**
- * The script tag's loader (IIFE, < 2 KB). It defines `window.threadline(...)` as a command queue,
- * waits until the page is idle, then adds `<threadline-chat>` and loads the widget module from
- * beside itself. Nothing else runs on the host page.
+ * The script tag's loader (IIFE, < 2 KB). It defines `window.threadline(...)` as a command queue
+ * and waits until the page is idle. Then it adds `<threadline-chat>` and draws the launcher itself;
+ * the widget module (from beside this script) loads on the first click, on the first API call, or
+ * at once for a visitor with a conversation or an open panel. A page whose visitors never open the
+ * chat runs nothing else.
  *
  *   <script async src="https://RELAY/widget/threadline.js" data-site="SITE_ID" data-org-key="FINGERPRINT"></script>
  */
+import { ACTIVE_KEY, BUBBLE, LAUNCHER_CSS, OPEN, OPEN_KEY, pickLocale } from './launcher.ts';
+
 type Queue = unknown[][];
 type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
 
@@ -15,14 +19,56 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
   const site = script.dataset.site;
   const queue: Queue = w.threadline?.q ?? [];
   const base = new URL('.', script.src);
-  const api = ((...args: unknown[]) => void queue.push(args)) as Api;
+  let booted = false;
+  let loading: Promise<unknown> | undefined;
+  // import() rather than a <script type="module"> element: nothing is added to the host page's
+  // head, and under a Content-Security-Policy the import carries this script's nonce by itself.
+  const load = () =>
+    (loading ??= import(new URL('widget.js', base).href).catch((reason: unknown) =>
+      console.error(`Threadline: failed to load the chat: ${String(reason)}. Check that widget.js is served beside threadline.js.`),
+    ));
+  const api = ((...args: unknown[]) => {
+    queue.push(args);
+    if (booted) void load();
+  }) as Api;
   api.q = queue;
   api.r = script.dataset.relay ?? base.origin;
   w.threadline = api;
 
+  /** The launcher, drawn inside the element until the widget upgrades it (its own shadow root then hides it). */
+  const launcher = (chat: HTMLElement & { show?(): void }) => {
+    const corner = d.createElement('div');
+    const root = corner.attachShadow({ mode: 'open' });
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(LAUNCHER_CSS);
+    root.adoptedStyleSheets = [sheet];
+    const language = pickLocale(script.dataset.locale, d.documentElement.lang, navigator.language);
+    corner.dir = language === 'ar' ? 'rtl' : 'ltr';
+    const button = d.createElement('button');
+    button.className = 'launcher';
+    button.setAttribute('part', 'launcher');
+    button.setAttribute('aria-label', OPEN[language]!);
+    const svg = d.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('width', '28');
+    svg.setAttribute('height', '28');
+    svg.setAttribute('aria-hidden', 'true');
+    const path = d.createElementNS('http://www.w3.org/2000/svg', 'path');
+    path.setAttribute('d', BUBBLE);
+    path.setAttribute('fill', 'currentColor');
+    svg.append(path);
+    button.append(svg);
+    button.onclick = () => void load().then(() => customElements.whenDefined('threadline-chat')).then(() => chat.show?.());
+    root.append(button);
+    chat.append(corner);
+    void customElements.whenDefined('threadline-chat').then(() => corner.remove());
+  };
+
   const boot = () => {
-    if (site && !d.querySelector('threadline-chat')) {
-      const chat = d.createElement('threadline-chat');
+    booted = true;
+    let chat = d.querySelector('threadline-chat') as HTMLElement | null;
+    if (site && !chat) {
+      chat = d.createElement('threadline-chat');
       chat.setAttribute('site', site);
       chat.setAttribute('relay', api.r);
       if (script.dataset.orgKey) chat.setAttribute('org-key', script.dataset.orgKey);
@@ -30,11 +76,8 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
       if (script.dataset.locale) chat.setAttribute('locale', script.dataset.locale);
       d.body.append(chat);
     }
-    // import() rather than a <script type="module"> element: nothing is added to the host page's
-    // head, and under a Content-Security-Policy the import carries this script's nonce by itself.
-    import(new URL('widget.js', base).href).catch((reason: unknown) =>
-      console.error(`Threadline: failed to load the chat: ${String(reason)}. Check that widget.js is served beside threadline.js.`),
-    );
+    if (!chat || queue.length || localStorage.getItem(ACTIVE_KEY) || sessionStorage.getItem(OPEN_KEY)) void load();
+    else launcher(chat);
   };
   const idle = () => ('requestIdleCallback' in w ? w.requestIdleCallback(boot, { timeout: 3000 }) : setTimeout(boot, 1));
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', idle);

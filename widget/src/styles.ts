@@ -1,5 +1,6 @@
 /** The widget's styles. Colours are CSS custom properties a business can override from its page. */
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+import { LAUNCHER_CSS } from './launcher.ts';
 
 const tokens = css`
   :host {
@@ -32,49 +33,7 @@ const tokens = css`
   }
 `;
 
-export const launcherStyles = [
-  tokens,
-  css`
-    :host {
-      position: fixed;
-      inset-block-end: 20px;
-      inset-inline-end: 20px;
-      z-index: 2147483000;
-      font-family: var(--tl-font);
-    }
-    .launcher {
-      width: 56px;
-      height: 56px;
-      border-radius: 50%;
-      border: none;
-      background: var(--tl-accent);
-      color: var(--tl-accent-text);
-      box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
-      cursor: pointer;
-      display: grid;
-      place-items: center;
-    }
-    .launcher {
-      position: relative;
-    }
-    .badge {
-      position: absolute;
-      top: -4px;
-      inset-inline-end: -4px;
-      min-width: 20px;
-      height: 20px;
-      padding: 0 5px;
-      border-radius: 10px;
-      background: #c62828;
-      color: #fff;
-      font: 700 12px/20px var(--tl-font);
-    }
-    .launcher:focus-visible {
-      outline: 3px solid var(--tl-accent);
-      outline-offset: 3px;
-    }
-  `,
-];
+export const launcherStyles = [tokens, unsafeCSS(LAUNCHER_CSS)];
 
 export const panelStyles = [
   tokens,

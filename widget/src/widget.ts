@@ -1,16 +1,17 @@
 /**
- * `<threadline-chat site="…" relay="…">`: the launcher button. The panel, the SDK and the crypto
- * worker load on first use, so a page that never opens the chat pays for the launcher only.
+ * `<threadline-chat site="…" relay="…">`: the launcher button and the panel. The panel's client
+ * (the SDK and the crypto worker) starts on first use. From the script tag, the loader draws the
+ * same launcher and loads this module only on first use (or at once for a returning visitor, or a
+ * page that calls the API), so a page whose visitors never open the chat pays for the loader only.
  */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { ChatMessage, Client } from '@threadline/sdk';
 import { emit, takeOverQueue } from './commands.ts';
 import { launcherEnglish, loadStrings, pickLocale, type LauncherStrings, type Strings } from './i18n/index.ts';
+import { ACTIVE_KEY, BUBBLE, OPEN_KEY } from './launcher.ts';
+import './panel.ts';
 import { launcherStyles } from './styles.ts';
 
-const OPEN_KEY = 'threadline-open';
-/** Set while this browser has a conversation: the widget then connects on idle to count unread replies. */
-export const ACTIVE_KEY = 'threadline-active';
 
 export class ThreadlineChat extends LitElement {
   static override styles = launcherStyles;
@@ -65,7 +66,7 @@ export class ThreadlineChat extends LitElement {
   }
 
   async #load(): Promise<void> {
-    await Promise.all([import('./panel.ts'), 'greeting' in this.t ? null : this.#strings()]);
+    if (!('greeting' in this.t)) await this.#strings();
     this.loaded = true;
     await this.updateComplete;
   }
@@ -167,7 +168,7 @@ export class ThreadlineChat extends LitElement {
       >
         <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
           <path
-            d=${this.open ? 'M6 6l12 12M18 6L6 18' : 'M4 5.5A2.5 2.5 0 0 1 6.5 3h11A2.5 2.5 0 0 1 20 5.5v8a2.5 2.5 0 0 1-2.5 2.5H10l-4.5 4v-4A2.5 2.5 0 0 1 4 13.5z'}
+            d=${this.open ? 'M6 6l12 12M18 6L6 18' : BUBBLE}
             stroke=${this.open ? 'currentColor' : 'none'}
             stroke-width="2.2"
             stroke-linecap="round"

@@ -1,8 +1,9 @@
+import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'rtl',
-  open: 'افتح المحادثة',
+  open: OPEN.ar!,
   openUnread: (n: number) => `افتح المحادثة، ${n} غير مقروءة`,
   close: 'أغلق المحادثة',
   chatWith: (name: string) => `محادثة مع ${name}`,

@@ -1,8 +1,9 @@
+import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'ltr',
-  open: 'Chat öffnen',
+  open: OPEN.de!,
   openUnread: (n: number) => `Chat öffnen, ${n} ungelesen`,
   close: 'Chat schließen',
   chatWith: (name: string) => `Chat mit ${name}`,

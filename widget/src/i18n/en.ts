@@ -1,7 +1,9 @@
+import { OPEN } from '../launcher.ts';
+
 /** The widget's words, in English. Like every language, loaded with the panel. */
 const en = {
   dir: 'ltr' as 'ltr' | 'rtl',
-  open: 'Open chat',
+  open: OPEN.en!,
   openUnread: (n: number) => `Open chat, ${n} unread`,
   close: 'Close chat',
   chatWith: (name: string) => `Chat with ${name}`,

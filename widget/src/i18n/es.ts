@@ -1,8 +1,9 @@
+import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'ltr',
-  open: 'Abrir el chat',
+  open: OPEN.es!,
   openUnread: (n: number) => `Abrir el chat, ${n} sin leer`,
   close: 'Cerrar el chat',
   chatWith: (name: string) => `Chat con ${name}`,

@@ -1,8 +1,9 @@
+import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'ltr',
-  open: 'Ouvrir le chat',
+  open: OPEN.fr!,
   openUnread: (n: number) => `Ouvrir le chat, ${n} non lu${n > 1 ? 's' : ''}`,
   close: 'Fermer le chat',
   chatWith: (name: string) => `Discussion avec ${name}`,

@@ -3,11 +3,14 @@
  * browser's. Every language is a separate chunk loaded on demand, so a visitor downloads one; the
  * launcher carries its English label until then.
  */
+import { OPEN, pickLocale } from '../launcher.ts';
 import type { Strings } from './en.ts';
+
+export { pickLocale };
 
 export type { Strings };
 export type LauncherStrings = Pick<Strings, 'dir' | 'open' | 'openUnread' | 'close'>;
-export const launcherEnglish: LauncherStrings = { dir: 'ltr', open: 'Open chat', openUnread: (n) => `Open chat, ${n} unread`, close: 'Close chat' };
+export const launcherEnglish: LauncherStrings = { dir: 'ltr', open: OPEN.en!, openUnread: (n) => `Open chat, ${n} unread`, close: 'Close chat' };
 
 const LOADERS: Record<string, () => Promise<{ default: Strings }>> = {
   en: () => import('./en.ts'),
@@ -17,15 +20,6 @@ const LOADERS: Record<string, () => Promise<{ default: Strings }>> = {
   pt: () => import('./pt.ts'),
   ar: () => import('./ar.ts'),
 };
-
-/** The supported language for a BCP 47 tag, by its primary subtag; English otherwise. */
-export function pickLocale(...candidates: (string | null | undefined)[]): string {
-  for (const tag of candidates) {
-    const language = tag?.toLowerCase().split('-')[0];
-    if (language && language in LOADERS) return language;
-  }
-  return 'en';
-}
 
 export async function loadStrings(locale: string): Promise<Strings> {
   return (await (LOADERS[locale] ?? LOADERS.en!)()).default;

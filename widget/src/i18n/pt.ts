@@ -1,8 +1,9 @@
+import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'ltr',
-  open: 'Abrir o chat',
+  open: OPEN.pt!,
   openUnread: (n: number) => `Abrir o chat, ${n} não lida${n > 1 ? 's' : ''}`,
   close: 'Fechar o chat',
   chatWith: (name: string) => `Conversa com ${name}`,

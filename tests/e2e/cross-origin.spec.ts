@@ -1,0 +1,31 @@
+/**
+ * The script tag on a business's own website: the page's origin is not the relay's, so the widget's
+ * files, its crypto worker and its API calls all cross origins (the demo allows this one).
+ */
+import { expect, signIn, test } from './helpers.ts';
+
+test('the script tag works on another origin than the relay’s: a visitor there writes to an agent', async ({ browser, baseURL }) => {
+  const site = baseURL!.replace('127.0.0.1', 'localhost');
+  const visitor = await (await browser.newContext()).newPage();
+  const problems: string[] = [];
+  visitor.on('pageerror', (error) => problems.push(error.message));
+  visitor.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
+  await visitor.route(`${site}/elsewhere`, (route) =>
+    route.fulfill({
+      contentType: 'text/html',
+      headers: { 'content-security-policy': `default-src 'self'; script-src ${baseURL}; connect-src ${baseURL} ${baseURL!.replace('http', 'ws')}; img-src ${baseURL}; worker-src blob: ${baseURL}; style-src 'self'` },
+      body: `<!doctype html><html lang="en"><title>Another shop</title><h1>Another shop</h1><script async src="${baseURL}/widget/threadline.js" data-site="demo"></script>`,
+    }),
+  );
+  await visitor.goto(`${site}/elsewhere`);
+  await visitor.getByRole('button', { name: 'Open chat' }).click();
+  await visitor.getByRole('textbox', { name: 'Message' }).fill('Hello from another website');
+  await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: 'Hello from another website' })).not.toContainText('Sending…');
+
+  const agent = await (await browser.newContext()).newPage();
+  await signIn(agent);
+  await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
+  await expect(agent.getByRole('log').getByText('Hello from another website')).toBeVisible();
+  expect(problems).toEqual([]);
+});
