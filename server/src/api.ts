@@ -76,10 +76,10 @@ const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
 const handoffRef = (channel: Channel) =>
   channel === 'whatsapp' ? `TL-${Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('')}` : randomBytes(16).toString('base64url');
 
-export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined) {
+export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined, visitorsPerMinute = 60) {
   // Limits on what anyone can ask for without an agent's sign-in: new visitors per address,
   // prekey bundles and attachment uploads per session (one-time prekeys and disk are finite).
-  const limits = { visitors: new RateLimiter(60, 60), bundles: new RateLimiter(60, 60), blobs: new RateLimiter(30, 30) };
+  const limits = { visitors: new RateLimiter(visitorsPerMinute, visitorsPerMinute), bundles: new RateLimiter(60, 60), blobs: new RateLimiter(30, 30) };
   function limit(kind: keyof typeof limits, key: string, action: string): void {
     const wait = limits[kind].take(key);
     if (wait) throw new HttpError(429, 'conflict', voice(action, 'too many requests', `Try again in ${wait} s.`), { 'retry-after': String(wait) });

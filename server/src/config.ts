@@ -7,10 +7,13 @@ export interface RelayConfig {
   port: number;
   dataDir: string;
   maxBlobBytes: number;
+  /** New visitor registrations allowed per client address per minute (the bucket holds as many). */
+  visitorsPerMinute: number;
 }
 
 export const USAGE = `Usage: threadline-relay [--host 127.0.0.1] [--port 8787] [--data-dir ./threadline-data] [--max-blob-bytes 26214400]
-Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR, THREADLINE_MAX_BLOB_BYTES.`;
+Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR, THREADLINE_MAX_BLOB_BYTES.
+THREADLINE_VISITORS_PER_MINUTE sets how many visitors one address may register per minute (60).`;
 
 export class ConfigError extends Error {}
 
@@ -34,8 +37,12 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
   if (!/^\d+$/.test(blobText)) {
     throw new ConfigError(`Threadline: failed to start the relay: max-blob-bytes '${blobText}' is not a whole number of bytes. Pass --max-blob-bytes 26214400.`);
   }
+  const visitorsText = env.THREADLINE_VISITORS_PER_MINUTE ?? String(defaults.visitorsPerMinute ?? 60);
+  if (!/^[1-9]\d*$/.test(visitorsText)) {
+    throw new ConfigError(`Threadline: failed to start the relay: THREADLINE_VISITORS_PER_MINUTE '${visitorsText}' is not a positive whole number. Set it to 60, for example.`);
+  }
   const dataDir = resolve(flags.get('data-dir') ?? env.THREADLINE_DATA_DIR ?? defaults.dataDir ?? 'threadline-data');
-  return { host, port, dataDir, maxBlobBytes: Number(blobText) };
+  return { host, port, dataDir, maxBlobBytes: Number(blobText), visitorsPerMinute: Number(visitorsText) };
 }
 
 /** The Meta app, from the environment; undefined (no messengers) without an app secret. */

@@ -16,6 +16,8 @@ export interface RelayOptions {
   dataDir: string;
   /** Largest attachment, in bytes (default 25 MB). */
   maxBlobBytes?: number;
+  /** New visitors one address may register per minute (default 60). */
+  visitorsPerMinute?: number;
   /** The clock, for retention (tests move it forward). */
   now?: () => number;
   /** How often expired conversations are deleted (default every minute). */
@@ -49,7 +51,7 @@ export function createRelay(options: RelayOptions): Relay {
   const store = new Store(options.dataDir, now);
   const hub = new Hub();
   const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
-  const api = createApi(store, hub, blobs, options.meta);
+  const api = createApi(store, hub, blobs, options.meta, options.visitorsPerMinute);
   const webhooks = createWebhooks(store, hub, options.meta);
   const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
