@@ -6,17 +6,22 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
+import { GroupCommit } from './group-commit.ts';
 import type { Hub } from './hub.ts';
 import { voice } from './responses.ts';
-import type { Conversation, Principal, Store } from './store.ts';
+import type { Appended, Principal, Store } from './store.ts';
 
 export const UNAUTHORIZED_CLOSE = 4401;
 const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
 
+/** The `message` frame of a stored envelope, built from the JSON text stored rather than serialised again. */
+const messageFrame = ({ body, seq, at }: Appended): string => `{"type":"message","envelope":${body.slice(0, -1)},"seq":${seq},"at":${at}}}`;
+
 export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
+  const commits = new GroupCommit(store);
   wss.on('connection', (socket: WebSocket, _req: IncomingMessage) => {
     let principal: Principal | undefined;
     const reply = (frame: RelayFrame): void => {
@@ -59,10 +64,10 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
     });
     socket.on('error', () => socket.terminate());
 
-    function allowed(who: Principal, conversationId: string): Conversation | undefined {
-      const conversation = store.conversation(conversationId);
+    function allowed(who: Principal, conversationId: string): { site: string; expiresAt: number } | undefined {
+      const conversation = store.route(conversationId);
       if (!conversation) return undefined;
-      const mine = who.role === 'agent' ? conversation.site === who.site : conversation.id === who.conversationId;
+      const mine = who.role === 'agent' ? conversation.site === who.site : conversationId === who.conversationId;
       return mine ? conversation : undefined;
     }
 
@@ -103,9 +108,15 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
       if (envelope.expiresAt !== conversation.expiresAt) {
         return fail('bad_frame', voice('send the message', 'its expiry differs from the conversation’s', 'Use the expiry the relay gave the conversation.'), envelope.id);
       }
-      const { seq, at, duplicate } = store.append(envelope);
-      reply({ type: 'ack', conversationId, id: envelope.id, seq, at });
-      if (!duplicate) hub.toConversation(conversation.site, conversationId, { type: 'message', envelope: { ...envelope, seq, at } }, socket);
+      // Acked and forwarded only once the batch it joins has committed.
+      commits.append(envelope, (result) => {
+        if (result instanceof Error) {
+          console.error('threadline-relay: a message was not stored', result);
+          return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);
+        }
+        reply({ type: 'ack', conversationId, id: envelope.id, seq: result.seq, at: result.at });
+        if (!result.duplicate) hub.toConversation(conversation.site, conversationId, messageFrame(result), socket);
+      });
     }
   });
   return wss;

@@ -1,7 +1,8 @@
 /**
  * The relay benchmark's storage baseline: raw better-sqlite3 inserts of envelope-sized rows into a
- * table shaped like the relay's, with the relay's settings (WAL, synchronous=FULL), committed one
- * row per transaction and in batches. Nothing else runs: this is what the disk allows.
+ * table shaped like the relay's (rows in arrival order, unique by conversation and sequence number
+ * and by conversation and client id), with the relay's settings (WAL, synchronous=FULL), committed
+ * one row per transaction and in batches. Nothing else runs: this is what the disk allows.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,7 +18,7 @@ export function sqliteInsertRate(batch: number, seconds: number): number {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.exec(`CREATE TABLE envelopes (conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, at INTEGER NOT NULL,
-      PRIMARY KEY (conversation_id, seq), UNIQUE (conversation_id, id)) WITHOUT ROWID`);
+      UNIQUE (conversation_id, seq), UNIQUE (conversation_id, id))`);
     const insert = db.prepare('INSERT INTO envelopes (conversation_id, seq, id, body, at) VALUES (?, ?, ?, ?, ?)');
     const commit = db.transaction((from: number) => {
       for (let n = from; n < from + batch; n++) insert.run(`c${n % 10_000}`, n, `m${n}`, body, Date.now());
