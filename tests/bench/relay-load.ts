@@ -13,13 +13,15 @@ export interface Server {
   agentToken: string;
   /** Asks the child for a figure: resident memory (bytes), CPU time used (µs) or envelopes stored. */
   ask(type: 'rss' | 'cpu' | 'stored'): Promise<number>;
-  stop(): void;
+  stop(): Promise<void>;
 }
 
 export const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 
 export async function startServer(file: string, env: Record<string, string>): Promise<Server> {
-  const child: ChildProcess = fork(new URL(file, import.meta.url), [], { execArgv: ['--import', 'tsx', '--expose-gc'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // BENCH_PROFILE_DIR: write a CPU profile of the server (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child: ChildProcess = fork(new URL(file, import.meta.url), [], { execArgv: ['--import', 'tsx', '--expose-gc', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const replies: ((value: number) => void)[] = [];
   const ready = await new Promise<{ port: number; agentToken: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the benchmark server ${file} exited (${code}) before it was ready`)));
@@ -35,7 +37,16 @@ export async function startServer(file: string, env: Record<string, string>): Pr
         replies.push(resolve);
         child.send({ type });
       }),
-    stop: () => child.kill(),
+    // Disconnecting lets the server close and exit on its own (and write its profile).
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill(), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.disconnect();
+      }),
   };
 }
 

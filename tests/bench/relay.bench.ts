@@ -72,7 +72,7 @@ let baseline: Run;
 try {
   baseline = await load(bare, Array.from({ length: VISITORS }, (_, i) => ({ token: `v${i}`, conversationId: `c${i}`, device: `d${i}`, expiresAt: 0 })), 'agent');
 } finally {
-  bare.stop();
+  await bare.stop();
 }
 
 // ---- the relay ----
@@ -115,7 +115,7 @@ try {
   measured = await load(relay, visitors, agentDevice.id);
   stored = await relay.ask('stored');
 } finally {
-  relay.stop();
+  await relay.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
