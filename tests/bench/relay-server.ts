@@ -4,7 +4,10 @@
  * key and one admin agent. Over IPC it reports its address and the agent's token, and answers
  * `rss` (resident memory after a GC), `cpu` (µs used) and `stored` (envelopes in the database).
  */
-import { createRelay, readConfig } from '@threadline/server';
+import type * as Server from '@threadline/server';
+
+// BENCH_RELAY_MODULE: another build of the relay to measure (e.g. the main branch's, for before/after).
+const { createRelay, readConfig } = (await import(process.env.BENCH_RELAY_MODULE ?? '@threadline/server')) as typeof Server;
 
 const SITE = process.env.BENCH_SITE!;
 

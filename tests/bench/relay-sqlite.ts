@@ -8,10 +8,13 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { b64 } from './relay-load.ts';
+import { b64, percentiles, type Percentiles } from './relay-load.ts';
 
-/** Rows committed per second for `seconds`, `batch` rows per transaction. */
-export function sqliteInsertRate(batch: number, seconds: number): number {
+/**
+ * Rows committed per second for `seconds`, `batch` rows per transaction, and how long a commit
+ * took (ms): with synchronous=FULL that is mostly the disk's sync, which every ack waits for.
+ */
+export function sqliteInsertRate(batch: number, seconds: number): { rowsPerSecond: number; commitMs: Percentiles } {
   const dir = mkdtempSync(join(tmpdir(), 'threadline-bench-sqlite-'));
   const db = new Database(join(dir, 'bench.sqlite'));
   try {
@@ -25,12 +28,14 @@ export function sqliteInsertRate(batch: number, seconds: number): number {
     });
     const body = b64(750);
     let rows = 0;
+    const commits: number[] = [];
     const start = performance.now();
-    while (performance.now() - start < seconds * 1000) {
+    for (let now = start; now - start < seconds * 1000; ) {
       commit(rows);
       rows += batch;
+      commits.push(-now + (now = performance.now()));
     }
-    return rows / ((performance.now() - start) / 1000);
+    return { rowsPerSecond: rows / ((performance.now() - start) / 1000), commitMs: percentiles(commits, commits.length) };
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -125,7 +125,7 @@ const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '—' : Nu
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`);
 
 console.log(`\nRelay under load: ${measured.sockets} visitor sockets + 1 agent (baseline: bare ws server, same driver, same run)`);
-console.log('offered/s | relay stored/s | relay delivered/s | relay p50 / p95 / p99 ms   | relay µs CPU/msg | bare ws delivered/s | bare p99 ms | p99 relay/bare');
+console.log('offered/s | relay stored/s | relay delivered/s | relay p50 / p95 / p99 ms   | bare ws delivered/s | bare p99 ms | p99 relay/bare | server µs CPU/msg relay / bare');
 for (const [i, rate] of RATES.entries()) {
   const r = measured.steps[i];
   const b = baseline.steps[i];
@@ -136,10 +136,10 @@ for (const [i, rate] of RATES.entries()) {
       fmt(r?.storedPerSecond).padStart(14),
       fmt(r?.deliveredPerSecond).padStart(17),
       `${fmt(r?.delivery.p50, 1)} / ${fmt(r?.delivery.p95, 1)} / ${fmt(r?.delivery.p99, 1)}`.padStart(26),
-      fmt(r?.serverCpuUs, 1).padStart(16),
       fmt(b?.deliveredPerSecond).padStart(19),
       fmt(b?.delivery.p99, 1).padStart(11),
       ratio(r?.delivery.p99, b?.delivery.p99).padStart(14),
+      `${fmt(r?.serverCpuUs, 1)} / ${fmt(b?.serverCpuUs, 1)} (${ratio(r?.serverCpuUs, b?.serverCpuUs)})`.padStart(30),
     ].join(' | '),
   );
 }
@@ -152,7 +152,7 @@ memory per socket:   relay ${measured.rssPerSocketKb.toFixed(1)} KB RSS, bare ws
 registrations:       ${registrationsPerSecond.toFixed(0)} visitors/s over HTTP
 saturation:          relay keeps up to ${fmt(relayBest?.offered)} msg/s, bare ws to ${fmt(bareBest?.offered)} msg/s (${ratio(relayBest?.offered, bareBest?.offered)}; rates tried: ${RATES.join(', ')})
 within p99 < 50 ms:  relay ${fmt(sustained?.offered)} msg/s, stored ${fmt(sustained?.storedPerSecond)}/s, delivered ${fmt(sustained?.deliveredPerSecond)}/s (budget ≥ 20,000)
-raw SQLite inserts:  ${sqlite.perRowTransaction.toFixed(0)}/s one per transaction, ${sqlite.batchesOf256.toFixed(0)}/s in batches of 256; relay's best stored rate is ${ratio(relayBest?.storedPerSecond, sqlite.perRowTransaction)} / ${ratio(relayBest?.storedPerSecond, sqlite.batchesOf256)} of those
+raw SQLite inserts:  ${sqlite.perRowTransaction.rowsPerSecond.toFixed(0)}/s one per transaction (commit p50 ${sqlite.perRowTransaction.commitMs.p50.toFixed(1)} ms, p99 ${sqlite.perRowTransaction.commitMs.p99.toFixed(1)} ms), ${sqlite.batchesOf256.rowsPerSecond.toFixed(0)}/s in batches of 256; relay's best stored rate is ${ratio(relayBest?.storedPerSecond, sqlite.perRowTransaction.rowsPerSecond)} / ${ratio(relayBest?.storedPerSecond, sqlite.batchesOf256.rowsPerSecond)} of those
 stored in SQLite:    ${stored} envelopes, ${measured.steps.reduce((n, s) => n + s.acked, 0)} acked`);
 
 report('relay', { visitors: VISITORS, stepSeconds: STEP_SECONDS, sqlite, registrationsPerSecond, stored, relay: measured, bareWs: baseline, saturation: { relay: relayBest?.offered ?? null, bareWs: bareBest?.offered ?? null }, withinBudget: sustained ?? null });
