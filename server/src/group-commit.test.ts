@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '@threadline/sdk/protocol';
 import { GroupCommit } from './group-commit.ts';
-import { Store, type Appended } from './store.ts';
+import { GoneError, Store, type Appended } from './store.ts';
 
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 let dir: string;
@@ -65,7 +65,7 @@ describe('GroupCommit', () => {
     commits.append(envelope('y', 'no-such-conversation'), (r) => results.push(r));
     commits.append(envelope('z'), (r) => results.push(r));
     await tick();
-    expect(results.map((r) => (r instanceof Error ? 'error' : r.seq))).toEqual([1, 'error', 2]);
+    expect(results.map((r) => (r instanceof GoneError ? 'gone' : r instanceof Error ? 'error' : r.seq))).toEqual([1, 'gone', 2]);
     expect(store.since(conversation.id, 0).map((e) => e.id)).toEqual(['x', 'z']);
   });
 

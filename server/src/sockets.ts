@@ -9,7 +9,7 @@ import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type E
 import { GroupCommit } from './group-commit.ts';
 import type { Hub } from './hub.ts';
 import { voice } from './responses.ts';
-import type { Appended, Principal, Store } from './store.ts';
+import { GoneError, type Appended, type Principal, type Store } from './store.ts';
 
 export const UNAUTHORIZED_CLOSE = 4401;
 const HELLO_TIMEOUT_MS = 10_000;
@@ -110,6 +110,9 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
       }
       // Acked and forwarded only once the batch it joins has committed.
       commits.append(envelope, (result) => {
+        if (result instanceof GoneError) {
+          return fail('gone', voice('send the message', 'the conversation no longer exists', 'Start a new conversation.'), envelope.id);
+        }
         if (result instanceof Error) {
           console.error('threadline-relay: a message was not stored', result);
           return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);
