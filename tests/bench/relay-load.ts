@@ -115,6 +115,8 @@ export interface StepResult {
   delivery: Percentiles;
   /** Server CPU time per message, µs. */
   serverCpuUs: number;
+  /** This driver's CPU time per message, µs: the load generator shares the machine's cores. */
+  driverCpuUs: number;
 }
 export interface Percentiles {
   p50: number;
@@ -175,6 +177,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 export async function step(tracker: Tracker, senders: Sender[], server: Server, rate: number, seconds: number, drainMs = 5000): Promise<StepResult> {
   tracker.reset();
   const cpuBefore = await server.ask('cpu');
+  const driverBefore = process.cpuUsage();
   const start = performance.now();
   let sent = 0;
   let cursor = 0;
@@ -185,6 +188,7 @@ export async function step(tracker: Tracker, senders: Sender[], server: Server, 
   }
   const deadline = performance.now() + drainMs;
   while ((tracker.deliveries.length < sent || tracker.acks.length < sent) && performance.now() < deadline) await tick();
+  const driver = process.cpuUsage(driverBefore);
   const cpu = (await server.ask('cpu')) - cpuBefore;
   return {
     offered: rate,
@@ -196,6 +200,7 @@ export async function step(tracker: Tracker, senders: Sender[], server: Server, 
     ack: percentiles(tracker.acks, sent),
     delivery: percentiles(tracker.deliveries, sent),
     serverCpuUs: cpu / sent,
+    driverCpuUs: (driver.user + driver.system) / sent,
   };
 }
 

@@ -5,6 +5,7 @@
  * baselines measured in the same run: a bare `ws` server that stores nothing, and raw better-sqlite3
  * inserts. Budget: ≥ 10,000 sockets, ≥ 20,000 messages/s stored and delivered with p99 < 50 ms.
  *
+ * Then the highest rate that kept up is held for BENCH_SUSTAIN_SECONDS (15) to show it is sustained.
  * BENCH_VISITORS, BENCH_RATES (comma-separated messages/s) and BENCH_STEP_SECONDS shorten a run.
  * Needs the built relay (`npm run build`).
  */
@@ -20,6 +21,7 @@ import { sqliteInsertRate } from './relay-sqlite.ts';
 const VISITORS = Number(process.env.BENCH_VISITORS ?? 10_000);
 const RATES = (process.env.BENCH_RATES ?? '2500,5000,10000,15000,20000,25000,30000,40000').split(',').map(Number);
 const STEP_SECONDS = Number(process.env.BENCH_STEP_SECONDS ?? 4);
+const SUSTAIN_SECONDS = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 15);
 const SITE = 'bench';
 const [RELAY_PORT, BASELINE_PORT] = [8811, 8812];
 
@@ -34,6 +36,7 @@ interface Run {
   openSeconds: number;
   rssPerSocketKb: number;
   steps: StepResult[];
+  sustained: StepResult | undefined;
 }
 
 /** A step keeps up when everything offered arrives, at ≥ 95 % of the offered rate. */
@@ -53,12 +56,15 @@ async function load(server: Server, visitors: Visitor[], agentDevice: string): P
   for (const rate of RATES) {
     const result = await step(tracker, senders, server, rate, STEP_SECONDS);
     steps.push(result);
-    console.log(`  ${rate} msg/s offered: ${result.deliveredPerSecond.toFixed(0)} delivered/s, p99 ${result.delivery.p99.toFixed(1)} ms, ${result.serverCpuUs.toFixed(1)} µs server CPU per message`);
+    console.log(`  ${rate} msg/s offered: ${result.deliveredPerSecond.toFixed(0)} delivered/s, p99 ${result.delivery.p99.toFixed(1)} ms, CPU per message ${result.serverCpuUs.toFixed(1)} µs server, ${result.driverCpuUs.toFixed(1)} µs driver`);
     if (!keepsUp(result)) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
+  const highest = steps.filter(keepsUp).at(-1);
+  const sustained = highest && (await step(tracker, senders, server, highest.offered, SUSTAIN_SECONDS));
+  if (sustained) console.log(`  ${highest.offered} msg/s held for ${SUSTAIN_SECONDS} s: ${sustained.deliveredPerSecond.toFixed(0)} delivered/s, p99 ${sustained.delivery.p99.toFixed(1)} ms`);
   for (const socket of [agent, ...sockets] as WebSocket[]) socket.terminate();
-  return { sockets: sockets.length, openSeconds, rssPerSocketKb, steps };
+  return { sockets: sockets.length, openSeconds, rssPerSocketKb, steps, sustained };
 }
 
 // ---- storage baseline ----
@@ -143,6 +149,11 @@ for (const [i, rate] of RATES.entries()) {
     ].join(' | '),
   );
 }
+/** CPU per message at the highest rate that kept up (or the first step): server and driver, µs. */
+const cpu = (run: Run) => {
+  const at = best(run) ?? run.steps[0];
+  return { server: at?.serverCpuUs ?? NaN, driver: at?.driverCpuUs ?? NaN };
+};
 const relayBest = best(measured);
 const bareBest = best(baseline);
 const sustained = measured.steps.filter((s) => keepsUp(s) && s.delivery.p99 < 50).at(-1);
@@ -151,8 +162,10 @@ sockets open:        relay ${measured.sockets} in ${measured.openSeconds.toFixed
 memory per socket:   relay ${measured.rssPerSocketKb.toFixed(1)} KB RSS, bare ws ${baseline.rssPerSocketKb.toFixed(1)} KB (${ratio(measured.rssPerSocketKb, baseline.rssPerSocketKb)})
 registrations:       ${registrationsPerSecond.toFixed(0)} visitors/s over HTTP
 saturation:          relay keeps up to ${fmt(relayBest?.offered)} msg/s, bare ws to ${fmt(bareBest?.offered)} msg/s (${ratio(relayBest?.offered, bareBest?.offered)}; rates tried: ${RATES.join(', ')})
+sustained:           relay ${fmt(measured.sustained?.offered)} msg/s for ${SUSTAIN_SECONDS} s: stored ${fmt(measured.sustained?.storedPerSecond)}/s, delivered ${fmt(measured.sustained?.deliveredPerSecond)}/s, p50 / p95 / p99 ${fmt(measured.sustained?.delivery.p50, 1)} / ${fmt(measured.sustained?.delivery.p95, 1)} / ${fmt(measured.sustained?.delivery.p99, 1)} ms (ack p99 ${fmt(measured.sustained?.ack.p99, 1)} ms); bare ws ${fmt(baseline.sustained?.offered)} msg/s, p99 ${fmt(baseline.sustained?.delivery.p99, 1)} ms
 within p99 < 50 ms:  relay ${fmt(sustained?.offered)} msg/s, stored ${fmt(sustained?.storedPerSecond)}/s, delivered ${fmt(sustained?.deliveredPerSecond)}/s (budget ≥ 20,000)
 raw SQLite inserts:  ${sqlite.perRowTransaction.rowsPerSecond.toFixed(0)}/s one per transaction (commit p50 ${sqlite.perRowTransaction.commitMs.p50.toFixed(1)} ms, p99 ${sqlite.perRowTransaction.commitMs.p99.toFixed(1)} ms), ${sqlite.batchesOf256.rowsPerSecond.toFixed(0)}/s in batches of 256; relay's best stored rate is ${ratio(relayBest?.storedPerSecond, sqlite.perRowTransaction.rowsPerSecond)} / ${ratio(relayBest?.storedPerSecond, sqlite.batchesOf256.rowsPerSecond)} of those
-stored in SQLite:    ${stored} envelopes, ${measured.steps.reduce((n, s) => n + s.acked, 0)} acked`);
+CPU per message:     relay ${fmt(cpu(measured).server, 1)} µs + driver ${fmt(cpu(measured).driver, 1)} µs; bare ws ${fmt(cpu(baseline).server, 1)} µs + driver ${fmt(cpu(baseline).driver, 1)} µs (relay/bare ${ratio(cpu(measured).server, cpu(baseline).server)}): on 2 idle cores at most ${fmt(2e6 / (cpu(measured).server + cpu(measured).driver))} msg/s relay, ${fmt(2e6 / (cpu(baseline).server + cpu(baseline).driver))} bare ws
+stored in SQLite:    ${stored} envelopes, ${[...measured.steps, ...(measured.sustained ? [measured.sustained] : [])].reduce((n, s) => n + s.acked, 0)} acked`);
 
 report('relay', { visitors: VISITORS, stepSeconds: STEP_SECONDS, sqlite, registrationsPerSecond, stored, relay: measured, bareWs: baseline, saturation: { relay: relayBest?.offered ?? null, bareWs: bareBest?.offered ?? null }, withinBudget: sustained ?? null });
