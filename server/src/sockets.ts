@@ -114,7 +114,6 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
           return fail('gone', voice('send the message', 'the conversation no longer exists', 'Start a new conversation.'), envelope.id);
         }
         if (result instanceof Error) {
-          console.error('threadline-relay: a message was not stored', result);
           return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);
         }
         reply({ type: 'ack', conversationId, id: envelope.id, seq: result.seq, at: result.at });
