@@ -36,7 +36,7 @@ async function open(token: string): Promise<{ socket: WebSocket; frames: RelayFr
 }
 
 describe('relay socket under a burst of messages', () => {
-  it('commits a burst in shared transactions, acks each in order after the commit, and forwards each stored envelope once, in sequence', async () => {
+  it('commits a burst in shared transactions, acks each in order after the commit, forwards each stored envelope once, in sequence, and syncs the same', async () => {
     const device = { id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } };
     const response = await fetch(`http://${base}/v1/sites/shop/visitors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device, retention: '7d' }) });
     const { conversationId, token, expiresAt } = (await response.json()) as { conversationId: string; token: string; expiresAt: number };
@@ -67,6 +67,13 @@ describe('relay socket under a burst of messages', () => {
     expect(forwarded.map((e) => [e.id, e.seq])).toEqual(unique.map((id) => [id, seqOf.get(id)]));
     expect(forwarded[3]).toEqual({ ...envelopes.get(unique[3]!), seq: 4, at: expect.any(Number) });
     expect(relay.store.since(conversationId, 0)).toEqual(forwarded);
+
+    // A reconnecting tab catches up with the same envelopes, sent from the stored text.
+    const reconnected = await open(token);
+    reconnected.socket.send(JSON.stringify({ type: 'sync', conversationId, since: 0 }));
+    await vi.waitFor(() => expect(reconnected.frames.at(-1)).toEqual({ type: 'synced', conversationId, seq: unique.length }));
+    expect(reconnected.frames.slice(0, -1)).toEqual(forwarded.map((envelope) => ({ type: 'message', envelope })));
+    reconnected.socket.close();
     sender.socket.close();
     otherTab.socket.close();
   });

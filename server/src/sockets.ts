@@ -16,7 +16,7 @@ const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
 
 /** The `message` frame of a stored envelope, built from the JSON text stored rather than serialised again. */
-const messageFrame = ({ body, seq, at }: Appended): string => `{"type":"message","envelope":${body.slice(0, -1)},"seq":${seq},"at":${at}}}`;
+const messageFrame = ({ body, seq, at }: Pick<Appended, 'body' | 'seq' | 'at'>): string => `{"type":"message","envelope":${body.slice(0, -1)},"seq":${seq},"at":${at}}}`;
 
 export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
@@ -24,8 +24,8 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
   const commits = new GroupCommit(store);
   wss.on('connection', (socket: WebSocket, _req: IncomingMessage) => {
     let principal: Principal | undefined;
-    const reply = (frame: RelayFrame): void => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    const reply = (frame: RelayFrame | string): void => {
+      if (socket.readyState === socket.OPEN) socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
     };
     const fail = (code: ErrorCode, message: string, id?: string) => reply({ type: 'error', code, message, ...(id ? { id } : {}) });
     const helloTimer = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'no hello'), HELLO_TIMEOUT_MS);
@@ -83,8 +83,8 @@ export function createSocketServer(store: Store, hub: Hub): WebSocketServer {
       if (frame.type === 'sync') {
         let since = frame.since;
         for (;;) {
-          const page = store.since(conversationId, since, SYNC_PAGE);
-          for (const envelope of page) reply({ type: 'message', envelope });
+          const page = store.storedSince(conversationId, since, SYNC_PAGE);
+          for (const stored of page) reply(messageFrame(stored));
           since = page.at(-1)?.seq ?? since;
           if (page.length < SYNC_PAGE) break;
         }

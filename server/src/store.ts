@@ -543,8 +543,13 @@ export class Store {
     return this.#statements.route.get(conversationId) as { site: string; expiresAt: number } | undefined;
   }
 
+  /** The envelopes after `seq` as stored (JSON text), for forwarding without parsing them again. */
+  storedSince(conversationId: string, seq: number, limit = 500): { body: string; seq: number; at: number }[] {
+    return this.#statements.since.all(conversationId, seq, limit) as { body: string; seq: number; at: number }[];
+  }
+
   since(conversationId: string, seq: number, limit = 500): StoredEnvelope[] {
-    const rows = this.#statements.since.all(conversationId, seq, limit) as { body: string; seq: number; at: number }[];
+    const rows = this.storedSince(conversationId, seq, limit);
     return rows.map((row) => ({ ...(JSON.parse(row.body) as Envelope), seq: row.seq, at: row.at }));
   }
 
