@@ -29,10 +29,10 @@ wss.on('connection', (socket) => {
   socket.on('close', () => agents.delete(socket));
 });
 
-process.on('message', ({ type }: { type: 'rss' | 'cpu' | 'stored' }) => {
+process.on('message', ({ type }: { type: 'rss' | 'cpu' | 'stored' | 'commits' }) => {
   if (type === 'rss') globalThis.gc?.();
   const { user, system } = process.cpuUsage();
-  process.send!({ type, value: type === 'rss' ? process.memoryUsage().rss : type === 'cpu' ? user + system : 0 });
+  process.send!({ type, value: type === 'rss' ? process.memoryUsage().rss : type === 'cpu' ? user + system : type === 'commits' ? null : 0 });
 });
 process.on('disconnect', () => process.exit(0));
 wss.on('listening', () => process.send!({ type: 'ready', port: Number(process.env.BENCH_PORT), agentToken: 'agent' }));

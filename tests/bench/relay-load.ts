@@ -13,7 +13,19 @@ export interface Server {
   agentToken: string;
   /** Asks the child for a figure: resident memory (bytes), CPU time used (µs) or envelopes stored. */
   ask(type: 'rss' | 'cpu' | 'stored'): Promise<number>;
+  /** Asks the relay how its commits went since the last ask (null from the bare server). */
+  ask(type: 'commits'): Promise<CommitStats | null>;
   stop(): Promise<void>;
+}
+
+export interface CommitStats {
+  commits: number;
+  meanBatch: number;
+  commitP50Ms: number;
+  commitP99Ms: number;
+  commitMaxMs: number;
+  /** The 99th percentile of the event loop's delay: how long frames waited to be read. */
+  loopDelayP99Ms: number;
 }
 
 export const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -22,21 +34,21 @@ export async function startServer(file: string, env: Record<string, string>): Pr
   // BENCH_PROFILE_DIR: write a CPU profile of the server (open it in Chrome DevTools).
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child: ChildProcess = fork(new URL(file, import.meta.url), [], { execArgv: ['--import', 'tsx', '--expose-gc', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const replies: ((value: number) => void)[] = [];
+  const replies: ((value: never) => void)[] = [];
   const ready = await new Promise<{ port: number; agentToken: string }>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the benchmark server ${file} exited (${code}) before it was ready`)));
-    child.on('message', (message: { type: string; value?: number; port?: number; agentToken?: string }) => {
+    child.on('message', (message: { type: string; value?: never; port?: number; agentToken?: string }) => {
       if (message.type === 'ready') resolve(message as { port: number; agentToken: string });
       else replies.shift()?.(message.value!);
     });
   });
   return {
     ...ready,
-    ask: (type) =>
+    ask: ((type: string) =>
       new Promise((resolve) => {
-        replies.push(resolve);
+        replies.push(resolve as (value: never) => void);
         child.send({ type });
-      }),
+      })) as Server['ask'],
     // Disconnecting lets the server close and exit on its own (and write its profile).
     stop: () =>
       new Promise<void>((resolve) => {
@@ -117,6 +129,7 @@ export interface StepResult {
   serverCpuUs: number;
   /** This driver's CPU time per message, µs: the load generator shares the machine's cores. */
   driverCpuUs: number;
+  commits: CommitStats | null;
 }
 export interface Percentiles {
   p50: number;
@@ -177,6 +190,7 @@ const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 export async function step(tracker: Tracker, senders: Sender[], server: Server, rate: number, seconds: number, drainMs = 5000): Promise<StepResult> {
   tracker.reset();
   const cpuBefore = await server.ask('cpu');
+  await server.ask('commits');
   const driverBefore = process.cpuUsage();
   const start = performance.now();
   let sent = 0;
@@ -190,6 +204,7 @@ export async function step(tracker: Tracker, senders: Sender[], server: Server, 
   while ((tracker.deliveries.length < sent || tracker.acks.length < sent) && performance.now() < deadline) await tick();
   const driver = process.cpuUsage(driverBefore);
   const cpu = (await server.ask('cpu')) - cpuBefore;
+  const commits = await server.ask('commits');
   return {
     offered: rate,
     sent,
@@ -201,6 +216,7 @@ export async function step(tracker: Tracker, senders: Sender[], server: Server, 
     delivery: percentiles(tracker.deliveries, sent),
     serverCpuUs: cpu / sent,
     driverCpuUs: (driver.user + driver.system) / sent,
+    commits,
   };
 }
 

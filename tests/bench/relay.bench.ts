@@ -11,7 +11,7 @@
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WebSocket } from 'ws';
 import { report } from './demo.ts';
@@ -56,7 +56,9 @@ async function load(server: Server, visitors: Visitor[], agentDevice: string): P
   for (const rate of RATES) {
     const result = await step(tracker, senders, server, rate, STEP_SECONDS);
     steps.push(result);
-    console.log(`  ${rate} msg/s offered: ${result.deliveredPerSecond.toFixed(0)} delivered/s, p99 ${result.delivery.p99.toFixed(1)} ms, CPU per message ${result.serverCpuUs.toFixed(1)} µs server, ${result.driverCpuUs.toFixed(1)} µs driver`);
+    const c = result.commits;
+    const storage = c ? `; ${c.commits} commits of ${c.meanBatch.toFixed(1)} messages on average, commit p50 ${c.commitP50Ms.toFixed(1)} / p99 ${c.commitP99Ms.toFixed(1)} / max ${c.commitMaxMs.toFixed(0)} ms, event-loop delay p99 ${c.loopDelayP99Ms.toFixed(1)} ms` : '';
+    console.log(`  ${rate} msg/s offered: ${result.deliveredPerSecond.toFixed(0)} delivered/s, p99 ${result.delivery.p99.toFixed(1)} ms, CPU per message ${result.serverCpuUs.toFixed(1)} µs server, ${result.driverCpuUs.toFixed(1)} µs driver${storage}`);
     if (!keepsUp(result)) break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -66,6 +68,10 @@ async function load(server: Server, visitors: Visitor[], agentDevice: string): P
   for (const socket of [agent, ...sockets] as WebSocket[]) socket.terminate();
   return { sockets: sockets.length, openSeconds, rssPerSocketKb, steps, sustained };
 }
+
+// The machine may be shared: its load says how far the absolute figures can be trusted.
+const loadBefore = loadavg()[0]!;
+console.log(`${cpus().length} cores, load average ${loadBefore.toFixed(1)}`);
 
 // ---- storage baseline ----
 console.log('Raw better-sqlite3 (WAL, synchronous=FULL)…');
@@ -130,7 +136,8 @@ const best = (run: Run) => run.steps.filter(keepsUp).at(-1);
 const fmt = (n: number | undefined, digits = 0) => (n === undefined ? '—' : Number.isFinite(n) ? n.toFixed(digits) : 'lost');
 const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined || !b ? '—' : `${(a / b).toFixed(2)}×`);
 
-console.log(`\nRelay under load: ${measured.sockets} visitor sockets + 1 agent (baseline: bare ws server, same driver, same run)`);
+const loadAfter = loadavg()[0]!;
+console.log(`\nRelay under load: ${measured.sockets} visitor sockets + 1 agent (baseline: bare ws server, same driver, same run; ${cpus().length} cores, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)})`);
 console.log('offered/s | relay stored/s | relay delivered/s | relay p50 / p95 / p99 ms   | bare ws delivered/s | bare p99 ms | p99 relay/bare | server µs CPU/msg relay / bare');
 for (const [i, rate] of RATES.entries()) {
   const r = measured.steps[i];
@@ -168,4 +175,4 @@ raw SQLite inserts:  ${sqlite.perRowTransaction.rowsPerSecond.toFixed(0)}/s one 
 CPU per message:     relay ${fmt(cpu(measured).server, 1)} µs + driver ${fmt(cpu(measured).driver, 1)} µs; bare ws ${fmt(cpu(baseline).server, 1)} µs + driver ${fmt(cpu(baseline).driver, 1)} µs (relay/bare ${ratio(cpu(measured).server, cpu(baseline).server)}): on 2 idle cores at most ${fmt(2e6 / (cpu(measured).server + cpu(measured).driver))} msg/s relay, ${fmt(2e6 / (cpu(baseline).server + cpu(baseline).driver))} bare ws
 stored in SQLite:    ${stored} envelopes, ${[...measured.steps, ...(measured.sustained ? [measured.sustained] : [])].reduce((n, s) => n + s.acked, 0)} acked`);
 
-report('relay', { visitors: VISITORS, stepSeconds: STEP_SECONDS, sqlite, registrationsPerSecond, stored, relay: measured, bareWs: baseline, saturation: { relay: relayBest?.offered ?? null, bareWs: bareBest?.offered ?? null }, withinBudget: sustained ?? null });
+report('relay', { cores: cpus().length, loadAverage: [loadBefore, loadAfter], visitors: VISITORS, stepSeconds: STEP_SECONDS, sqlite, registrationsPerSecond, stored, relay: measured, bareWs: baseline, saturation: { relay: relayBest?.offered ?? null, bareWs: bareBest?.offered ?? null }, withinBudget: sustained ?? null });
