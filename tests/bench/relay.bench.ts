@@ -9,6 +9,7 @@
  * BENCH_VISITORS, BENCH_RATES (comma-separated messages/s) and BENCH_STEP_SECONDS shorten a run.
  * Needs the built relay (`npm run build`).
  */
+import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -67,6 +68,12 @@ async function load(server: Server, visitors: Visitor[], agentDevice: string): P
   if (sustained) console.log(`  ${highest.offered} msg/s held for ${SUSTAIN_SECONDS} s: ${sustained.deliveredPerSecond.toFixed(0)} delivered/s, p99 ${sustained.delivery.p99.toFixed(1)} ms`);
   for (const socket of [agent, ...sockets] as WebSocket[]) socket.terminate();
   return { sockets: sockets.length, openSeconds, rssPerSocketKb, steps, sustained };
+}
+
+// Each side of every socket is a file descriptor: this process holds VISITORS + 1, so does the server.
+const fdLimit = Number(execFileSync('sh', ['-c', 'ulimit -n'], { encoding: 'utf8' }).trim());
+if (Number.isFinite(fdLimit) && fdLimit < VISITORS + 200) {
+  throw new Error(`Threadline: failed to run the relay benchmark: ${VISITORS} sockets need more open files than 'ulimit -n' allows (${fdLimit}). Raise it (ulimit -n ${VISITORS + 1000}) or set BENCH_VISITORS lower.`);
 }
 
 // The machine may be shared: its load says how far the absolute figures can be trusted.
