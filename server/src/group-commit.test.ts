@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Envelope } from '@threadline/sdk/protocol';
-import { GroupCommit } from './group-commit.ts';
+import { GroupCommit, MAX_BATCH } from './group-commit.ts';
 import { GoneError, Store, type Appended } from './store.ts';
 
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
@@ -87,8 +87,8 @@ describe('GroupCommit', () => {
   it('commits a full batch at once without waiting for the turn to end', () => {
     const commits = new GroupCommit(store);
     let answered = 0;
-    for (let i = 0; i < 1000; i++) commits.append(envelope(`m${i}`), () => answered++);
-    expect(answered).toBe(1000);
+    for (let i = 0; i < MAX_BATCH; i++) commits.append(envelope(`m${i}`), () => answered++);
+    expect(answered).toBe(MAX_BATCH);
     expect(store.route(conversation.id)).toEqual({ site: 'shop', expiresAt: conversation.expiresAt });
   });
 });

@@ -11,8 +11,13 @@ import type { Appended, Store } from './store.ts';
 /** Called once per envelope, after the commit: the stored result, or why it was not stored. */
 export type Committed = (result: Appended | Error) => void;
 
-/** Most envelopes in one transaction; a full batch is committed at once. */
-const MAX_BATCH = 1000;
+/**
+ * Most envelopes in one transaction; a full batch is committed at once. Batches this large form
+ * only under overload, where they pay: each envelope dirties index pages of its conversation, and
+ * the more envelopes a commit holds, the more of those pages they share (with 10,000 conversations,
+ * 4000 per commit cost 24 µs each against 39 µs at 1000).
+ */
+export const MAX_BATCH = 4000;
 
 export class GroupCommit {
   #envelopes: Envelope[] = [];
