@@ -61,9 +61,12 @@ export class Hub {
     send(this.#agents.get(site), JSON.stringify(frame), except);
   }
 
-  /** Delivers a frame to everyone in a conversation: its visitor's sockets and the site's agents. */
-  toConversation(site: string, conversationId: string, frame: RelayFrame, except?: WebSocket): void {
-    const text = JSON.stringify(frame);
+  /**
+   * Delivers a frame to everyone in a conversation: its visitor's sockets and the site's agents.
+   * The frame is serialised once for all of them; a string is a frame already serialised.
+   */
+  toConversation(site: string, conversationId: string, frame: RelayFrame | string, except?: WebSocket): void {
+    const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
     send(this.#visitors.get(conversationId), text, except);
     send(this.#agents.get(site), text, except);
   }

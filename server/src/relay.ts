@@ -19,6 +19,8 @@ export interface RelayOptions {
   dataDir: string;
   /** Largest attachment, in bytes (default 25 MB). */
   maxBlobBytes?: number;
+  /** New visitors one address may register per minute (default 60). */
+  visitorsPerMinute?: number;
   /** The clock, for retention (tests move it forward). */
   now?: () => number;
   /** How often expired conversations are deleted (default every minute). */

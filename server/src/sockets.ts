@@ -7,14 +7,18 @@ import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
 import type { Hub } from './hub.ts';
+import { GroupCommit } from './group-commit.ts';
 import { voice } from './responses.ts';
-import type { Conversation, Principal, Store } from './store.ts';
+import { GoneError, type Appended, type Principal, type Store } from './store.ts';
 
 export const UNAUTHORIZED_CLOSE = 4401;
 /** "Try Again Later" (RFC 6455): a rate limit was hit; the client reconnects after a pause and resends. */
 export const TRY_AGAIN_CLOSE = 1013;
 const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
+
+/** The `message` frame of a stored envelope, built from the JSON text stored rather than serialised again. */
+const messageFrame = ({ body, seq, at }: Pick<Appended, 'body' | 'seq' | 'at'>): string => `{"type":"message","envelope":${body.slice(0, -1)},"seq":${seq},"at":${at}}}`;
 
 /** The relay's checks on who may use a socket and how fast. */
 export interface SocketGuards {
@@ -29,12 +33,13 @@ let connections = 0;
 export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards): WebSocketServer {
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
+  const commits = new GroupCommit(store);
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     let principal: Principal | undefined;
     const connection = String(++connections);
     let throttled = false;
-    const reply = (frame: RelayFrame): void => {
-      if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+    const reply = (frame: RelayFrame | string): void => {
+      if (socket.readyState === socket.OPEN) socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
     };
     const fail = (code: ErrorCode, message: string, id?: string) => reply({ type: 'error', code, message, ...(id ? { id } : {}) });
     const helloTimer = setTimeout(() => socket.close(UNAUTHORIZED_CLOSE, 'no hello'), HELLO_TIMEOUT_MS);
@@ -94,10 +99,10 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
     });
     socket.on('error', () => socket.terminate());
 
-    function allowed(who: Principal, conversationId: string): Conversation | undefined {
-      const conversation = store.conversation(conversationId);
+    function allowed(who: Principal, conversationId: string): { site: string; expiresAt: number } | undefined {
+      const conversation = store.route(conversationId);
       if (!conversation) return undefined;
-      const mine = who.role === 'agent' ? conversation.site === who.site : conversation.id === who.conversationId;
+      const mine = who.role === 'agent' ? conversation.site === who.site : conversationId === who.conversationId;
       return mine ? conversation : undefined;
     }
 
@@ -113,8 +118,8 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
       if (frame.type === 'sync') {
         let since = frame.since;
         for (;;) {
-          const page = store.since(conversationId, since, SYNC_PAGE);
-          for (const envelope of page) reply({ type: 'message', envelope });
+          const page = store.storedSince(conversationId, since, SYNC_PAGE);
+          for (const stored of page) reply(messageFrame(stored));
           since = page.at(-1)?.seq ?? since;
           if (page.length < SYNC_PAGE) break;
         }
@@ -141,9 +146,17 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
       if (envelope.expiresAt !== conversation.expiresAt) {
         return fail('bad_frame', voice('send the message', 'its expiry differs from the conversation’s', 'Use the expiry the relay gave the conversation.'), envelope.id);
       }
-      const { seq, at, duplicate } = store.append(envelope);
-      reply({ type: 'ack', conversationId, id: envelope.id, seq, at });
-      if (!duplicate) hub.toConversation(conversation.site, conversationId, { type: 'message', envelope: { ...envelope, seq, at } }, socket);
+      // Acked and forwarded only once the batch it joins has committed.
+      commits.append(envelope, (result) => {
+        if (result instanceof GoneError) {
+          return fail('gone', voice('send the message', 'the conversation no longer exists', 'Start a new conversation.'), envelope.id);
+        }
+        if (result instanceof Error) {
+          return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);
+        }
+        reply({ type: 'ack', conversationId, id: envelope.id, seq: result.seq, at: result.at });
+        if (!result.duplicate) hub.toConversation(conversation.site, conversationId, messageFrame(result), socket);
+      });
     }
   });
   return wss;
