@@ -130,6 +130,8 @@ export function createClient(options: ClientOptions): Client {
   function connect(current: VisitorSession): Sync {
     const engine = new Sync(getWorker(), socketUrl(relay), current.token, route, (raw) => call('read from the relay', getWorker().frame(raw)));
     engine.refreshTrust = trustCurrentDirectory;
+    // The relay no longer knows the conversation (deleted at its expiry while no page was open): start afresh.
+    engine.onUnauthorized = () => void forget();
     engine.onFrame = (frame) => {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
       if (frame.type === 'expired' && frame.conversationId === current.conversationId) void forget();

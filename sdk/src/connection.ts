@@ -84,9 +84,7 @@ export class Connection {
     if (code === UNAUTHORIZED_CLOSE || code === REVOKED_CLOSE) {
       this.#status.value = 'closed';
       const revoked = code === REVOKED_CLOSE;
-      this.handlers.onError(
-        new ConnectionError(revoked ? 'revoked' : 'unauthorized', 'stay connected to the relay', revoked ? 'this device or conversation was revoked' : 'the relay refused this session', 'Sign in again, or clear this site’s data.'),
-      );
+      this.handlers.onError(new ConnectionError(revoked ? 'revoked' : 'unauthorized', 'stay connected to the relay', revoked ? 'this device or conversation was revoked' : 'the relay refused this session', 'Sign in again, or clear this site’s data.'));
       return;
     }
     this.#status.value = 'offline';

@@ -12,14 +12,19 @@ export async function request<T>(relay: URL, path: string, action: string, optio
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
-  try {
-    response = await fetch(new URL(path, relay), {
-      method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
-      headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
-    });
-  } catch {
-    throw new ConnectionError('network', action, `the relay at ${relay.origin} is unreachable`, 'Check the connection and try again.');
+  // Once over a rate limit, the request goes again after the wait the relay names (at most 10 s).
+  for (let attempt = 0; ; attempt++) {
+    try {
+      response = await fetch(new URL(path, relay), {
+        method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+        headers,
+        body: options.body === undefined ? null : JSON.stringify(options.body),
+      });
+    } catch {
+      throw new ConnectionError('network', action, `the relay at ${relay.origin} is unreachable`, 'Check the connection and try again.');
+    }
+    if (response.status !== 429 || attempt) break;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(Number(response.headers.get('retry-after')) || 1, 10) * 1000));
   }
   const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   if (!response.ok) {

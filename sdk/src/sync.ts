@@ -44,6 +44,8 @@ export class Sync {
   readonly error: ReadonlySignal<ThreadlineError | null> = this.#error;
   readonly connection: Connection;
   onFrame: (frame: RelayFrame) => void = () => {};
+  /** The relay refused this session's token (e.g. its conversation was deleted while the page was closed). */
+  onUnauthorized?: () => void;
   /** Called when a message comes from a device not (yet) trusted: reload the key directory. */
   refreshTrust: () => Promise<void> = async () => {};
 
@@ -57,7 +59,7 @@ export class Sync {
     this.connection = new Connection(socketUrl, token, {
       parse,
       onFrame: (frame) => this.#receive(frame),
-      onError: (error) => this.report(error),
+      onError: (error) => (error.code === 'unauthorized' && this.onUnauthorized ? this.onUnauthorized() : this.report(error)),
     });
   }
 
@@ -141,7 +143,9 @@ export class Sync {
         this.thread(frame.conversationId).peerRead(frame.role, frame.seq);
         break;
       case 'error':
-        if (frame.id) run(this.#refused(frame.id, frame.message));
+        // Nothing was stored and it may work later: the outbox goes again (the relay closes a rate-limited socket).
+        if (frame.code === 'rate_limited' || frame.code === 'internal') setTimeout(() => run(this.#resume()), 2000);
+        else if (frame.id) run(this.#refused(frame.id, frame.message));
         else this.report(new ThreadlineError(frame.code, 'talk to the relay', frame.message, 'Reload the page if this persists.'));
         break;
     }

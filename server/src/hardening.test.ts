@@ -118,7 +118,7 @@ describe('origin allow-list and CORS', () => {
     const evil = await t.connect({ origin: 'https://evil.example' });
     evil.send({ type: 'hello', token: visitor.token });
     expect(await evil.next()).toMatchObject({ type: 'error', code: 'forbidden', message: expect.stringMatching(/not on the site’s allowed origins/) });
-    expect(await evil.closed).toBe(4401);
+    expect(await evil.closed).toBe(1008);
     for (const headers of [{ origin: SHOP }, {}] as Record<string, string>[]) {
       const ok = await t.connect(headers);
       ok.send({ type: 'hello', token: visitor.token });

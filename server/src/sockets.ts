@@ -14,6 +14,11 @@ import { GoneError, type Appended, type Principal, type Store } from './store.ts
 export const UNAUTHORIZED_CLOSE = 4401;
 /** "Try Again Later" (RFC 6455): a rate limit was hit; the client reconnects after a pause and resends. */
 export const TRY_AGAIN_CLOSE = 1013;
+/**
+ * "Policy Violation" (RFC 6455): the page's origin may not use this site's chat. Not 4401: the token
+ * is good, and a client hearing 4401 drops its conversation (the relay no longer knows it).
+ */
+export const POLICY_CLOSE = 1008;
 const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
 
@@ -79,7 +84,7 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
           const refused = guards?.admit(found, req);
           if (refused) {
             fail('forbidden', refused);
-            return socket.close(UNAUTHORIZED_CLOSE, 'origin not allowed');
+            return socket.close(POLICY_CLOSE, 'origin not allowed');
           }
           principal = found;
           clearTimeout(helloTimer);

@@ -1,7 +1,7 @@
 /**
  * The relay's origin allow-list, seen from a real browser: the demo business lists its own shop, so
  * a page on another website is refused over HTTP (readable, typed error; preflights fail) and on the
- * socket (typed error frame, close 4401) — until an admin adds that website in the console.
+ * socket (typed error frame, close 1008) — until an admin adds that website in the console.
  */
 import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
@@ -63,7 +63,7 @@ test('another website is refused by the relay until an admin allows its origin i
   });
   expect(refused.register).toEqual({ failed: 'TypeError: Failed to fetch' }); // the preflight is refused: nothing is registered
   expect(refused.agent).toEqual({ failed: 'TypeError: Failed to fetch' }); // agents' routes answer no other origin
-  expect(refused.socket.code).toBe(4401);
+  expect(refused.socket.code).toBe(1008);
   expect(refused.socket.frames).toEqual([{ type: 'error', code: 'forbidden', message: expect.stringContaining('is not on the site’s allowed origins') }]);
 
   // An admin adds the website on the console's Install page.

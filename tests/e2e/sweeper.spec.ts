@@ -104,3 +104,29 @@ test('an expired conversation disappears from the relay’s database and from th
   expect(after.conversations[0]).not.toBe(conversationId);
   expect(errors).toEqual([]);
 });
+
+test('a conversation deleted while no page was open is dropped on the next visit, and a new one starts', async ({ browser }) => {
+  const canary = `swept-while-away-${randomUUID()}`;
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  await dialog.getByLabel('Keep this conversation for').selectOption({ label: '24 hours' });
+  await dialog.getByRole('textbox', { name: 'Message' }).fill(canary);
+  await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(dialog.getByRole('log').getByRole('listitem').filter({ hasText: canary })).not.toContainText('Sending…');
+  const [conversationId] = (await browserState(page)).conversations;
+  await page.close();
+
+  // The relay sweeps it while the visitor is away; the browser's own clock still says it is current.
+  expect(await (await context.request.post(`${base}/test/clock`, { data: { advanceMs: 25 * HOUR } })).json()).toMatchObject({ swept: 1 });
+  const back = await context.newPage();
+  await back.goto(`${base}/`);
+  await back.getByRole('button', { name: /Open chat/ }).click();
+  const again = back.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  await expect(again.getByLabel('Keep this conversation for')).toBeVisible(); // a fresh conversation
+  await expect(again.getByText(canary)).toHaveCount(0);
+  await expect(again.getByRole('alert')).toHaveCount(0);
+  await expect.poll(async () => (await browserState(back)).history.filter((key) => key.includes(`|${conversationId}|`))).toEqual([]);
+});

@@ -69,14 +69,18 @@ let db: Promise<Database> | undefined;
 /** Whether the vault is in IndexedDB (false: in memory, gone when the page closes). */
 export let persistent = true;
 const open = () =>
-  (db ??= openDB('threadline-crypto', 2, {
-    upgrade(database) {
-      for (const name of STORES) if (!database.objectStoreNames.contains(name)) database.createObjectStore(name);
-    },
-  }).catch(() => {
-    persistent = false;
-    return memoryDatabase();
-  }));
+  (db ??= Promise.resolve()
+    .then(() =>
+      openDB('threadline-crypto', 2, {
+        upgrade(database) {
+          for (const name of STORES) if (!database.objectStoreNames.contains(name)) database.createObjectStore(name);
+        },
+      }),
+    )
+    .catch(() => {
+      persistent = false;
+      return memoryDatabase();
+    }));
 let written = 0;
 
 type Range = { lower: string; upper: string };
