@@ -53,11 +53,13 @@ export function shareAcrossTabs(local: Client, name: string): Client {
       for (const call of waiting.values()) answer(call, call.progress).then(call.resolve, call.reject);
       waiting.clear();
     });
+  // A follower waits in line for the lock, until its client closes.
+  const quit = new AbortController();
   const decided = new Promise<void>((resolve) =>
     navigator.locks.request(name, { ifAvailable: true }, (lock) => {
       resolve();
       if (lock) return lead();
-      void navigator.locks.request(name, lead);
+      navigator.locks.request(name, { signal: quit.signal }, lead).catch(() => {});
     }),
   );
 
@@ -152,6 +154,7 @@ export function shareAcrossTabs(local: Client, name: string): Client {
     markRead: () => void ask('markRead', []).catch(() => {}),
     close() {
       stop();
+      quit.abort();
       release();
       channel.close();
       local.close();

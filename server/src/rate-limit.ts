@@ -6,6 +6,8 @@ import type { IncomingMessage } from 'node:http';
  */
 export class RateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();
+  /** Buckets are swept past this many, and the next sweep waits until twice as many remain: O(1) a take on average. */
+  #sweepAt = 10_000;
 
   constructor(
     private readonly capacity: number,
@@ -23,7 +25,10 @@ export class RateLimiter {
       return Math.ceil(((1 - tokens) * 60) / this.perMinute);
     }
     this.#buckets.set(key, { tokens: tokens - 1, at: now });
-    if (this.#buckets.size > 10_000) this.#forgetFull(now);
+    if (this.#buckets.size > this.#sweepAt) {
+      this.#forgetFull(now);
+      this.#sweepAt = Math.max(10_000, 2 * this.#buckets.size);
+    }
     return 0;
   }
 
