@@ -3,11 +3,6 @@
  * widget is loaded) and the widget (which takes its place), so the hand-over cannot be seen.
  */
 
-/** Set while the panel is open in this tab: a reload reopens it. */
-export const OPEN_KEY = 'threadline-open';
-/** Set while this browser has a conversation: the widget then loads and connects on idle, to count unread replies. */
-export const ACTIVE_KEY = 'threadline-active';
-
 /** Its styles, for a shadow root whose host is the launcher's corner of the page. */
 export const LAUNCHER_CSS =
   ':host{position:fixed;inset-block-end:20px;inset-inline-end:20px;z-index:2147483000;font-family:var(--tl-font)}' +

@@ -2,12 +2,12 @@
  * The script tag's loader (IIFE, < 2 KB). It defines `window.threadline(...)` as a command queue
  * and waits until the page is idle. Then it adds `<threadline-chat>` and draws the launcher itself;
  * the widget module (from beside this script) loads on the first click, on the first API call, or
- * at once for a visitor with a conversation or an open panel. A page whose visitors never open the
- * chat runs nothing else.
+ * at once for a visitor who has used the chat on this site before. A page whose visitors never open
+ * the chat runs nothing else.
  *
  *   <script async src="https://RELAY/widget/threadline.js" data-site="SITE_ID" data-org-key="FINGERPRINT"></script>
  */
-import { ACTIVE_KEY, BUBBLE, LAUNCHER_CSS, OPEN, OPEN_KEY, pickLocale } from './launcher.ts';
+import { BUBBLE, LAUNCHER_CSS, OPEN, pickLocale } from './launcher.ts';
 
 type Queue = unknown[][];
 type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
@@ -76,8 +76,11 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
       if (script.dataset.locale) chat.setAttribute('locale', script.dataset.locale);
       d.body.append(chat);
     }
-    if (!chat || queue.length || localStorage.getItem(ACTIVE_KEY) || sessionStorage.getItem(OPEN_KEY)) void load();
-    else launcher(chat);
+    if (!chat || queue.length) return void load();
+    launcher(chat);
+    // A visitor who has used the chat here before (its keys are in IndexedDB) gets the widget at once,
+    // to count unread replies. Asked asynchronously: Web Storage's first read blocks on the browser.
+    void indexedDB.databases?.().then((found) => found.some((db) => db.name === 'threadline-crypto') && load(), () => {});
   };
   const idle = () => ('requestIdleCallback' in w ? w.requestIdleCallback(boot, { timeout: 3000 }) : setTimeout(boot, 1));
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', idle);

@@ -8,7 +8,7 @@ import { panelStyles } from './styles.ts';
 import { verifyView } from './verify-view.ts';
 import type { Strings } from './i18n/index.ts';
 import { SignalWatcher } from './watch.ts';
-import { ACTIVE_KEY } from './launcher.ts';
+import { ACTIVE_KEY } from './widget.ts';
 
 /** Message text as elements: links (http and https only, opened safely), bold, italic, code. Never HTML. */
 const rich = (token: Token) =>

@@ -8,10 +8,15 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import type { ChatMessage, Client } from '@threadline/sdk';
 import { emit, takeOverQueue } from './commands.ts';
 import { launcherEnglish, loadStrings, pickLocale, type LauncherStrings, type Strings } from './i18n/index.ts';
-import { ACTIVE_KEY, BUBBLE, OPEN_KEY } from './launcher.ts';
+import { BUBBLE } from './launcher.ts';
 import './panel.ts';
 import { launcherStyles } from './styles.ts';
 
+
+/** Set while the panel is open in this tab: a reload reopens it. */
+const OPEN_KEY = 'threadline-open';
+/** Set while this browser has a conversation: the widget then connects on idle, to count unread replies. */
+export const ACTIVE_KEY = 'threadline-active';
 
 export class ThreadlineChat extends LitElement {
   static override styles = launcherStyles;
@@ -182,6 +187,8 @@ export class ThreadlineChat extends LitElement {
 }
 
 if (!customElements.get('threadline-chat')) customElements.define('threadline-chat', ThreadlineChat);
+// A page without data-site boots the chat through the queue: answer it even before any element exists.
+takeOverQueue();
 
 declare global {
   interface HTMLElementTagNameMap {
