@@ -11,24 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createRelay, type Relay } from './index.ts';
-import { UNLIMITED } from './test-relay.ts';
-
+import { b64, prng, UNLIMITED } from './test-relay.ts';
 
 const SEED = Number(process.env.THREADLINE_FUZZ_SEED ?? randomBytes(4).readUInt32BE());
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { int, pick: <T>(items: readonly T[]): T => items[int(items.length)]! };
-}
 const rand = prng(SEED);
-const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 
 let relay: Relay;
 let base: string;

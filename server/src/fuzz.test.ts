@@ -18,29 +18,14 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { MAX_FRAME_BYTES, parseRelayFrame, type RelayFrame } from '@threadline/sdk/protocol';
 import { createRelay, type Relay } from './index.ts';
-import { UNLIMITED } from './test-relay.ts';
-
+import { b64, prng, UNLIMITED } from './test-relay.ts';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 const SEED = Number(process.env.THREADLINE_FUZZ_SEED ?? randomBytes(4).readUInt32BE());
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number) => Math.floor(next() * n);
-  return { next, int, pick: <T>(items: readonly T[]): T => items[int(items.length)]! };
-}
 const rand = prng(SEED);
 
-const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 const key = () => b64(32);
 const device = () => ({ id: b64(12), identityKey: key(), signingKey: key(), signedPrekey: { id: 1, publicKey: key(), signature: b64(64) } });
 

@@ -11,6 +11,20 @@ import { createRelay, type Relay, type RelayOptions } from './relay.ts';
 /** Every rate limit far above what a test sends: for tests of something else than the limits (limits.test.ts tests those). */
 export const UNLIMITED = Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((kind) => [kind, { capacity: 1e9, perMinute: 1e9 }]));
 
+/** mulberry32: a small seeded PRNG, so a failing run can be replayed. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const int = (n: number) => Math.floor(next() * n);
+  return { next, int, pick: <T>(items: readonly T[]): T => items[int(items.length)]! };
+}
+
 export const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 export const device = (): DeviceKeys => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });
 
