@@ -24,3 +24,47 @@ test('with IndexedDB unavailable the widget keeps the conversation in memory and
   await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
   await expect(dialog.getByRole('log').getByText('Answered all the same')).toBeVisible();
 });
+
+test('with the storage quota exceeded a send fails with a clear error, nothing is lost, and it goes once there is room', async ({ page }) => {
+  // The page keeps its workers reachable, and the crypto worker's IndexedDB writes fail while "full".
+  await page.addInitScript(() => {
+    const Native = window.Worker;
+    window.Worker = class extends Native {
+      constructor(...args: ConstructorParameters<typeof Worker>) {
+        super(...args);
+        ((window as unknown as { workers: Worker[] }).workers ??= []).push(this);
+      }
+    };
+  });
+  await page.route('**/widget/crypto-worker.js', async (route) => {
+    const response = await route.fetch();
+    const quota = `const put = IDBObjectStore.prototype.put;
+self.addEventListener('message', (event) => { if (typeof event.data === 'string') self.full = event.data === 'full'; });
+IDBObjectStore.prototype.put = function (...args) {
+  if (self.full) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+  return put.apply(this, args);
+};\n`;
+    await route.fulfill({ response, body: quota + (await response.text()) });
+  });
+  const storage = (state: string) => page.evaluate((s) => (window as unknown as { workers: Worker[] }).workers.forEach((w) => w.postMessage(s)), state);
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  const log = page.getByRole('log');
+  await composer.fill('Before the disk filled up');
+  await composer.press('Enter');
+  await expect(log.getByRole('listitem').filter({ hasText: 'Before the disk filled up' })).not.toContainText('Sending…');
+
+  await storage('full');
+  await composer.fill('While the disk is full');
+  await composer.press('Enter');
+  await expect(page.getByRole('alert')).toContainText('storage for the site is full');
+  await expect(page.getByRole('alert')).toContainText('Free some space');
+  await expect(composer).toHaveValue('While the disk is full'); // the text is given back, not lost
+  await expect(log.getByText('While the disk is full')).toHaveCount(0);
+
+  await storage('room');
+  await composer.press('Enter');
+  await expect(log.getByRole('listitem').filter({ hasText: 'While the disk is full' })).not.toContainText('Sending…');
+  await expect(log.getByText('Before the disk filled up')).toBeVisible();
+});
