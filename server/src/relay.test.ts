@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { DeviceKeys, Directory, RelayFrame } from '@threadline/sdk/protocol';
+import type { DeviceKeys, Directory } from '@threadline/sdk/protocol';
 import { createRelay, type Relay } from './index.ts';
+import { openSocket } from './test-relay.ts';
 
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 const device = (): DeviceKeys => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });
@@ -57,26 +58,7 @@ async function agentSession(): Promise<{ token: string; agentId: string }> {
   return { agentId, token: relay.store.issueToken('agent', agentId) };
 }
 
-/** A socket that queues the frames it receives so a test can await them in order. */
-async function connect() {
-  const socket = new WebSocket(`ws://${base}/v1/socket`);
-  const frames: RelayFrame[] = [];
-  const waiters: ((frame: RelayFrame) => void)[] = [];
-  socket.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as RelayFrame;
-    const waiter = waiters.shift();
-    if (waiter) waiter(frame);
-    else frames.push(frame);
-  });
-  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-  await new Promise((resolve) => socket.once('open', resolve));
-  return {
-    socket,
-    closed,
-    send: (frame: unknown) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
-    next: () => (frames.length ? Promise.resolve(frames.shift()!) : new Promise<RelayFrame>((resolve) => waiters.push(resolve))),
-  };
-}
+const connect = () => openSocket(base);
 
 const envelope = (conversationId: string, id: string, sender: { device: string; expiresAt: number; from?: string }) => ({
   v: 2,

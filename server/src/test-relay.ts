@@ -25,6 +25,30 @@ export function prng(seed: number) {
   return { next, int, pick: <T>(items: readonly T[]): T => items[int(items.length)]! };
 }
 
+/** A socket to the relay at `base` (host:port) that queues the frames it receives, so a test can await them in order. */
+export async function openSocket(base: string, headers: Record<string, string> = {}) {
+  const socket = new WebSocket(`ws://${base}/v1/socket`, { headers });
+  const frames: RelayFrame[] = [];
+  const waiters: ((frame: RelayFrame) => void)[] = [];
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as RelayFrame;
+    const waiter = waiters.shift();
+    if (waiter) waiter(frame);
+    else frames.push(frame);
+  });
+  const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+  await new Promise((resolve, reject) => {
+    socket.once('open', resolve);
+    socket.once('error', reject);
+  });
+  return {
+    socket,
+    closed,
+    send: (frame: unknown) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
+    next: () => (frames.length ? Promise.resolve(frames.shift()!) : new Promise<RelayFrame>((resolve) => waiters.push(resolve))),
+  };
+}
+
 export const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 export const device = (): DeviceKeys => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });
 
@@ -90,28 +114,7 @@ export async function startTestRelay(options: Partial<RelayOptions> = {}): Promi
       const agentId = await relay.store.createAgent({ site: 'shop', email: `a${b64(6)}@shop.test`, name: 'A', role, salt: b64(16), iterations: 1, authKey: b64(32) });
       return { agentId, token: relay.store.issueToken('agent', agentId) };
     },
-    async connect(headers = {}) {
-      const socket = new WebSocket(`ws://${base}/v1/socket`, { headers });
-      const frames: RelayFrame[] = [];
-      const waiters: ((frame: RelayFrame) => void)[] = [];
-      socket.on('message', (data) => {
-        const frame = JSON.parse(String(data)) as RelayFrame;
-        const waiter = waiters.shift();
-        if (waiter) waiter(frame);
-        else frames.push(frame);
-      });
-      const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
-      await new Promise((resolve, reject) => {
-        socket.once('open', resolve);
-        socket.once('error', reject);
-      });
-      return {
-        socket,
-        closed,
-        send: (frame: unknown) => socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
-        next: () => (frames.length ? Promise.resolve(frames.shift()!) : new Promise<RelayFrame>((resolve) => waiters.push(resolve))),
-      };
-    },
+    connect: (headers: Record<string, string> = {}) => openSocket(base, headers),
     async stop() {
       await relay.close();
       rmSync(dataDir, { recursive: true, force: true });
