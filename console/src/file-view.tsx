@@ -1,12 +1,12 @@
 import { useSignal } from '@preact/signals';
-import { fileSize, type FileRef } from '@threadline/sdk/agent';
+import { fileSize, previewed, type FileRef } from '@threadline/sdk/agent';
 
 
 /** An attachment: decrypted on demand; images preview, other files download. */
 export function FileView({ file, open }: { file: FileRef; open: (file: FileRef) => Promise<Blob> }) {
   const url = useSignal<string | null>(null);
   const error = useSignal('');
-  const image = /^image\/(png|jpeg|gif|webp)$/.test(file.type);
+  const image = previewed(file.type);
 
   async function load() {
     try {

@@ -24,7 +24,7 @@ export { CHANNEL_NAMES, CHANNELS } from './protocol.ts';
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
 export { tokenize, type Token } from './format.ts';
-export { fileSize, type FileRef } from './files.ts';
+export { fileSize, previewed, type FileRef } from './files.ts';
 export type { ConnectionStatus } from './connection.ts';
 export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
 

@@ -54,8 +54,8 @@ export async function sendFile(worker: CryptoWorker, relay: URL, conversationId:
   return { blob, name: file.name ?? 'file', type: file.type || 'application/octet-stream', size: file.size, key: sealed.key, hash: sealed.hash };
 }
 
-/** The types an opened attachment keeps (shown inline); any other is a download, never a page of ours. */
-export const PREVIEWED = /^(image\/(png|jpeg|gif|webp)|audio\/(webm|ogg|mp4|mpeg))$/;
+/** The types an attachment is shown inline as (an image); any other is a download, never a page of ours. */
+export const previewed = (type: string): boolean => /^image\/(png|jpeg|gif|webp)$/.test(type);
 
 /**
  * Downloads an attachment and decrypts it in the worker. The sender chose its type: a `text/html`
@@ -63,5 +63,5 @@ export const PREVIEWED = /^(image\/(png|jpeg|gif|webp)|audio\/(webm|ogg|mp4|mpeg
  */
 export async function openFile(worker: CryptoWorker, relay: URL, conversationId: string, token: string, file: FileRef): Promise<Blob> {
   const ciphertext = await downloadBlob(blobUrl(relay, conversationId, file.blob), token);
-  return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: PREVIEWED.test(file.type) ? file.type : 'application/octet-stream' });
+  return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: previewed(file.type) ? file.type : 'application/octet-stream' });
 }

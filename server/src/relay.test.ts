@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,10 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { DeviceKeys, Directory } from '@threadline/sdk/protocol';
 import { createRelay, type Relay } from './index.ts';
-import { openSocket } from './test-relay.ts';
-
-const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
-const device = (): DeviceKeys => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });
+import { b64, device, envelope, openSocket } from './test-relay.ts';
 
 let relay: Relay;
 let base: string;
@@ -59,18 +56,6 @@ async function agentSession(): Promise<{ token: string; agentId: string }> {
 }
 
 const connect = () => openSocket(base);
-
-const envelope = (conversationId: string, id: string, sender: { device: string; expiresAt: number; from?: string }) => ({
-  v: 2,
-  conversationId,
-  id,
-  from: sender.from ?? 'visitor',
-  device: sender.device,
-  expiresAt: sender.expiresAt,
-  iv: 'AAAAAAAAAAAAAAAA',
-  ct: 'Y2lwaGVydGV4dA',
-  keys: [],
-});
 
 describe('relay socket', () => {
   it('answers malformed frames with typed errors and stays up', async () => {

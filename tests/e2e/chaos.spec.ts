@@ -3,12 +3,9 @@
  * cuts every connection at random 50–500 ms intervals and the relay process is killed (SIGKILL)
  * and restarted once. Both sides must end with all 2,000 messages, each once, in sending order.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { startOwnRelay } from './hardening-relay.ts';
 import { expect, signIn, test } from './helpers.ts';
 
 const COUNT = 1000;
@@ -16,6 +13,11 @@ const base = Number(process.env.THREADLINE_E2E_PORT ?? 8797);
 const relayPort = base + 20;
 const proxyPort = base + 21;
 const origin = `http://127.0.0.1:${proxyPort}`;
+const settings = {
+  // The pages are served through the proxy, and both sides send far faster than people do.
+  THREADLINE_DEMO_ORIGINS: origin,
+  THREADLINE_LIMITS: 'messages=5000/60000,frames=10000/120000',
+};
 
 /** A TCP proxy in front of the relay whose `cut()` drops every open connection at once. */
 function cuttingProxy() {
@@ -36,29 +38,6 @@ function cuttingProxy() {
   };
 }
 
-/** The demo relay on its own data directory, killed and restarted by the test. */
-function relay(dataDir: string) {
-  let child: ChildProcess;
-  const start = async () => {
-    child = spawn('node', ['scripts/start.mjs'], {
-      env: {
-        ...process.env,
-        PORT: String(relayPort),
-        HOST: '127.0.0.1',
-        THREADLINE_DATA_DIR: dataDir,
-        THREADLINE_DEMO_PASSWORD: process.env.THREADLINE_E2E_PASSWORD,
-        // The pages are served through the proxy, and both sides send far faster than people do.
-        THREADLINE_DEMO_ORIGINS: origin,
-        THREADLINE_LIMITS: 'messages=5000/60000,frames=10000/120000',
-      },
-      stdio: 'ignore',
-    });
-    await expect.poll(() => fetch(`http://127.0.0.1:${relayPort}/healthz`).then((r) => r.ok, () => false), { timeout: 30_000 }).toBe(true);
-  };
-  const kill = () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGKILL')));
-  return { start, kill, stop: () => child?.kill() };
-}
-
 /** Each side's view: its thread's texts in order, and whether any is still on its way. */
 const visitorView = (page: Page) =>
   page.evaluate(() => {
@@ -70,10 +49,8 @@ const agentView = (page: Page) =>
 
 test('1,000 messages each way survive random connection cuts and a relay SIGKILL: none lost, none duplicated, in order', async ({ browser }) => {
   test.setTimeout(300_000);
-  const dataDir = mkdtempSync(join(tmpdir(), 'threadline-chaos-'));
-  const server = relay(dataDir);
   const proxy = cuttingProxy();
-  await Promise.all([server.start(), proxy.listening]);
+  let [server] = await Promise.all([startOwnRelay(relayPort, settings), proxy.listening]);
   try {
     const visitor = await (await browser.newContext({ baseURL: origin })).newPage();
     await visitor.goto('/');
@@ -81,7 +58,7 @@ test('1,000 messages each way survive random connection cuts and a relay SIGKILL
     await visitor.getByRole('textbox', { name: 'Message' }).fill('v0');
     await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
     const agent = await (await browser.newContext({ baseURL: origin })).newPage();
-    await signIn(agent);
+    await signIn(agent, 'agent@demo.test', server.password);
     await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
     await expect(agent.getByRole('log').getByText('v0', { exact: true })).toBeVisible();
 
@@ -98,7 +75,7 @@ test('1,000 messages each way survive random connection cuts and a relay SIGKILL
         if (!killed && Date.now() - started > 3000) {
           killed = true;
           await server.kill();
-          await server.start();
+          server = await startOwnRelay(relayPort, settings, server.dataDir);
         }
       }
       return killed;
@@ -149,7 +126,6 @@ test('1,000 messages each way survive random connection cuts and a relay SIGKILL
     expect(agentSeen).toHaveLength(2 * COUNT);
   } finally {
     proxy.close();
-    server.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   }
 });

@@ -12,12 +12,14 @@ export interface OwnRelay {
   base: string;
   dataDir: string;
   password: string;
-  /** SIGTERM, then the exit code (0 when it drained and closed cleanly). */
+  /** SIGTERM, then the exit code (0 when it drained and closed cleanly); the data directory goes. */
   stop(): Promise<number | null>;
+  /** SIGKILL, as a crash: the data directory stays, for a restart on it. */
+  kill(): Promise<void>;
 }
 
-export async function startOwnRelay(port: number, env: Record<string, string>): Promise<OwnRelay> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'threadline-own-relay-'));
+/** Starts the demo relay on `port`, on a fresh data directory or on `dataDir` (a restart). */
+export async function startOwnRelay(port: number, env: Record<string, string>, dataDir = mkdtempSync(join(tmpdir(), 'threadline-own-relay-'))): Promise<OwnRelay> {
   const password = 'own relay password';
   const base = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(process.execPath, ['scripts/start.mjs'], {
@@ -39,6 +41,11 @@ export async function startOwnRelay(port: number, env: Record<string, string>): 
       const [code] = (await exited) as [number | null];
       rmSync(dataDir, { recursive: true, force: true });
       return code;
+    },
+    async kill() {
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
     },
   };
 }

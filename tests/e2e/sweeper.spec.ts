@@ -57,19 +57,25 @@ const relayRows = (conversationId: string) => {
   }
 };
 
+/** Opens the shop's chat and writes `text` in a new conversation kept 24 hours; returns the panel. */
+async function startShortConversation(page: Page, text: string) {
+  await page.goto(`${base}/`);
+  await page.getByRole('button', { name: 'Open chat' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  await dialog.getByLabel('Keep this conversation for').selectOption({ label: '24 hours' });
+  await dialog.getByRole('textbox', { name: 'Message' }).fill(text);
+  await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(dialog.getByRole('log').getByRole('listitem').filter({ hasText: text })).not.toContainText('Sending…');
+  return dialog;
+}
+
 test('an expired conversation disappears from the relay’s database and from the visitor’s browser', async ({ browser }) => {
   const canary = `short-lived-${randomUUID()}`;
   const errors: string[] = [];
   const page = await (await browser.newContext()).newPage();
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(`${base}/`);
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
-  await dialog.getByLabel('Keep this conversation for').selectOption({ label: '24 hours' });
-  await dialog.getByRole('textbox', { name: 'Message' }).fill(canary);
-  await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
+  const dialog = await startShortConversation(page, canary);
   const log = dialog.getByRole('log', { name: 'Messages' });
-  await expect(log.getByRole('listitem').filter({ hasText: canary })).not.toContainText('Sending…');
 
   const before = await browserState(page);
   expect(before.conversations).toHaveLength(1);
@@ -109,13 +115,7 @@ test('a conversation deleted while no page was open is dropped on the next visit
   const canary = `swept-while-away-${randomUUID()}`;
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`${base}/`);
-  await page.getByRole('button', { name: 'Open chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
-  await dialog.getByLabel('Keep this conversation for').selectOption({ label: '24 hours' });
-  await dialog.getByRole('textbox', { name: 'Message' }).fill(canary);
-  await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
-  await expect(dialog.getByRole('log').getByRole('listitem').filter({ hasText: canary })).not.toContainText('Sending…');
+  await startShortConversation(page, canary);
   const [conversationId] = (await browserState(page)).conversations;
   await page.close();
 
