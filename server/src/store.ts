@@ -28,6 +28,8 @@ const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen
 const SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const AGENT_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** Meta retries a webhook delivery for up to a week. */
+const SEEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,7 +64,7 @@ CREATE TABLE IF NOT EXISTS channel_links (
   conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, last_inbound_at INTEGER NOT NULL,
   PRIMARY KEY (site_id, channel, identity)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS channel_links_by_conversation ON channel_links(conversation_id, last_inbound_at);
-CREATE TABLE IF NOT EXISTS channel_seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS channel_seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL, conversation_id TEXT) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS conversations_by_site ON conversations(site_id, last_at);
 CREATE INDEX IF NOT EXISTS conversations_by_expiry ON conversations(expires_at);
 `;
@@ -181,6 +183,10 @@ export class Store {
     // Added after the first release: the websites allowed to embed a site's chat.
     if (!(this.db.pragma('table_info(sites)') as { name: string }[]).some((column) => column.name === 'origins')) {
       this.db.exec("ALTER TABLE sites ADD COLUMN origins TEXT NOT NULL DEFAULT '[]'");
+    }
+    // Added later: a platform message id belongs to its conversation, so shredding it takes the id too.
+    if (!(this.db.pragma('table_info(channel_seen)') as { name: string }[]).some((column) => column.name === 'conversation_id')) {
+      this.db.exec('ALTER TABLE channel_seen ADD COLUMN conversation_id TEXT');
     }
     migrateEnvelopes(this.db);
     this.db.exec(ENVELOPES);
@@ -515,7 +521,8 @@ export class Store {
   /** Stores a messenger message and records its platform id in one transaction (a retry after a failure is not lost). */
   appendOnce(envelope: Envelope, platformId: string): { seq: number; at: number; duplicate: boolean } {
     return this.db.transaction(() => {
-      if (this.db.prepare('INSERT OR IGNORE INTO channel_seen (id, at) VALUES (?, ?)').run(platformId, this.now()).changes === 0) return { seq: 0, at: 0, duplicate: true };
+      const seen = this.db.prepare('INSERT OR IGNORE INTO channel_seen (id, at, conversation_id) VALUES (?, ?, ?)').run(platformId, this.now(), envelope.conversationId);
+      if (seen.changes === 0) return { seq: 0, at: 0, duplicate: true };
       return this.append(envelope);
     })();
   }
@@ -571,21 +578,28 @@ export class Store {
   }
 
   /**
-   * Deletes conversations whose expiry has passed, with their envelopes, visitor device and tokens;
-   * and expired agent sessions, invitations and handoff references.
+   * Deletes conversations whose expiry has passed with every row that refers to them — envelopes,
+   * read positions, handoff references, messenger links and platform message ids, the visitor's
+   * device and tokens — and expired agent sessions, invitations and handoff references.
+   * (sweeper.test.ts searches every table for what is left.)
    */
   deleteExpired(now = this.now()): { id: string; site: string }[] {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
       this.db.prepare('DELETE FROM invites WHERE expires_at <= ?').run(now);
       this.db.prepare('DELETE FROM handoffs WHERE expires_at <= ?').run(now);
+      // Platform ids recorded before they named their conversation: kept only as long as Meta retries a delivery.
+      this.db.prepare('DELETE FROM channel_seen WHERE conversation_id IS NULL AND at <= ?').run(now - SEEN_TTL_MS);
       const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string | null }[];
       for (const { id, device } of expired) {
-        this.db.prepare('DELETE FROM envelopes WHERE conversation_id = ?').run(id);
+        for (const table of ['envelopes', 'handoffs', 'channel_links', 'channel_seen']) this.db.prepare(`DELETE FROM ${table} WHERE conversation_id = ?`).run(id);
         this.db.prepare('DELETE FROM tokens WHERE subject = ?').run(id);
         this.db.prepare('UPDATE conversations SET merged_into = NULL WHERE merged_into = ?').run(id);
         this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
-        if (device) this.db.prepare('DELETE FROM devices WHERE id = ? AND agent_id IS NULL').run(device);
+        if (device) {
+          this.db.prepare('DELETE FROM tokens WHERE device_id = ? AND role = ?').run(device, 'visitor');
+          this.db.prepare('DELETE FROM devices WHERE id = ? AND agent_id IS NULL').run(device);
+        }
       }
       return expired.map(({ id, site }) => ({ id, site }));
     })();
