@@ -8,7 +8,7 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { Connection } from './connection.ts';
 import { randomId } from './crypto/encoding.ts';
-import { ConfigError, ThreadlineError } from './errors.ts';
+import { ConfigError, QuotaExceededError, ThreadlineError } from './errors.ts';
 import type { HistoryEntry } from './crypto/vault.ts';
 import type { PrekeyBundleWire, RelayFrame, Role, StoredEnvelope } from './protocol.ts';
 import { Thread, toMessage, type ChatMessage, type Content } from './thread.ts';
@@ -37,6 +37,15 @@ export async function recipients(worker: CryptoWorker, deviceIds: string[], bund
   }
   return found;
 }
+
+/** The relay's quota refusal as the SDK's typed error, keeping the relay's reason (which quota, how large). */
+const quotaExceeded = (relayMessage: string) =>
+  new QuotaExceededError(
+    'quota_exceeded',
+    'send the message',
+    /: ([^:]*storage quota[^.]*)\./.exec(relayMessage)?.[1] ?? 'the relay’s storage quota is used up',
+    'The message is kept and goes again when the chat next connects; if it stays stuck, start a new conversation.',
+  );
 
 export class Sync {
   readonly threads = new Map<string, Thread>();
@@ -127,6 +136,8 @@ export class Sync {
         run(this.#resume());
         break;
       case 'ack':
+        // A message went: whatever quota refused one before has room again.
+        if (this.#error.peek() instanceof QuotaExceededError) this.#error.value = null;
         run(this.#acknowledged(frame.conversationId, frame.id, frame.seq, frame.at));
         break;
       case 'message':
@@ -145,6 +156,7 @@ export class Sync {
       case 'error':
         // Nothing was stored and it may work later: the outbox goes again (the relay closes a rate-limited socket).
         if (frame.code === 'rate_limited' || frame.code === 'internal') setTimeout(() => run(this.#resume()), 2000);
+        else if (frame.code === 'quota_exceeded') this.report(quotaExceeded(frame.message));
         else if (frame.id) run(this.#refused(frame.id, frame.message));
         else this.report(new ThreadlineError(frame.code, 'talk to the relay', frame.message, 'Reload the page if this persists.'));
         break;

@@ -8,6 +8,7 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_QUOTAS, overQuota, QuotaError, type Quotas } from './quotas.ts';
 import type {
   AgentRole,
   Channel,
@@ -168,6 +169,7 @@ export class Store {
   constructor(
     readonly dataDir: string,
     readonly now: () => number = Date.now,
+    readonly quotas: Quotas = DEFAULT_QUOTAS,
   ) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'threadline.sqlite'));
@@ -188,12 +190,20 @@ export class Store {
     if (!(this.db.pragma('table_info(channel_seen)') as { name: string }[]).some((column) => column.name === 'conversation_id')) {
       this.db.exec('ALTER TABLE channel_seen ADD COLUMN conversation_id TEXT');
     }
+    // Added later: the bytes a conversation and a site keep, for the storage quotas.
+    for (const table of ['conversations', 'sites']) {
+      if (!(this.db.pragma(`table_info(${table})`) as { name: string }[]).some((column) => column.name === 'bytes')) {
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0`);
+      }
+    }
     migrateEnvelopes(this.db);
     this.db.exec(ENVELOPES);
     const db = this.db;
     this.#statements = {
       insertEnvelope: db.prepare('INSERT INTO envelopes (conversation_id, seq, id, body, at) VALUES (?, ?, ?, ?, ?)'),
-      bump: db.prepare('UPDATE conversations SET last_seq = last_seq + 1, last_at = ? WHERE id = ? RETURNING last_seq AS seq'),
+      bump: db.prepare('UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, bytes = bytes + ? WHERE id = ? RETURNING last_seq AS seq, site_id AS site'),
+      usage: db.prepare('SELECT c.bytes AS conversation, s.bytes AS site FROM conversations c JOIN sites s ON s.id = c.site_id WHERE c.id = ?'),
+      addSiteBytes: db.prepare('UPDATE sites SET bytes = bytes + ? WHERE id = ?'),
       findEnvelope: db.prepare('SELECT seq, at FROM envelopes WHERE conversation_id = ? AND id = ?'),
       since: db.prepare('SELECT body, seq, at FROM envelopes WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       route: db.prepare('SELECT site_id AS site, expires_at AS expiresAt FROM conversations WHERE id = ?'),
@@ -210,28 +220,46 @@ export class Store {
     this.#appendTransaction = db.transaction((envelope: Envelope) => {
       const appended = this.#appendOne(envelope);
       if (!appended) throw new GoneError(envelope.conversationId);
+      if (appended instanceof QuotaError) throw appended;
       return appended;
     });
     // No savepoint per envelope (it doubled the cost): an envelope fails alone only when its
-    // conversation is gone, which is found before anything is written; any other error rolls the
-    // whole batch back.
+    // conversation is gone or over quota, which is found before anything is written; any other
+    // error rolls the whole batch back.
     this.#batchTransaction = db.transaction((envelopes: Envelope[]) => envelopes.map((envelope) => this.#appendOne(envelope) ?? new GoneError(envelope.conversationId)));
   }
 
   /**
-   * Stores one envelope (inside a transaction), or returns undefined, having written nothing, when
-   * its conversation no longer exists (the sweeper deleted it).
+   * Stores one envelope (inside a transaction), or returns, having written nothing, undefined when
+   * its conversation no longer exists (the sweeper deleted it) or a QuotaError when it does not fit.
    */
-  #appendOne(envelope: Envelope): Appended | undefined {
+  #appendOne(envelope: Envelope): Appended | QuotaError | undefined {
     const s = this.#statements;
     const existing = s.findEnvelope.get(envelope.conversationId, envelope.id) as { seq: number; at: number } | undefined;
     if (existing) return { ...existing, duplicate: true, body: '' };
-    const at = this.now();
-    const bumped = s.bump.get(at, envelope.conversationId) as { seq: number } | undefined;
-    if (!bumped) return undefined;
     const body = JSON.stringify(envelope);
+    const used = s.usage.get(envelope.conversationId) as { conversation: number; site: number } | undefined;
+    if (!used) return undefined;
+    const over = overQuota(this.quotas, used, body.length);
+    if (over) return new QuotaError(over);
+    const at = this.now();
+    const bumped = s.bump.get(at, body.length, envelope.conversationId) as { seq: number; site: string };
+    s.addSiteBytes.run(body.length, bumped.site);
     s.insertEnvelope.run(envelope.conversationId, bumped.seq, envelope.id, body, at);
     return { seq: bumped.seq, at, duplicate: false, body };
+  }
+
+  /** The bytes a conversation and its site keep now, or undefined when the conversation is gone. */
+  usage(conversationId: string): { conversation: number; site: number } | undefined {
+    return this.#statements.usage.get(conversationId) as { conversation: number; site: number } | undefined;
+  }
+
+  /** Counts an attachment's bytes against its conversation and site (after it was stored). */
+  addBlobBytes(conversationId: string, bytes: number): void {
+    this.db.transaction(() => {
+      const site = this.db.prepare('UPDATE conversations SET bytes = bytes + ? WHERE id = ? RETURNING site_id').pluck().get(bytes, conversationId) as string | undefined;
+      if (site) this.#statements.addSiteBytes.run(bytes, site);
+    })();
   }
 
   close(): void {
@@ -590,8 +618,9 @@ export class Store {
       this.db.prepare('DELETE FROM handoffs WHERE expires_at <= ?').run(now);
       // Platform ids recorded before they named their conversation: kept only as long as Meta retries a delivery.
       this.db.prepare('DELETE FROM channel_seen WHERE conversation_id IS NULL AND at <= ?').run(now - SEEN_TTL_MS);
-      const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string | null }[];
-      for (const { id, device } of expired) {
+      const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device, bytes FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string | null; bytes: number }[];
+      for (const { id, site, device, bytes } of expired) {
+        this.#statements.addSiteBytes.run(-bytes, site);
         for (const table of ['envelopes', 'handoffs', 'channel_links', 'channel_seen']) this.db.prepare(`DELETE FROM ${table} WHERE conversation_id = ?`).run(id);
         this.db.prepare('DELETE FROM tokens WHERE subject = ?').run(id);
         this.db.prepare('UPDATE conversations SET merged_into = NULL WHERE merged_into = ?').run(id);
