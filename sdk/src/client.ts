@@ -82,7 +82,15 @@ export interface Client {
 
 interface VisitorSession extends VisitorRegistration {
   deviceId: string;
+  /**
+   * When this browser deletes the conversation, by its own clock: the relay's expiry, but never
+   * later than the retention the visitor chose (or the business showed) from the moment it began.
+   */
+  shredAt?: number;
 }
+
+/** How often an open chat checks its conversation's end by the browser's clock. */
+const SHRED_CHECK_MS = 60_000;
 
 export function createClient(options: ClientOptions): Client {
   const relay = relayUrl(options?.relay);
@@ -106,6 +114,7 @@ export function createClient(options: ClientOptions): Client {
   const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
   let deviceKeys: DeviceInfo;
   let starting: Promise<void> | undefined;
+  let shredTimer: ReturnType<typeof setInterval> | undefined;
 
   async function trustCurrentDirectory(): Promise<void> {
     const config = await request<SiteConfig>(relay, `/v1/sites/${site}/config`, 'load the chat');
@@ -136,6 +145,10 @@ export function createClient(options: ClientOptions): Client {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
       if (frame.type === 'expired' && frame.conversationId === current.conversationId) void forget();
     };
+    // A message whose bound expiry has passed ends the conversation, as does the browser's clock.
+    engine.onExpired = (conversationId) => void (conversationId === current.conversationId && forget());
+    clearInterval(shredTimer);
+    shredTimer = setInterval(() => void (Date.now() >= (current.shredAt ?? current.expiresAt) && session.peek() === current && forget()), SHRED_CHECK_MS);
     sync.value = engine;
     return engine;
   }
@@ -145,7 +158,7 @@ export function createClient(options: ClientOptions): Client {
     persistent.value = deviceKeys.persistent;
     await trustCurrentDirectory();
     const saved = (await getWorker().kept('visitor')) as VisitorSession | undefined;
-    if (saved?.deviceId === deviceKeys.device.id && saved.expiresAt > Date.now()) {
+    if (saved?.deviceId === deviceKeys.device.id && (saved.shredAt ?? saved.expiresAt) > Date.now()) {
       session.value = saved;
       const engine = connect(saved);
       await engine.open(saved.conversationId);
@@ -157,6 +170,7 @@ export function createClient(options: ClientOptions): Client {
 
   /** Crypto-shredding: the conversation's history and every key of this visitor go; a fresh device replaces them. */
   async function shred(conversationId: string): Promise<void> {
+    clearInterval(shredTimer);
     sync.peek()?.connection.close();
     // The session record and the outbox are kept with the keys, and go with them.
     await getWorker().forget(conversationId);
@@ -168,10 +182,12 @@ export function createClient(options: ClientOptions): Client {
 
   async function register(retention: Retention | undefined): Promise<VisitorSession> {
     const chosen = retention ?? options.retention;
+    const began = Date.now();
     const registration = await request<VisitorRegistration>(relay, `/v1/sites/${site}/visitors`, 'start a conversation', {
       body: { device: deviceKeys.device, ...(chosen ? { retention: chosen } : {}) },
     });
-    const created = { ...registration, deviceId: deviceKeys.device.id };
+    const kept = chosen ?? business.peek()?.retention.default;
+    const created = { ...registration, deviceId: deviceKeys.device.id, shredAt: Math.min(registration.expiresAt, began + (kept ? RETENTION_MS[kept] : Infinity)) };
     await getWorker().keep('visitor', created);
     session.value = created;
     const engine = connect(created);
@@ -264,6 +280,7 @@ export function createClient(options: ClientOptions): Client {
     },
     forget,
     close() {
+      clearInterval(shredTimer);
       sync.peek()?.connection.close();
     },
   };

@@ -55,6 +55,8 @@ export class Sync {
   onFrame: (frame: RelayFrame) => void = () => {};
   /** The relay refused this session's token (e.g. its conversation was deleted while the page was closed). */
   onUnauthorized?: () => void;
+  /** A message's own bound expiry says its conversation has ended (by this device's clock, whatever the relay says). */
+  onExpired: (conversationId: string) => void = () => {};
   /** Called when a message comes from a device not (yet) trusted: reload the key directory. */
   refreshTrust: () => Promise<void> = async () => {};
 
@@ -197,6 +199,7 @@ export class Sync {
       await this.refreshTrust();
       result = await this.worker.decrypt(envelope);
     }
+    if (!result.ok && result.code === 'expired') return this.onExpired(envelope.conversationId);
     if (result.ok) thread.upsert(toMessage(result.value));
     else {
       // A tampered or undecryptable copy: shown as such, not stored, the rest carries on.
