@@ -89,8 +89,6 @@ interface VisitorSession extends VisitorRegistration {
   shredAt?: number;
 }
 
-/** How often an open chat checks its conversation's end by the browser's clock. */
-const SHRED_CHECK_MS = 60_000;
 
 export function createClient(options: ClientOptions): Client {
   const relay = relayUrl(options?.relay);
@@ -114,7 +112,6 @@ export function createClient(options: ClientOptions): Client {
   const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
   let deviceKeys: DeviceInfo;
   let starting: Promise<void> | undefined;
-  let shredTimer: ReturnType<typeof setInterval> | undefined;
 
   async function trustCurrentDirectory(): Promise<void> {
     const config = await request<SiteConfig>(relay, `/v1/sites/${site}/config`, 'load the chat');
@@ -145,10 +142,9 @@ export function createClient(options: ClientOptions): Client {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
       if (frame.type === 'expired' && frame.conversationId === current.conversationId) void forget();
     };
-    // A message whose bound expiry has passed ends the conversation, as does the browser's clock.
+    // A message whose bound expiry has passed ends the conversation (by this browser's clock), whatever the relay says.
     engine.onExpired = (conversationId) => void (conversationId === current.conversationId && forget());
-    clearInterval(shredTimer);
-    shredTimer = setInterval(() => void (Date.now() >= (current.shredAt ?? current.expiresAt) && session.peek() === current && forget()), SHRED_CHECK_MS);
+
     sync.value = engine;
     return engine;
   }
@@ -170,7 +166,6 @@ export function createClient(options: ClientOptions): Client {
 
   /** Crypto-shredding: the conversation's history and every key of this visitor go; a fresh device replaces them. */
   async function shred(conversationId: string): Promise<void> {
-    clearInterval(shredTimer);
     sync.peek()?.connection.close();
     // The session record and the outbox are kept with the keys, and go with them.
     await getWorker().forget(conversationId);
@@ -280,7 +275,6 @@ export function createClient(options: ClientOptions): Client {
     },
     forget,
     close() {
-      clearInterval(shredTimer);
       sync.peek()?.connection.close();
     },
   };

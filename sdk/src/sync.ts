@@ -38,15 +38,6 @@ export async function recipients(worker: CryptoWorker, deviceIds: string[], bund
   return found;
 }
 
-/** The relay's quota refusal as the SDK's typed error, keeping the relay's reason (which quota, how large). */
-const quotaExceeded = (relayMessage: string) =>
-  new QuotaExceededError(
-    'quota_exceeded',
-    'send the message',
-    /: ([^:]*storage quota[^.]*)\./.exec(relayMessage)?.[1] ?? 'the relay’s storage quota is used up',
-    'The message is kept and goes again when the chat next connects; if it stays stuck, start a new conversation.',
-  );
-
 export class Sync {
   readonly threads = new Map<string, Thread>();
   readonly #error = signal<ThreadlineError | null>(null);
@@ -158,7 +149,7 @@ export class Sync {
       case 'error':
         // Nothing was stored and it may work later: the outbox goes again (the relay closes a rate-limited socket).
         if (frame.code === 'rate_limited' || frame.code === 'internal') setTimeout(() => run(this.#resume()), 2000);
-        else if (frame.code === 'quota_exceeded') this.report(quotaExceeded(frame.message));
+        else if (frame.code === 'quota_exceeded') this.report(new QuotaExceededError(frame.code, 'send the message', 'storage is full', 'It waits for room.'));
         else if (frame.id) run(this.#refused(frame.id, frame.message));
         else this.report(new ThreadlineError(frame.code, 'talk to the relay', frame.message, 'Reload the page if this persists.'));
         break;

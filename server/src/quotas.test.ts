@@ -30,7 +30,7 @@ describe('storage quotas', () => {
     send('m4');
     const refused = await visitor.socket.next();
     expect(refused).toMatchObject({ type: 'error', code: 'quota_exceeded', id: 'm3' });
-    expect(refused.type === 'error' && refused.message).toMatch(/^Threadline: failed to send the message: this conversation has used its storage quota of 400 bytes\. Nothing was stored and nothing already sent is lost; start a new conversation/);
+    expect(refused.type === 'error' && refused.message).toMatch(/^Threadline: failed to send the message: this conversation has used its storage quota of 400 bytes\. Nothing was stored; your message is kept and can go once there is room. Start a new conversation/);
     expect(await visitor.socket.next()).toMatchObject({ type: 'error', code: 'quota_exceeded', id: 'm4' });
     expect(stored(t, visitor.conversationId)).toBe(2);
     // The socket stays open: the visitor still reads the conversation.

@@ -29,8 +29,8 @@ export function overQuota(quotas: Quotas, used: { conversation: number; site: nu
 /** The error for a refused addition, in Threadline's voice: what was kept and what to do. */
 export function quotaMessage(action: string, quotas: Quotas, which: keyof Quotas): string {
   return which === 'conversationBytes'
-    ? voice(action, `this conversation has used its storage quota of ${size(quotas.conversationBytes)}`, 'Nothing was stored and nothing already sent is lost; start a new conversation, or ask the relay’s operator to raise conversationBytes in THREADLINE_LIMITS.')
-    : voice(action, `this business has used its storage quota of ${size(quotas.siteBytes)}`, 'Nothing was stored and nothing already sent is lost; try again once older conversations expire, or ask the relay’s operator to raise siteBytes in THREADLINE_LIMITS.');
+    ? voice(action, `this conversation has used its storage quota of ${size(quotas.conversationBytes)}`, 'Nothing was stored; your message is kept and can go once there is room. Start a new conversation, or ask the relay’s operator to raise conversationBytes in THREADLINE_LIMITS.')
+    : voice(action, `this business has used its storage quota of ${size(quotas.siteBytes)}`, 'Nothing was stored; your message is kept and can go once there is room. Try again once older conversations expire, or ask the relay’s operator to raise siteBytes in THREADLINE_LIMITS.');
 }
 
 /** 507 Insufficient Storage: the HTTP form of `quota_exceeded`. */

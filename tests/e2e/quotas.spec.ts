@@ -30,14 +30,13 @@ test('past the conversation’s storage quota a message is refused with a clear 
   const large = `Too large for what is left ${'x'.repeat(4000)}`;
   await composer.fill(large);
   await composer.press('Enter');
-  await expect(dialog.getByRole('alert')).toContainText('this conversation has used its storage quota of 6000 bytes');
-  await expect(dialog.getByRole('alert')).toContainText('The message is kept');
+  await expect(dialog.getByRole('alert')).toHaveText('Threadline: failed to send the message: storage is full. It waits for room.');
   await expect(log.getByRole('listitem').filter({ hasText: 'Too large for what is left' })).toContainText('Sending…');
 
   // Nothing is lost: after a reload the message is still waiting, and refused again.
   await page.reload(); // the chat was open, so it opens again
   await expect(log.getByRole('listitem').filter({ hasText: 'Too large for what is left' })).toContainText('Sending…');
-  await expect(dialog.getByRole('alert')).toContainText('storage quota');
+  await expect(dialog.getByRole('alert')).toContainText('storage is full');
 
   // The operator raises the quota: the widget reconnects and the waiting message goes, once.
   await relay.kill();
