@@ -227,3 +227,25 @@ describe('size limits', () => {
     expect((await t.http('/healthz')).status).toBe(200);
   });
 });
+
+describe('static paths', () => {
+  it('answers a NUL byte, an over-long name or a bad escape in a static path with a typed 400 or 404, never a 500', async () => {
+    for (const path of ['/widget/%00', '/widget/threadline.js%00.html', '/console/%00/x', `/widget/${'a'.repeat(5000)}.js`, '/widget/%E0%A4%A', '/widget/..%2f..%2fetc%2fpasswd']) {
+      const response = await t.http(path);
+      expect([400, 404], `${path.slice(0, 40)} → ${response.status}`).toContain(response.status);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toMatch(/^(bad_frame|not_found)$/);
+      expect(body.error.message).toMatch(/^Threadline: failed to .+: .+\. .+/);
+    }
+  });
+});
+
+describe('the console’s Content-Security-Policy', () => {
+  it('lets the console connect to the relay’s own origin only: no scheme-wide ws: or wss:', async () => {
+    const { defaultMounts } = await import('./mounts.ts');
+    const consoleMount = defaultMounts().find((mount) => mount.prefix === '/console/');
+    const csp = consoleMount?.headers?.['content-security-policy'] ?? '';
+    const connect = /(?:^|;)\s*connect-src ([^;]*)/.exec(csp)?.[1]?.trim().split(/\s+/);
+    expect(connect).toEqual(["'self'"]);
+  });
+});
