@@ -10,7 +10,7 @@ import { KDF_ITERATIONS } from './crypto/backup.ts';
 import { orgFingerprint } from './crypto/directory.ts';
 import { randomBytes, toBase64Url } from './crypto/encoding.ts';
 import type { DeviceInfo } from './crypto/service.ts';
-import { ConfigError, ThreadlineError } from './errors.ts';
+import { ConfigError, ConnectionError, ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
@@ -181,6 +181,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   /** Registers this browser's device, sets up or opens the organisation keys, and connects. */
   async function connect(stored: StoredSession, info: DeviceInfo, holdsOrgKeys: boolean): Promise<void> {
     session = stored;
+    startError.value = null;
     const registered = await api<{ status: string; prekeys: number }>('/v1/agent/devices', 'register this device', { body: { device: info.device, oneTimePrekeys: info.oneTimePrekeys, name: deviceName() } });
     // Top up one-time prekeys, and rotate the signed prekey when it is due (weekly).
     const more = await call('make prekeys', getWorker().replenish(registered.prekeys < LOW_PREKEYS ? 50 : 0));
@@ -201,6 +202,10 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     const engine = new Sync(getWorker(), socketUrl(relay), stored.token, route, parseRelayFrame);
 
     engine.refreshTrust = refreshDirectory;
+    // The session token expired (the relay closes the socket with 4401): back to sign-in, saying why;
+    // signing in again connects anew.
+    engine.onUnauthorized = () =>
+      void signOut().then(() => (startError.value = new ConnectionError('unauthorized', 'stay connected', 'the session expired', 'Sign in again.')));
     engine.onFrame = (frame) => {
       const report = (error: unknown) => engine.report(error);
       if (frame.type === 'welcome') void loadConversations().catch(report);

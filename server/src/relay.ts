@@ -8,7 +8,7 @@ import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
 import { Hub } from './hub.ts';
 import { startSweeper } from './sweeper.ts';
 import { createCors } from './cors.ts';
-import { originAllowed, originRefused, requestOrigin } from './origins.ts';
+import { agentOriginRefused, originAllowed, originRefused, ownOrigin, requestOrigin } from './origins.ts';
 import { DEFAULT_QUOTAS, type Quotas } from './quotas.ts';
 import { createLimiters, DEFAULT_LIMITS, type Limits } from './rate-limit.ts';
 import { HSTS, HttpError, overTls, SECURITY_HEADERS, sendError, tooMany, voice } from './responses.ts';
@@ -90,7 +90,10 @@ export function createRelay(options: RelayOptions): Relay {
   const wss = createSocketServer(store, hub, {
     admit(principal, req) {
       const origin = requestOrigin(req);
-      if (principal.role !== 'visitor' || originAllowed(store.origins(principal.site), origin)) return undefined;
+      // Agents use the console, which the relay serves: a page of any other origin holding an
+      // agent's token (cross-site WebSocket hijacking) is refused. Non-browser clients send no Origin.
+      if (principal.role === 'agent') return origin === undefined || ownOrigin(req, origin) ? undefined : agentOriginRefused(origin);
+      if (originAllowed(store.origins(principal.site), origin)) return undefined;
       return originRefused(principal.site, origin!).message;
     },
     limit: (kind, key) => limit.take(kind, key),

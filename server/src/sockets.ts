@@ -12,7 +12,8 @@ import { voice } from './responses.ts';
 import { QuotaError, quotaMessage, type Quotas } from './quotas.ts';
 import { GoneError, type Appended, type Principal, type Store } from './store.ts';
 
-export const UNAUTHORIZED_CLOSE = 4401;
+export { UNAUTHORIZED_CLOSE } from './hub.ts';
+import { UNAUTHORIZED_CLOSE } from './hub.ts';
 /** "Try Again Later" (RFC 6455): a rate limit was hit; the client reconnects after a pause and resends. */
 export const TRY_AGAIN_CLOSE = 1013;
 /**

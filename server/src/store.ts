@@ -125,7 +125,7 @@ export interface AgentRecord {
 }
 export type Principal =
   | { role: 'visitor'; site: string; conversationId: string; deviceId: string }
-  | { role: 'agent'; site: string; agentId: string; deviceId: string | null; approved: boolean };
+  | { role: 'agent'; site: string; agentId: string; deviceId: string | null; approved: boolean; expiresAt: number };
 
 export interface NewAgent {
   site: string;
@@ -451,7 +451,7 @@ export class Store {
     if (row.role === 'agent') {
       const site = this.db.prepare('SELECT site_id FROM agents WHERE id = ?').pluck().get(row.subject) as string | undefined;
       const status = row.deviceId ? (this.db.prepare('SELECT status FROM devices WHERE id = ?').pluck().get(row.deviceId) as DeviceStatus | undefined) : undefined;
-      return site ? { role: 'agent', site, agentId: row.subject, deviceId: row.deviceId, approved: status === 'approved' } : undefined;
+      return site ? { role: 'agent', site, agentId: row.subject, deviceId: row.deviceId, approved: status === 'approved', expiresAt: row.expiresAt ?? Infinity } : undefined;
     }
     const conversation = this.conversation(row.subject);
     return conversation?.visitor ? { role: 'visitor', site: conversation.site, conversationId: conversation.id, deviceId: conversation.visitor.id } : undefined;
