@@ -49,17 +49,6 @@ function held(conversationId: string, deviceId: string) {
 
 describe('retention sweeper (scheduled, on the relay’s clock)', () => {
   it('deletes an expired conversation from the database and blob storage, tells its sockets, and keeps the others', async () => {
-    // An approved agent device, to see the inbox told as well.
-    const agent = await t.agentSession();
-    const console_ = device();
-    const enrol = await t.http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: console_, oneTimePrekeys: [], name: 'Console' }) });
-    expect(enrol.status).toBe(200);
-    const approval = t.signDirectory([{ id: console_.id, agent: 'a', identityKey: console_.identityKey, signingKey: console_.signingKey }]);
-    expect((await t.http('/v1/agent/directory', { method: 'PUT', token: agent.token, body: JSON.stringify(approval) })).status).toBe(200);
-    const inbox = await t.connect();
-    inbox.send({ type: 'hello', token: agent.token });
-    expect(await inbox.next()).toEqual({ type: 'welcome', role: 'agent' });
-
     const day = await visitorWithHistory('24h');
     const week = await visitorWithHistory('7d');
     const full = { conversation: 1, envelopes: 1, tokens: 1, device: 1, blobs: 1 };
@@ -70,8 +59,19 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
     await sleep(200);
     expect(held(day.conversationId, day.device.id)).toEqual(full);
 
+    // An approved agent device, to see the inbox told as well (signed in now: a session lasts 12 hours).
+    const agent = await t.agentSession();
+    const console_ = device();
+    const enrol = await t.http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: console_, oneTimePrekeys: [], name: 'Console' }) });
+    expect(enrol.status).toBe(200);
+    const approval = t.signDirectory([{ id: console_.id, agent: 'a', identityKey: console_.identityKey, signingKey: console_.signingKey }]);
+    expect((await t.http('/v1/agent/directory', { method: 'PUT', token: agent.token, body: JSON.stringify(approval) })).status).toBe(200);
+    const inbox = await t.connect();
+    inbox.send({ type: 'hello', token: agent.token });
+    expect(await inbox.next()).toEqual({ type: 'welcome', role: 'agent' });
+
     t.clock.now += 2 * HOUR;
-    expect(await day.socket.next()).toEqual({ type: 'expired', conversationId: day.conversationId });
+    expect(await expiredFrame(day.socket)).toEqual({ type: 'expired', conversationId: day.conversationId });
     expect(await day.socket.closed).toBe(4403);
     expect(await expiredFrame(inbox)).toEqual({ type: 'expired', conversationId: day.conversationId });
     const gone = { conversation: 0, envelopes: 0, tokens: 0, device: 0, blobs: 0 };
@@ -87,7 +87,7 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
     expect(await again.closed).toBe(4401);
 
     t.clock.now += 6 * 24 * HOUR;
-    expect(await week.socket.next()).toEqual({ type: 'expired', conversationId: week.conversationId });
+    expect(await expiredFrame(week.socket)).toEqual({ type: 'expired', conversationId: week.conversationId });
     expect(held(week.conversationId, week.device.id)).toEqual(gone);
     expect(readdirSync(join(t.dataDir, 'blobs'))).toEqual([]);
     inbox.socket.close();
