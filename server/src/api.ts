@@ -73,10 +73,11 @@ function qrSvg(data: string): Buffer {
 }
 
 const HANDOFF_TTL_MS = 24 * 3600_000;
-/** Unambiguous letters and digits for the WhatsApp code a customer may read aloud. */
+/** Unambiguous letters and digits for the WhatsApp code a customer may read aloud (32: 5 bits each, unbiased from a byte). */
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const handoffRef = (channel: Channel) =>
-  channel === 'whatsapp' ? `TL-${Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('')}` : randomBytes(16).toString('base64url');
+const codeGroup = () => Array.from(randomBytes(5), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+/** WhatsApp: `TL-XXXXX-XXXXX`, 50 bits in the prefilled text; Messenger and Instagram: 128 bits in the link's `ref`. */
+const handoffRef = (channel: Channel) => (channel === 'whatsapp' ? `TL-${codeGroup()}-${codeGroup()}` : randomBytes(16).toString('base64url'));
 
 export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined, limiter: Limiter) {
   function limit(kind: keyof Limits, key: string, action: string): void {

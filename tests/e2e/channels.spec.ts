@@ -41,7 +41,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await visitor.getByRole('button', { name: `Continue on ${name}` }).click();
     await expect(visitor.getByRole('img', { name: `Link to continue on ${name}, as a QR code` })).toBeVisible();
     const link = await visitor.getByRole('link', { name: /^https:\/\/(wa\.me|m\.me|ig\.me)\// }).getAttribute('href');
-    expect(link).toMatch(channel === 'whatsapp' ? /^https:\/\/wa\.me\/15550001111\?text=.*%23TL-[A-Z0-9]{6}$/ : channel === 'messenger' ? /^https:\/\/m\.me\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/ : /^https:\/\/ig\.me\/m\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/);
+    expect(link).toMatch(channel === 'whatsapp' ? /^https:\/\/wa\.me\/15550001111\?text=.*%23TL-[A-Z0-9]{5}-[A-Z0-9]{5}$/ : channel === 'messenger' ? /^https:\/\/m\.me\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/ : /^https:\/\/ig\.me\/m\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/);
     await visitor.getByRole('button', { name: 'Back to the conversation' }).click();
     await expect(visitor.getByRole('log').getByText(`Continued on ${name}`)).toBeVisible();
 
@@ -51,7 +51,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await phone.getByLabel('Open a link').fill(link!);
     await phone.getByRole('button', { name: 'Open', exact: true }).click();
     const composer = phone.getByRole('textbox', { name: 'Message as the customer' });
-    if (channel === 'whatsapp') await expect(composer).toHaveValue(/#TL-[A-Z0-9]{6}/);
+    if (channel === 'whatsapp') await expect(composer).toHaveValue(/#TL-[A-Z0-9]{5}-[A-Z0-9]{5}/);
     await composer.fill(`${(await composer.inputValue()).trim()} ${onChannel}`.trim());
     await phone.getByRole('button', { name: 'Send' }).click();
     await expect(phone.getByRole('log').getByText(onChannel)).toBeVisible();
