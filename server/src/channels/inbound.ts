@@ -51,7 +51,8 @@ export async function receive(store: Store, hub: Hub, event: InboundEvent, limit
   const devices = [...directory.devices, ...(conversation.visitor ? [conversation.visitor] : [])];
   const envelope = await sealMessengerMessage(
     { conversationId, id: messageIdFor(event.messageId!), channel: event.channel, expiresAt: conversation.expiresAt },
-    { text: event.text },
+    // The profile name travels sealed inside the message: the console shows it, the relay keeps only a shortened id.
+    { text: event.text, ...(event.name ? { name: event.name } : {}) },
     devices,
     directory.inboxKey,
   );

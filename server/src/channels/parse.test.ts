@@ -21,15 +21,15 @@ describe('WhatsApp webhooks', () => {
 
   it('keys a customer on the business-scoped user id when there is no wa_id', () => {
     const [event] = parseWhatsApp(fixture('whatsapp-user-id'));
-    expect(event).toMatchObject({ identity: 'US.1180457736212409583', label: 'Ama Owusu', ref: 'TL-4MW8R-DH6PQ' });
+    expect(event).toMatchObject({ identity: 'US.1180457736212409583', label: '…9583', name: 'Ama Owusu', ref: 'TL-4MW8R-DH6PQ' });
   });
 
   it('cuts a long profile name to what a conversation summary carries, without splitting a character', () => {
     const body = fixture('whatsapp-text') as { entry: { changes: { value: { contacts: { profile: { name: string } }[] } }[] }[] };
     body.entry[0]!.changes[0]!.value.contacts[0]!.profile.name = `${'x'.repeat(79)}😀 and more`;
     const [event] = parseWhatsApp(body);
-    expect(event!.label).toBe('x'.repeat(79));
-    expect(event!.label.length).toBeLessThanOrEqual(MAX_LABEL);
+    expect(event!.name).toBe('x'.repeat(79));
+    expect(event!.name!.length).toBeLessThanOrEqual(MAX_LABEL);
   });
 
   it('ignores other objects and malformed bodies', () => {

@@ -175,9 +175,15 @@ describe('Meta webhooks', () => {
     expect(relay.store.since(web.id, 0)).toHaveLength(1);
   });
 
-  it('never writes a message’s text to the data directory', () => {
-    const texts = [...parseWhatsApp(JSON.parse(fixtureText('whatsapp-batch'))), ...parseWhatsApp(JSON.parse(fixtureText('whatsapp-text')))].map((e) => e.text!);
+  it('never writes a message’s text or a customer’s profile name to the data directory', () => {
+    const events = [...parseWhatsApp(JSON.parse(fixtureText('whatsapp-batch'))), ...parseWhatsApp(JSON.parse(fixtureText('whatsapp-text')))];
+    const texts = [...events.map((e) => e.text!), ...events.flatMap((e) => (e.name ? [e.name] : []))];
     expect(texts.length).toBeGreaterThanOrEqual(4);
+    expect(texts).toContain('Dana Whitfield');
+    // What the relay shows of a messenger customer is a shortened id.
+    const labels = relay.store.db.prepare("SELECT label FROM channel_links WHERE channel = 'whatsapp'").pluck().all() as string[];
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) expect(label).toMatch(/^…[\w.]{4}$/);
     for (const file of readdirSync(dataDir)) {
       const bytes = readFileSync(join(dataDir, file));
       for (const text of texts) expect(bytes.includes(text)).toBe(false);
