@@ -1,11 +1,13 @@
 /**
- * Crypto-shredding decided by the device's own clock: a console that was closed when a conversation
- * ended deletes its history and keys when it next opens, although the relay — like one that
- * lengthened the conversation's life — still lists it and never said "expired". The agent's device
- * clock is moved forward (page and crypto worker); the relay's is not.
+ * Expiry in the console. Crypto-shredding decided by the device's own clock: a console that was
+ * closed when a conversation ended deletes its history and keys when it next opens, although the
+ * relay — like one that lengthened the conversation's life — still lists it and never said
+ * "expired" (the agent's device clock is moved forward, in the page and the crypto worker; the
+ * relay's is not). And an agent's socket lasts no longer than its session.
  */
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
+import { startOwnRelay } from './hardening-relay.ts';
 import { expect, signIn, test } from './helpers.ts';
 
 const HOUR = 3600_000;
@@ -71,4 +73,27 @@ test('a console closed when a conversation ended deletes it on opening, by its o
   await expect(button(back)).toHaveCount(0);
   expect((await listing(back)).map((c) => c.id)).toContain(conversation.id);
   await expect(back.getByText(canary)).toHaveCount(0);
+});
+
+test('an agent’s socket ends with its session: the console asks to sign in again, then reconnects', async ({ browser }) => {
+  const relay = await startOwnRelay(Number(process.env.THREADLINE_EXPIRY_PORT ?? 8845), { THREADLINE_TEST_CLOCK: '1' });
+  try {
+    const agent = await (await browser.newContext()).newPage();
+    const signInThere = async () => {
+      await agent.getByLabel('Email').fill('agent@demo.test');
+      await agent.getByLabel('Password').fill(relay.password);
+      await agent.getByRole('button', { name: 'Sign in' }).click();
+      await expect(agent.getByRole('status').filter({ hasText: 'Online' })).toBeVisible();
+    };
+    await agent.goto(`${relay.base}/console/`);
+    await signInThere();
+    // Sessions last 12 hours on the relay's clock; the sweep then closes the socket with 4401.
+    expect(await (await agent.request.post(`${relay.base}/test/clock`, { data: { advanceMs: 13 * HOUR } })).json()).toMatchObject({ swept: 0 });
+    await expect(agent.getByRole('alert')).toHaveText('Threadline: failed to stay connected: the session expired. Sign in again.');
+    await expect(agent.getByRole('button', { name: 'Sign in' })).toBeVisible();
+    await signInThere();
+    await expect(agent.getByRole('alert')).toHaveCount(0);
+  } finally {
+    expect(await relay.stop()).toBe(0);
+  }
 });
