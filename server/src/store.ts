@@ -29,6 +29,8 @@ const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen
 const SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const AGENT_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** A messenger identity as the relay labels it (as `mask` in channels/parse.ts): its last four characters. */
+const SHORT_ID = "CASE WHEN length(identity) > 6 THEN '…' || substr(identity, -4) ELSE identity END";
 /** Meta retries a webhook delivery for up to a week. */
 const SEEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -196,6 +198,8 @@ export class Store {
         this.db.exec(`ALTER TABLE ${table} ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0`);
       }
     }
+    // Earlier versions kept a WhatsApp customer's profile name as the label: it becomes the shortened id.
+    this.db.exec(`UPDATE channel_links SET label = ${SHORT_ID} WHERE label <> ${SHORT_ID}`);
     migrateEnvelopes(this.db);
     this.db.exec(ENVELOPES);
     const db = this.db;
