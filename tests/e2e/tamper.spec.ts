@@ -171,7 +171,7 @@ test('frames a hostile relay makes up are shown as text or as undecryptable, and
 
   // What the relay could send instead of the truth: broken frames, errors written as XSS, messages
   // with forged or malformed envelopes, from an unknown device, for another conversation.
-  const forged = (i: number, envelope: Record<string, unknown>) => JSON.stringify({ type: 'message', envelope: { v: 2, conversationId, id: `forged${i}`, from: 'agent', device: `d${i}`, seq: 1000 + i, at: Date.now(), expiresAt: 1, iv: 'AAAA', ct: 'AAAA', keys: [], ...envelope } });
+  const forged = (i: number, envelope: Record<string, unknown>) => JSON.stringify({ type: 'message', envelope: { v: 2, conversationId, id: `forged${i}`, from: 'agent', device: `d${i}`, seq: 1000 + i, at: Date.now(), expiresAt: Date.now() + 86_400_000, iv: 'AAAA', ct: 'AAAA', keys: [], ...envelope } });
   const frames = [
     '{',
     'null',
