@@ -20,7 +20,7 @@ import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 
 export type { Channel, ChannelState, ConversationSummary, DeviceRecord, DeviceStatus } from './protocol.ts';
-export { CHANNEL_NAMES, CHANNELS } from './protocol.ts';
+export { CHANNEL_NAMES, CHANNELS, WHATSAPP_CODE } from './protocol.ts';
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
 export { tokenize, type Token } from './format.ts';

@@ -224,6 +224,12 @@ export interface ChannelLinks {
   messenger?: { page: string };
   instagram?: { username: string };
 }
+/**
+ * The WhatsApp handoff code as it travels in the customer's prefilled text (`#TL-7K3Q9X`): WhatsApp
+ * links carry no ref parameter, so the relay finds the code by this pattern and the console shows it
+ * as a marker, not as words the customer wrote. Letters and digits that cannot be misread.
+ */
+export const WHATSAPP_CODE = /#(TL-[A-HJ-NP-Z2-9]{6})\b/;
 export interface Handoff {
   /** The single-use reference: a short code for WhatsApp, a token for Messenger and Instagram. */
   ref: string;

@@ -25,14 +25,16 @@ export interface StaticMount {
   headers?: Record<string, string>;
   /** Whether other origins may load these files (the widget's scripts). */
   crossOrigin?: boolean;
+  /** Serve this one file of `dir`, at exactly `prefix` (then a path, like `/favicon.ico`). */
+  file?: string;
 }
 
 /** Answers the request from the mount and returns true, or returns false when nothing matches. */
 export function serveStatic(mount: StaticMount, pathname: string, res: ServerResponse): boolean {
-  if (!pathname.startsWith(mount.prefix)) return false;
+  if (mount.file ? pathname !== mount.prefix : !pathname.startsWith(mount.prefix)) return false;
   let relative: string;
   try {
-    relative = decodeURIComponent(pathname.slice(mount.prefix.length));
+    relative = mount.file ?? decodeURIComponent(pathname.slice(mount.prefix.length));
   } catch {
     return false;
   }

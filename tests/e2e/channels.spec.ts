@@ -63,6 +63,12 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await expect(thread.getByText(onWeb)).toBeVisible();
     await expect(thread.getByText(`Visitor continued on ${name}`)).toBeVisible();
     await expect(thread.getByRole('listitem').filter({ hasText: onChannel })).toContainText(name);
+    if (channel === 'whatsapp') {
+      // The handoff code is not the customer's words: it shows as a marker beside them.
+      const first = thread.getByRole('listitem').filter({ hasText: onChannel });
+      await expect(first.getByText(/^Joined from the web chat \(TL-[A-Z0-9]{6}\)$/)).toBeVisible();
+      await expect(first.getByRole('paragraph')).not.toContainText('#TL-');
+    }
     await expect(agent.getByLabel('Reply on')).toHaveValue(channel);
     await agent.getByRole('textbox', { name: 'Reply' }).fill(reply);
     await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
