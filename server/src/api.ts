@@ -36,6 +36,7 @@ import {
 } from '@threadline/sdk/protocol';
 import { qrSvgPath } from '@threadline/sdk/qr';
 import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
+import { ROUTE_ACCESS } from './access.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
 import { MAX_ORIGINS, normalOrigin } from './origins.ts';
@@ -100,14 +101,17 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
   }
 
   /** An agent; `approved` when the request needs this device in the signed directory (conversation data). */
-  function agent(req: IncomingMessage, admin = false, approved = false): AgentPrincipal {
+  function agent(req: IncomingMessage, approved = false): AgentPrincipal {
     const found = principal(req);
     if (found.role !== 'agent') throw unauthorized();
     if (approved && !found.approved) throw forbidden('use the conversations', 'this device is not approved (or was revoked)', 'Ask an admin to approve it in Devices & team.');
-    if (admin && store.agent(found.agentId)?.role !== 'admin') {
-      throw forbidden('change the organisation', 'only an admin agent may', 'Ask an admin of your team.');
-    }
     return found;
+  }
+
+  /** Routes that change the organisation: the role is read from storage each time, so a demotion holds at once. */
+  function admin(req: IncomingMessage, action: string): void {
+    const found = agent(req);
+    if (store.agent(found.agentId)?.role !== 'admin') throw forbidden(action, 'only an admin of the team may', 'Ask an admin of your team to do it.');
   }
 
   function site(id: string) {
@@ -197,7 +201,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/invites': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       const invite = await body(req, object({ email, name: text(80) }), 'invite an agent');
       if (store.agentByEmail(invite.email)) throw new HttpError(409, 'conflict', voice('invite an agent', `${invite.email} already has an account`, 'Use another address.'));
       return { code: store.createInvite(who.site, invite.email, invite.name || invite.email) };
@@ -215,7 +219,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'PUT /v1/agent/org': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       const setup = await body(req, object({ backup: keyBackup, directory: signedDirectory }), 'set up the organisation keys');
       // Everything or nothing: the key, the backup and a first directory signed by that key.
       store.db.transaction(() => {
@@ -258,7 +262,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'PUT /v1/agent/directory': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       acceptDirectory(who.site, await body(req, signedDirectory, 'publish the key directory'));
       return { ok: true };
     },
@@ -273,7 +277,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     'GET /v1/agent/channels': (req) => ({ channels: store.channels(agent(req).site) }),
 
     'PUT /v1/agent/channels': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       const account = pattern(/^\d{1,30}$/, 30);
       const channels = await body(
         req,
@@ -291,7 +295,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     'GET /v1/agent/origins': (req) => ({ origins: store.origins(agent(req).site) }),
 
     'PUT /v1/agent/origins': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       const { origins } = await body(req, object({ origins: list(text(200), MAX_ORIGINS) }), 'save the allowed origins');
       const bad = origins.find((origin) => !normalOrigin(origin));
       if (bad !== undefined) {
@@ -301,7 +305,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { origins: store.origins(who.site) };
     },
 
-    'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req, false, true).site) }),
+    'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req, true).site) }),
 
     'POST /v1/conversations/:id/handoff': async (req, [conversationId]): Promise<Handoff> => {
       const who = principal(req);
@@ -317,7 +321,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/conversations/:id/channel-reply': async (req, [conversationId]) => {
-      const who = agent(req, false, true);
+      const who = agent(req, true);
       const { channel, text: reply } = await body(req, object({ channel: oneOf(...CHANNELS), text: text(10_000) }), 'send the reply');
       const conversation = store.conversation(conversationId!);
       const customer = conversation?.site === who.site ? store.channelIdentity(conversationId!, channel) : undefined;
@@ -338,7 +342,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/conversations/merge': async (req) => {
-      const who = agent(req, false, true);
+      const who = agent(req, true);
       const { from, into } = await body(req, object({ from: id, into: id }), 'merge the conversations');
       const [a, b] = [store.conversation(from), store.conversation(into)];
       if (!a || !b || a.site !== who.site || b.site !== who.site || from === into || b.mergedInto) {
@@ -376,7 +380,9 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
 
   const table = Object.entries(routes).map(([route, handler]) => {
     const [method, path] = route.split(' ') as [string, string];
-    return { method, regex: new RegExp('^' + path.replace(/:id/g, '([^/]+)') + '$'), handler };
+    const access = ROUTE_ACCESS[route];
+    if (!access) throw new Error(`Threadline: failed to start the API: ${route} has no entry in ROUTE_ACCESS. Say who may call it in server/src/access.ts.`);
+    return { method, regex: new RegExp('^' + path.replace(/:id/g, '([^/]+)') + '$'), handler, access };
   });
 
   /** Handles the request if a route matches; returns false otherwise. */
@@ -390,6 +396,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     const raw = route.regex.exec(pathname)!.slice(1);
     if (raw.some((param) => !isId(param))) throw notFound(`'${raw.join('/')}'`);
     const params = raw;
+    if (typeof route.access === 'object') admin(req, route.access.admin);
     const result = await route.handler(req, params);
     if (result instanceof Raw) {
       res.writeHead(200, { ...API_HEADERS, 'content-type': result.type, 'content-length': result.size, 'cache-control': 'no-store', 'cross-origin-resource-policy': 'cross-origin' });

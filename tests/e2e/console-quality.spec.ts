@@ -8,6 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { expect, signIn, test } from './helpers.ts';
+import { createInvitation } from './team.ts';
 
 /** axe in both colour schemes; each violation as `rule: targets` so a failure names what to fix. */
 async function axeBothSchemes(page: Page, view: string): Promise<void> {
@@ -56,13 +57,9 @@ test('axe finds no violation on any console view, in light or dark', async ({ br
     await axeBothSchemes(agent, link);
   }
 
-  await agent.getByRole('link', { name: 'Devices & team' }).click();
-  await agent.getByLabel('Name').fill('Robin');
-  await agent.getByLabel('Email').fill(`robin-${randomUUID().slice(0, 8)}@demo.test`);
-  await agent.getByRole('button', { name: 'Create invitation' }).click();
-  const invite = await agent.getByLabel('Invitation link').textContent();
+  const { link } = await createInvitation(agent, 'Robin');
   const invited = await (await browser.newContext()).newPage();
-  await invited.goto(invite!);
+  await invited.goto(link);
   await expect(invited.getByRole('heading', { name: 'Join your team’s inbox' })).toBeVisible();
   await axeBothSchemes(invited, 'accept-invite');
 });
