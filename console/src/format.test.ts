@@ -27,6 +27,12 @@ describe('timeFormats', () => {
     expect(en.relative(now - 5 * 60_000, now)).not.toMatch(/\d+\/\d+\/\d+/);
   });
 
+  it('says when something will happen after a verb ("deleted in 7 days", "deleted on 1 Jan 2027")', () => {
+    expect(en.until(now + 7 * 86_400_000, now)).toBe('in 7 days');
+    expect(en.until(now + 86_400_000, now)).toBe('tomorrow');
+    expect(en.until(new Date(2027, 0, 1).getTime(), now)).toBe('on 1 Jan 2027');
+  });
+
   it('follows the agent’s locale', () => {
     expect(timeFormats('fr').relative(now - 5 * 60_000, now)).toMatch(/^il y a\s5\smin$/u);
     expect(timeFormats('de').relative(new Date(2026, 11, 1, 9, 0).getTime(), now)).toBe('gestern');

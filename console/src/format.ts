@@ -20,6 +20,8 @@ const calendarDays = (from: number, to: number) => Math.round((startOfDay(to) - 
 export interface TimeFormats {
   /** "5 min ago", "in 3 days", "yesterday"; a date once it is more than a week away. */
   relative(at: number, now?: number): string;
+  /** When something will happen, to follow a verb: "in 3 days", "tomorrow", "on 14 Oct". */
+  until(at: number, now?: number): string;
   /** A message's time: the time of day today, the weekday and time this week, else the date and time. */
   stamp(at: number, now?: number): string;
   /** The whole date and time, for `title`. */
@@ -36,16 +38,22 @@ export function timeFormats(locale?: string): TimeFormats {
   const whole = new Intl.DateTimeFormat(locale, { dateStyle: 'full', timeStyle: 'short' });
   const sameYear = (a: number, b: number) => new Date(a).getFullYear() === new Date(b).getFullYear();
 
+  const relative = (at: number, now = Date.now()): string => {
+    const ms = at - now;
+    const away = Math.abs(ms);
+    if (away < MINUTE) return words.format(0, 'second'); // "now"
+    if (away < HOUR) return words.format(Math.trunc(ms / MINUTE), 'minute');
+    const days = calendarDays(now, at);
+    if (days === 0) return words.format(Math.trunc(ms / HOUR), 'hour');
+    if (Math.abs(days) <= 7) return words.format(days, 'day');
+    return (sameYear(at, now) ? date : dateWithYear).format(at);
+  };
+
   return {
-    relative(at, now = Date.now()) {
-      const ms = at - now;
-      const away = Math.abs(ms);
-      if (away < MINUTE) return words.format(0, 'second'); // "now"
-      if (away < HOUR) return words.format(Math.trunc(ms / MINUTE), 'minute');
-      const days = calendarDays(now, at);
-      if (days === 0) return words.format(Math.trunc(ms / HOUR), 'hour');
-      if (Math.abs(days) <= 7) return words.format(days, 'day');
-      return (sameYear(at, now) ? date : dateWithYear).format(at);
+    relative,
+    until(at, now = Date.now()) {
+      const text = relative(at, now);
+      return Math.abs(calendarDays(now, at)) > 7 ? `on ${text}` : text;
     },
     stamp(at, now = Date.now()) {
       const days = calendarDays(at, now);

@@ -111,7 +111,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
       <header class="thread-head">
         <h2>{visitorLabel(conversation)}</h2>
         <span class="when">
-          Deleted <Time at={conversation.expiresAt} text={times.relative(conversation.expiresAt)} />
+          Deleted <Time at={conversation.expiresAt} text={times.until(conversation.expiresAt)} />
         </span>
         {conversation.visitor && <SafetyNumber load={() => client.safetyNumber(conversation.id)} />}
         {others.length > 0 && (

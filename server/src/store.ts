@@ -194,7 +194,10 @@ export class Store {
       conversation: db.prepare(
         `SELECT c.id, c.site_id AS site, d.keys AS visitor, c.created_at AS createdAt, c.expires_at AS expiresAt,
                 c.last_seq AS lastSeq, c.last_at AS lastAt, c.merged_into AS mergedInto,
-                l.channel AS channel, l.label AS label, l.last_inbound_at AS lastInboundAt
+                l.channel AS channel, l.last_inbound_at AS lastInboundAt,
+                -- The customer's name from any messenger that gave one (WhatsApp does, Instagram
+                -- does not): an id's tail ('…7302', channels/parse.ts) only when none did.
+                (SELECT label FROM channel_links WHERE conversation_id = c.id ORDER BY label LIKE '…%', last_inbound_at DESC LIMIT 1) AS label
          FROM conversations c LEFT JOIN devices d ON d.id = c.visitor_device
          LEFT JOIN channel_links l ON l.conversation_id = c.id
            AND l.last_inbound_at = (SELECT max(last_inbound_at) FROM channel_links WHERE conversation_id = c.id)

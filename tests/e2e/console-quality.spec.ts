@@ -99,3 +99,42 @@ test('a keyboard-only agent attaches a file through the styled button', async ({
   await (await chooser).setFiles({ name: 'keyboard.txt', mimeType: 'text/plain', buffer: Buffer.from('typed') });
   await expect(agent.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: 'keyboard.txt' })).not.toContainText('Sending…');
 });
+
+test('the list counts in words, merged messages included, and dates read as words with the full date kept', async ({ browser }) => {
+  const write = async (texts: string[]) => {
+    const visitor = await (await browser.newContext()).newPage();
+    await visitor.goto('/');
+    await visitor.getByRole('button', { name: 'Open chat' }).click();
+    for (const text of texts) {
+      await visitor.getByRole('textbox', { name: 'Message' }).fill(text);
+      await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
+      await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: text })).not.toContainText('Sending…');
+    }
+  };
+  const first = `first-${randomUUID()}`;
+  await write([first]);
+  const agent = await (await browser.newContext()).newPage();
+  await signIn(agent);
+  const list = agent.getByRole('navigation', { name: 'Conversations' });
+  await list.getByRole('button').first().click();
+  await expect(agent.getByRole('log', { name: 'Messages' }).getByText(first)).toBeVisible();
+  const label = (await agent.getByRole('heading', { level: 2 }).textContent())!;
+  const item = list.getByRole('button', { name: new RegExp(`^${label}`) });
+  await expect(item.locator('.when')).toHaveText(/^1 message · /);
+  const time = item.locator('time');
+  await expect(time).toHaveText(/^(now|\d+ min\. ago)$/);
+  expect(new Date((await time.getAttribute('datetime'))!).getTime()).toBeGreaterThan(Date.now() - 600_000);
+  await expect(time).toHaveAttribute('title', new RegExp(String(new Date().getFullYear())));
+  await expect(agent.locator('.thread-head time')).toHaveText(/^(in \d+ days|on \w{3} \d{1,2}, \d{4})$/);
+
+  // The same customer writes twice from another browser; the agent merges that thread into the first.
+  const second = [`second-${randomUUID()}`, `third-${randomUUID()}`];
+  await write(second);
+  await list.getByRole('button').first().click();
+  await expect(agent.getByRole('log', { name: 'Messages' }).getByText(second[0]!)).toBeVisible();
+  await agent.getByLabel('Same customer as').selectOption({ label });
+  await agent.getByRole('button', { name: 'Merge' }).click();
+  await item.click();
+  await expect(agent.getByRole('log', { name: 'Messages' }).getByText(second[1]!)).toBeVisible();
+  await expect(item.locator('.when')).toHaveText(/^3 messages · /);
+});

@@ -132,6 +132,17 @@ describe('Meta webhooks', () => {
     expect(relay.store.takeHandoff('shop', 'whatsapp', 'TL-7K3Q9X')).toBeUndefined();
   });
 
+  it('names a conversation after the customer’s WhatsApp profile even when Instagram, which sends no name, wrote last', () => {
+    const conversation = relay.store.createConversation('shop', null, Date.now() + 86_400_000);
+    relay.store.link('whatsapp', '16505550000', 'shop', 'Dana Whitfield', conversation.id, 1_000);
+    relay.store.link('instagram', '17841400009997302', 'shop', '…7302', conversation.id, 2_000);
+    expect(relay.store.conversation(conversation.id)!.channel).toEqual({ name: 'instagram', label: 'Dana Whitfield', lastInboundAt: 2_000 });
+    // With no name anywhere, the id's tail it is.
+    const anonymous = relay.store.createConversation('shop', null, Date.now() + 86_400_000);
+    relay.store.link('instagram', '17841400009990001', 'shop', '…0001', anonymous.id, 3_000);
+    expect(relay.store.conversation(anonymous.id)!.channel).toEqual({ name: 'instagram', label: '…0001', lastInboundAt: 3_000 });
+  });
+
   it('links Messenger and Instagram customers by ref and keeps their messages in one thread', async () => {
     for (const [channel, name] of [
       ['messenger', 'messenger-referral'],
