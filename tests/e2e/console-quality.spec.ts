@@ -5,7 +5,7 @@
  * attached through a styled button the keyboard reaches; counts and dates read as words.
  */
 import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
 import { expect, signIn, test } from './helpers.ts';
 import { createInvitation } from './team.ts';
@@ -22,6 +22,18 @@ async function axeBothSchemes(page: Page, view: string): Promise<void> {
   }
 }
 
+/** A new visitor on the shop writes these messages, each delivered before the next. */
+async function visitorWrites(browser: Browser, texts: string[]): Promise<void> {
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto('/');
+  await visitor.getByRole('button', { name: 'Open chat' }).click();
+  for (const text of texts) {
+    await visitor.getByRole('textbox', { name: 'Message' }).fill(text);
+    await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: text })).not.toContainText('Sending…');
+  }
+}
+
 test('axe finds no violation on any console view, in light or dark', async ({ browser }) => {
   test.setTimeout(120_000);
   const agent = await (await browser.newContext()).newPage();
@@ -30,12 +42,8 @@ test('axe finds no violation on any console view, in light or dark', async ({ br
   await axeBothSchemes(agent, 'sign-in');
 
   // A visitor writes; the agent opens the conversation and sends a file (the size shows in the bubble).
-  const visitor = await (await browser.newContext()).newPage();
-  await visitor.goto('/');
-  await visitor.getByRole('button', { name: 'Open chat' }).click();
   const text = `axe-${randomUUID()}`;
-  await visitor.getByRole('textbox', { name: 'Message' }).fill(text);
-  await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await visitorWrites(browser, [text]);
 
   await signIn(agent);
   await agent.getByRole('button', { name: /Visitor/ }).first().click();
@@ -76,12 +84,8 @@ test('the console has an icon: /favicon.ico and the one its page links answer', 
 });
 
 test('a keyboard-only agent attaches a file through the styled button', async ({ browser }) => {
-  const visitor = await (await browser.newContext()).newPage();
-  await visitor.goto('/');
-  await visitor.getByRole('button', { name: 'Open chat' }).click();
   const text = `keyboard-${randomUUID()}`;
-  await visitor.getByRole('textbox', { name: 'Message' }).fill(text);
-  await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await visitorWrites(browser, [text]);
 
   const agent = await (await browser.newContext()).newPage();
   await signIn(agent);
@@ -101,18 +105,8 @@ test('a keyboard-only agent attaches a file through the styled button', async ({
 });
 
 test('the list counts in words, merged messages included, and dates read as words with the full date kept', async ({ browser }) => {
-  const write = async (texts: string[]) => {
-    const visitor = await (await browser.newContext()).newPage();
-    await visitor.goto('/');
-    await visitor.getByRole('button', { name: 'Open chat' }).click();
-    for (const text of texts) {
-      await visitor.getByRole('textbox', { name: 'Message' }).fill(text);
-      await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
-      await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: text })).not.toContainText('Sending…');
-    }
-  };
   const first = `first-${randomUUID()}`;
-  await write([first]);
+  await visitorWrites(browser, [first]);
   const agent = await (await browser.newContext()).newPage();
   await signIn(agent);
   const list = agent.getByRole('navigation', { name: 'Conversations' });
@@ -129,7 +123,7 @@ test('the list counts in words, merged messages included, and dates read as word
 
   // The same customer writes twice from another browser; the agent merges that thread into the first.
   const second = [`second-${randomUUID()}`, `third-${randomUUID()}`];
-  await write(second);
+  await visitorWrites(browser, second);
   await list.getByRole('button').first().click();
   await expect(agent.getByRole('log', { name: 'Messages' }).getByText(second[0]!)).toBeVisible();
   await agent.getByLabel('Same customer as').selectOption({ label });
