@@ -6,6 +6,7 @@ import { count } from './format.ts';
 import { Message } from './message.tsx';
 import { SafetyNumber } from './safety-number.tsx';
 import { Time, times, useNow } from './time.tsx';
+import { inView, StatusActions, VIEWS, ViewTabs, type View } from './views.tsx';
 import { useStickToBottom } from './stick-to-bottom.ts';
 
 /** A short, stable label for the customer: their messenger name, or an anonymous web visitor. */
@@ -13,34 +14,39 @@ const visitorLabel = (conversation: ConversationSummary) => conversation.channel
 
 export function Inbox({ client }: { client: AgentClient }) {
   const selected = useSignal<string | null>(null);
+  const view = useSignal<View>('open');
+  const now = useNow();
   const all = client.conversations.value;
   const conversations = all.filter((c) => !c.mergedInto);
-  const current = conversations.find((c) => c.id === selected.value) ?? conversations[0];
-  const now = useNow();
+  const shown = conversations.filter((c) => inView(view.value, c, now));
+  const current = shown.find((c) => c.id === selected.value) ?? shown[0];
   // A merged conversation's messages show in the one it was merged into, so they count there too.
   const total = (conversation: ConversationSummary) => all.reduce((sum, c) => (c.mergedInto === conversation.id ? sum + c.lastSeq : sum), conversation.lastSeq);
   return (
     <main class="inbox">
       <h1 class="visually-hidden">Inbox</h1>
-      <nav aria-label="Conversations">
-        <ul class="list">
-          {conversations.length === 0 && <li class="empty">No conversations yet.</li>}
-          {conversations.map((conversation) => (
-            <li key={conversation.id}>
-              <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
-                <span class="who">
-                  {visitorLabel(conversation)}
-                  {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
-                </span>
-                <span class="when">
-                  {count(total(conversation), 'message')} · <Time at={conversation.lastAt} text={times.relative(conversation.lastAt, now)} />
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      {current ? <Thread key={current.id} client={client} conversation={current} merged={all.filter((c) => c.mergedInto === current.id)} others={conversations.filter((c) => c !== current)} /> : <p class="empty">Select a conversation.</p>}
+      <div class="side">
+        <ViewTabs client={client} conversations={conversations} view={view.value} now={now} choose={(next) => (view.value = next)} />
+        <nav aria-label="Conversations">
+          <ul class="list">
+            {shown.length === 0 && <li class="empty">{conversations.length ? `No ${VIEWS[view.value].toLowerCase()} conversations.` : 'No conversations yet.'}</li>}
+            {shown.map((conversation) => (
+              <li key={conversation.id}>
+                <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
+                  <span class="who">
+                    {visitorLabel(conversation)}
+                    {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
+                  </span>
+                  <span class="when">
+                    {count(total(conversation), 'message')} · <Time at={conversation.lastAt} text={times.relative(conversation.lastAt, now)} />
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </div>
+      {current ? <Thread key={current.id} client={client} now={now} conversation={current} merged={all.filter((c) => c.mergedInto === current.id)} others={conversations.filter((c) => c !== current)} /> : <p class="empty">Select a conversation.</p>}
     </main>
   );
 }
@@ -61,7 +67,7 @@ function replyTargets(conversation: ConversationSummary): { value: Channel | 'we
   return targets;
 }
 
-function Thread({ client, conversation, merged, others }: { client: AgentClient; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
+function Thread({ client, now, conversation, merged, others }: { client: AgentClient; now: number; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
   const ownMessages = client.messages(conversation.id).value;
   const typing = client.visitorTyping(conversation.id).value;
   const readUpTo = client.readByVisitor(conversation.id).value;
@@ -113,6 +119,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
         <span class="when">
           Deleted <Time at={conversation.expiresAt} text={times.until(conversation.expiresAt)} />
         </span>
+        <StatusActions conversation={conversation} now={now} act={(status, until) => void attempt(() => client.setStatus(conversation.id, status, until))} />
         {conversation.visitor && <SafetyNumber load={() => client.safetyNumber(conversation.id)} />}
         {others.length > 0 && (
           <form

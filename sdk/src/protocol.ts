@@ -126,6 +126,8 @@ const channelState = /*#__PURE__*/ object({
   /** Last message from the customer on it: replies are free-form for 24 hours after. */
   lastInboundAt: count,
 });
+/** An agent closed or snoozed the conversation when it had `seq` messages; a later message reopens it (see conversation-status.ts). */
+const conversationStatus = /*#__PURE__*/ object({ state: /*#__PURE__*/ oneOf('closed', 'snoozed'), seq: count, until: /*#__PURE__*/ nullable(count) });
 export const conversationSummary = /*#__PURE__*/ object({
   id,
   /** The web visitor's device; null for a conversation that started on a messenger. */
@@ -137,8 +139,11 @@ export const conversationSummary = /*#__PURE__*/ object({
   channel: /*#__PURE__*/ nullable(channelState),
   /** Set when an agent merged this conversation into another. */
   mergedInto: /*#__PURE__*/ nullable(id),
+  /** Null while open. */
+  status: /*#__PURE__*/ nullable(conversationStatus),
 });
 export type ChannelState = Checked<typeof channelState>;
+export type ConversationStatus = Checked<typeof conversationStatus>;
 export type ConversationSummary = Checked<typeof conversationSummary>;
 export const parseConversations = (value: unknown): ConversationSummary[] => /*#__PURE__*/ object({ conversations: /*#__PURE__*/ list(conversationSummary, 10_000) })(value, '').conversations;
 

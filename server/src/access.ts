@@ -37,6 +37,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /v1/conversations/:id/handoff': 'session',
   'POST /v1/agent/conversations/:id/channel-reply': 'agent',
   'POST /v1/agent/conversations/merge': 'agent',
+  'PUT /v1/agent/conversations/:id/status': 'agent',
   'PUT /v1/conversations/:id/blobs/:id': 'session',
   'GET /v1/conversations/:id/blobs/:id': 'session',
 };

@@ -356,6 +356,21 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { ok: true };
     },
 
+    'PUT /v1/agent/conversations/:id/status': async (req, [conversationId]) => {
+      const who = agent(req, true);
+      const action = 'change the conversation’s status';
+      const { status, until } = await body(req, object({ status: oneOf('open', 'closed', 'snoozed'), until: optional(count) }), action);
+      const conversation = store.conversation(conversationId!);
+      if (conversation?.site !== who.site) throw notFound(`conversation '${conversationId}'`);
+      if (status === 'snoozed' && !(until && until > store.now())) {
+        throw new HttpError(400, 'bad_frame', voice(action, 'a snooze needs a time in the future', 'Send `until` as milliseconds since 1970, later than now.'));
+      }
+      store.setStatus(conversationId!, status === 'open' ? null : { state: status, until: status === 'snoozed' ? until! : null });
+      const { site: _, ...summary } = store.conversation(conversationId!)!;
+      hub.toAgents(who.site, { type: 'conversation', conversation: summary });
+      return { conversation: summary };
+    },
+
     'PUT /v1/conversations/:id/blobs/:id': async (req, [conversationId, blobId]) => {
       member(req, conversationId!);
       limit('blobs', conversationId!, 'store the attachment');

@@ -157,6 +157,8 @@ export interface SiteChannels {
 const newId = () => randomBytes(12).toString('base64url');
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
 
+type StatusRow = { state: 'closed' | 'snoozed' | null; statusSeq: number | null; snoozedUntil: number | null };
+
 export class Store {
   readonly db: Database.Database;
   readonly #statements;
@@ -182,6 +184,10 @@ export class Store {
     if (!(this.db.pragma('table_info(sites)') as { name: string }[]).some((column) => column.name === 'origins')) {
       this.db.exec("ALTER TABLE sites ADD COLUMN origins TEXT NOT NULL DEFAULT '[]'");
     }
+    // Added later: what an agent decided about a conversation (closed or snoozed) and at which message.
+    if (!(this.db.pragma('table_info(conversations)') as { name: string }[]).some((column) => column.name === 'status')) {
+      this.db.exec('ALTER TABLE conversations ADD COLUMN status TEXT; ALTER TABLE conversations ADD COLUMN status_seq INTEGER; ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER');
+    }
     migrateEnvelopes(this.db);
     this.db.exec(ENVELOPES);
     const db = this.db;
@@ -194,6 +200,7 @@ export class Store {
       conversation: db.prepare(
         `SELECT c.id, c.site_id AS site, d.keys AS visitor, c.created_at AS createdAt, c.expires_at AS expiresAt,
                 c.last_seq AS lastSeq, c.last_at AS lastAt, c.merged_into AS mergedInto,
+                c.status AS state, c.status_seq AS statusSeq, c.snoozed_until AS snoozedUntil,
                 l.channel AS channel, l.last_inbound_at AS lastInboundAt,
                 -- The customer's name from any messenger that gave one (WhatsApp does, Instagram
                 -- does not): an id's tail ('…7302', channels/parse.ts) only when none did.
@@ -525,11 +532,21 @@ export class Store {
 
   conversation(id: string): Conversation | undefined {
     const row = this.#statements.conversation.get(id) as
-      | (Omit<Conversation, 'visitor' | 'channel'> & { visitor: string | null; channel: Channel | null; label: string | null; lastInboundAt: number | null })
+      | (Omit<Conversation, 'visitor' | 'channel' | 'status'> & { visitor: string | null; channel: Channel | null; label: string | null; lastInboundAt: number | null } & StatusRow)
       | undefined;
     if (!row) return undefined;
-    const { channel, label, lastInboundAt, visitor, ...rest } = row;
-    return { ...rest, visitor: visitor ? (JSON.parse(visitor) as DeviceKeys) : null, channel: channel ? { name: channel, label: label!, lastInboundAt: lastInboundAt! } : null };
+    const { channel, label, lastInboundAt, visitor, state, statusSeq, snoozedUntil, ...rest } = row;
+    return {
+      ...rest,
+      visitor: visitor ? (JSON.parse(visitor) as DeviceKeys) : null,
+      channel: channel ? { name: channel, label: label!, lastInboundAt: lastInboundAt! } : null,
+      status: state ? { state, seq: statusSeq!, until: snoozedUntil } : null,
+    };
+  }
+
+  /** An agent closes, snoozes (until a time) or reopens a conversation; a later message reopens it by itself. */
+  setStatus(id: string, status: { state: 'closed' | 'snoozed'; until: number | null } | null): void {
+    this.db.prepare('UPDATE conversations SET status = ?, status_seq = last_seq, snoozed_until = ? WHERE id = ?').run(status?.state ?? null, status?.until ?? null, id);
   }
 
   conversations(site: string, limit = 500): ConversationSummary[] {

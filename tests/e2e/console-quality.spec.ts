@@ -54,6 +54,8 @@ test('axe finds no violation on any console view, in light or dark', async ({ br
   await expect(log.getByText('2 KB')).toBeVisible();
   await axeBothSchemes(agent, 'inbox with a conversation open');
 
+  // A second device of the admin, so Devices & team shows a Revoke button too.
+  await signIn(await (await browser.newContext()).newPage());
   for (const [link, heading] of [
     ['Devices & team', 'Devices & team'],
     ['Messengers', 'Messengers'],
@@ -62,6 +64,7 @@ test('axe finds no violation on any console view, in light or dark', async ({ br
     await agent.getByRole('link', { name: link }).click();
     await expect(agent.getByRole('heading', { level: 1, name: heading })).toBeVisible();
     await expect(agent.getByText('Loading…')).toHaveCount(0);
+    if (link === 'Devices & team') await expect(agent.getByRole('button', { name: /^Revoke / }).first()).toBeVisible();
     await axeBothSchemes(agent, link);
   }
 
