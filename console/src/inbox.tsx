@@ -1,12 +1,12 @@
 import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
-import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ConversationSummary } from '@threadline/sdk/agent';
+import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ConversationSummary, type TeamMember } from '@threadline/sdk/agent';
 import { AttachButton } from './attach-button.tsx';
 import { count } from './format.ts';
 import { Message } from './message.tsx';
 import { SafetyNumber } from './safety-number.tsx';
 import { Time, times, useNow } from './time.tsx';
-import { inView, StatusActions, VIEWS, ViewTabs, type View } from './views.tsx';
+import { AssignSelect, inView, StatusActions, VIEWS, ViewTabs, type View } from './views.tsx';
 import { useStickToBottom } from './stick-to-bottom.ts';
 
 /** A short, stable label for the customer: their messenger name, or an anonymous web visitor. */
@@ -15,10 +15,13 @@ const visitorLabel = (conversation: ConversationSummary) => conversation.channel
 export function Inbox({ client }: { client: AgentClient }) {
   const selected = useSignal<string | null>(null);
   const view = useSignal<View>('open');
+  const team = useSignal<TeamMember[]>([]);
   const now = useNow();
+  useEffect(() => void client.team().then((loaded) => (team.value = loaded), () => undefined), [client]);
+  const me = team.value.find((member) => member.email === client.agent.value?.email)?.id;
   const all = client.conversations.value;
   const conversations = all.filter((c) => !c.mergedInto);
-  const shown = conversations.filter((c) => inView(view.value, c, now));
+  const shown = conversations.filter((c) => inView(view.value, c, now, me));
   const current = shown.find((c) => c.id === selected.value) ?? shown[0];
   // A merged conversation's messages show in the one it was merged into, so they count there too.
   const total = (conversation: ConversationSummary) => all.reduce((sum, c) => (c.mergedInto === conversation.id ? sum + c.lastSeq : sum), conversation.lastSeq);
@@ -26,7 +29,7 @@ export function Inbox({ client }: { client: AgentClient }) {
     <main class="inbox">
       <h1 class="visually-hidden">Inbox</h1>
       <div class="side">
-        <ViewTabs client={client} conversations={conversations} view={view.value} now={now} choose={(next) => (view.value = next)} />
+        <ViewTabs client={client} conversations={conversations} view={view.value} now={now} me={me} choose={(next) => (view.value = next)} />
         <nav aria-label="Conversations">
           <ul class="list">
             {shown.length === 0 && <li class="empty">{conversations.length ? `No ${VIEWS[view.value].toLowerCase()} conversations.` : 'No conversations yet.'}</li>}
@@ -46,7 +49,7 @@ export function Inbox({ client }: { client: AgentClient }) {
           </ul>
         </nav>
       </div>
-      {current ? <Thread key={current.id} client={client} now={now} conversation={current} merged={all.filter((c) => c.mergedInto === current.id)} others={conversations.filter((c) => c !== current)} /> : <p class="empty">Select a conversation.</p>}
+      {current ? <Thread key={current.id} client={client} now={now} team={team.value} me={me} conversation={current} merged={all.filter((c) => c.mergedInto === current.id)} others={conversations.filter((c) => c !== current)} /> : <p class="empty">Select a conversation.</p>}
     </main>
   );
 }
@@ -67,7 +70,7 @@ function replyTargets(conversation: ConversationSummary): { value: Channel | 'we
   return targets;
 }
 
-function Thread({ client, now, conversation, merged, others }: { client: AgentClient; now: number; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
+function Thread({ client, now, team, me, conversation, merged, others }: { client: AgentClient; now: number; team: TeamMember[]; me: string | undefined; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
   const ownMessages = client.messages(conversation.id).value;
   const typing = client.visitorTyping(conversation.id).value;
   const readUpTo = client.readByVisitor(conversation.id).value;
@@ -120,6 +123,7 @@ function Thread({ client, now, conversation, merged, others }: { client: AgentCl
           Deleted <Time at={conversation.expiresAt} text={times.until(conversation.expiresAt)} />
         </span>
         <StatusActions conversation={conversation} now={now} act={(status, until) => void attempt(() => client.setStatus(conversation.id, status, until))} />
+        <AssignSelect conversation={conversation} team={team} me={me} assign={(agentId) => void attempt(() => client.assign(conversation.id, agentId))} />
         {conversation.visitor && <SafetyNumber load={() => client.safetyNumber(conversation.id)} />}
         {others.length > 0 && (
           <form

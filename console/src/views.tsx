@@ -1,17 +1,24 @@
-import { workState, type AgentClient, type ConversationSummary, type WorkState } from '@threadline/sdk/agent';
+import { workState, type AgentClient, type ConversationSummary, type TeamMember, type WorkState } from '@threadline/sdk/agent';
 
-export const VIEWS = { open: 'Open', snoozed: 'Snoozed', closed: 'Closed', all: 'All' } as const;
+export const VIEWS = { mine: 'Mine', unassigned: 'Unassigned', open: 'Open', snoozed: 'Snoozed', closed: 'Closed', all: 'All' } as const;
 export type View = keyof typeof VIEWS;
 
-export const inView = (view: View, conversation: ConversationSummary, now: number) => view === 'all' || workState(conversation, now) === view;
+/** Mine and Unassigned hold open conversations only: what is snoozed or closed waits in its own view. */
+export function inView(view: View, conversation: ConversationSummary, now: number, me: string | undefined): boolean {
+  if (view === 'all') return true;
+  const state = workState(conversation, now);
+  if (view === 'mine') return state === 'open' && conversation.assignee === (me ?? '');
+  if (view === 'unassigned') return state === 'open' && conversation.assignee === null;
+  return state === view;
+}
 
 /** The views above the list, each with how many conversations it holds and how many have unread messages. */
-export function ViewTabs({ client, conversations, view, now, choose }: { client: AgentClient; conversations: ConversationSummary[]; view: View; now: number; choose: (view: View) => void }) {
+export function ViewTabs({ client, conversations, view, now, me, choose }: { client: AgentClient; conversations: ConversationSummary[]; view: View; now: number; me: string | undefined; choose: (view: View) => void }) {
   const unread = (c: ConversationSummary) => c.lastSeq > client.readByAgents(c.id).value;
   return (
     <div class="views" role="group" aria-label="Views">
       {(Object.keys(VIEWS) as View[]).map((key) => {
-        const held = conversations.filter((c) => inView(key, c, now));
+        const held = conversations.filter((c) => inView(key, c, now, me));
         const unseen = held.filter(unread).length;
         return (
           <button key={key} type="button" aria-pressed={view === key} onClick={() => choose(key)}>
@@ -67,5 +74,22 @@ export function StatusActions({ conversation, now, act }: { conversation: Conver
         </select>
       </label>
     </span>
+  );
+}
+
+/** Who has the conversation: nobody, me or another agent of the team. */
+export function AssignSelect({ conversation, team, me, assign }: { conversation: ConversationSummary; team: TeamMember[]; me: string | undefined; assign: (agentId: string | null) => void }) {
+  return (
+    <label class="assign">
+      Assigned to{' '}
+      <select value={conversation.assignee ?? ''} onChange={(event) => assign(event.currentTarget.value || null)}>
+        <option value="">nobody</option>
+        {team.map((member) => (
+          <option key={member.id} value={member.id}>
+            {member.id === me ? `me (${member.name})` : member.name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }

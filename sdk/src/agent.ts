@@ -14,12 +14,12 @@ import { ConfigError, ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
-import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
+import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig, type TeamMember } from './protocol.ts';
 import { recipients, Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 
-export type { Channel, ChannelState, ConversationStatus, ConversationSummary, DeviceRecord, DeviceStatus } from './protocol.ts';
+export type { Channel, ChannelState, ConversationStatus, ConversationSummary, DeviceRecord, DeviceStatus, TeamMember } from './protocol.ts';
 export { CHANNEL_NAMES, CHANNELS, WHATSAPP_CODE } from './protocol.ts';
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export { workState, type WorkState } from './conversation-status.ts';
@@ -72,6 +72,10 @@ export interface AgentClient {
   merge(from: string, into: string): Promise<void>;
   /** Closes, snoozes (until a time, ms since 1970) or reopens a conversation; a new message reopens it too. */
   setStatus(conversationId: string, status: 'open' | 'closed' | 'snoozed', until?: number): Promise<void>;
+  /** Gives the conversation to an agent of the team (an id from `team()`), or to nobody. */
+  assign(conversationId: string, agentId: string | null): Promise<void>;
+  /** The site's agents. */
+  team(): Promise<TeamMember[]>;
   sendFile(conversationId: string, file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<ChatMessage>;
   openFile(conversationId: string, file: FileRef): Promise<Blob>;
   /** The safety number shared with a conversation's visitor. */
@@ -151,6 +155,12 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       deviceId === visitor?.id ? visitor : api<PrekeyBundleWire>(`/v1/sites/${session!.site}/devices/${deviceId}/bundle`, 'reach the other agents').catch(() => null),
     );
     return { recipients: to, inboxKey: directory.inboxKey, expiresAt: conversation.expiresAt };
+  }
+
+  /** Shows the conversation a relay answer returned, without waiting for the frame every agent gets. */
+  async function changed(answer: Promise<unknown>): Promise<void> {
+    const { conversation } = (await answer) as { conversation: unknown };
+    await track(parseConversations({ conversations: [conversation] })[0]!);
   }
 
   async function track(conversation: ConversationSummary): Promise<void> {
@@ -329,9 +339,12 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       return getWorker().safetyNumber(visitor, directory.orgKey, session!.site);
     },
     setStatus: guard(async (conversationId: string, status: 'open' | 'closed' | 'snoozed', until?: number) => {
-      const { conversation } = await api<{ conversation: unknown }>(`/v1/agent/conversations/${conversationId}/status`, 'change the conversation’s status', { method: 'PUT', body: { status, ...(until ? { until } : {}) } });
-      await track(parseConversations({ conversations: [conversation] })[0]!);
+      await changed(api(`/v1/agent/conversations/${conversationId}/status`, 'change the conversation’s status', { method: 'PUT', body: { status, ...(until ? { until } : {}) } }));
     }),
+    assign: guard(async (conversationId: string, agentId: string | null) => {
+      await changed(api(`/v1/agent/conversations/${conversationId}/assignee`, 'assign the conversation', { method: 'PUT', body: { agent: agentId } }));
+    }),
+    team: guard(async () => (await api<{ team: TeamMember[] }>('/v1/agent/team', 'list the team')).team),
     merge: guard(async (from: string, into: string) => {
       await api('/v1/agent/conversations/merge', 'merge the conversations', { body: { from, into } });
     }),

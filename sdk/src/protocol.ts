@@ -7,7 +7,7 @@
 import { count, fail, list, nullable, object, oneOf, optional, parseJson, pattern, shallow, text, type Check, type Checked } from './schema.ts';
 
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
-export { FrameError, count, list, object, oneOf, optional, pattern, text, type Check, type Checked } from './schema.ts';
+export { FrameError, count, list, nullable, object, oneOf, optional, pattern, text, type Check, type Checked } from './schema.ts';
 
 /** Largest WebSocket frame the relay accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -141,9 +141,18 @@ export const conversationSummary = /*#__PURE__*/ object({
   mergedInto: /*#__PURE__*/ nullable(id),
   /** Null while open. */
   status: /*#__PURE__*/ nullable(conversationStatus),
+  /** The agent who has it (an id from the team list), or nobody. */
+  assignee: /*#__PURE__*/ nullable(id),
 });
 export type ChannelState = Checked<typeof channelState>;
 export type ConversationStatus = Checked<typeof conversationStatus>;
+/** An agent of the site, as `GET /v1/agent/team` lists them. */
+export interface TeamMember {
+  id: string;
+  name: string;
+  email: string;
+  role: AgentRole;
+}
 export type ConversationSummary = Checked<typeof conversationSummary>;
 export const parseConversations = (value: unknown): ConversationSummary[] => /*#__PURE__*/ object({ conversations: /*#__PURE__*/ list(conversationSummary, 10_000) })(value, '').conversations;
 

@@ -38,6 +38,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /v1/agent/conversations/:id/channel-reply': 'agent',
   'POST /v1/agent/conversations/merge': 'agent',
   'PUT /v1/agent/conversations/:id/status': 'agent',
+  'GET /v1/agent/team': 'agent',
+  'PUT /v1/agent/conversations/:id/assignee': 'agent',
   'PUT /v1/conversations/:id/blobs/:id': 'session',
   'GET /v1/conversations/:id/blobs/:id': 'session',
 };

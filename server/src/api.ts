@@ -23,6 +23,7 @@ import {
   object,
   oneOf,
   optional,
+  nullable,
   pattern,
   text,
   type Check,
@@ -366,6 +367,22 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
         throw new HttpError(400, 'bad_frame', voice(action, 'a snooze needs a time in the future', 'Send `until` as milliseconds since 1970, later than now.'));
       }
       store.setStatus(conversationId!, status === 'open' ? null : { state: status, until: status === 'snoozed' ? until! : null });
+      const { site: _, ...summary } = store.conversation(conversationId!)!;
+      hub.toAgents(who.site, { type: 'conversation', conversation: summary });
+      return { conversation: summary };
+    },
+
+    'GET /v1/agent/team': (req) => ({ team: store.team(agent(req).site) }),
+
+    'PUT /v1/agent/conversations/:id/assignee': async (req, [conversationId]) => {
+      const who = agent(req, true);
+      const action = 'assign the conversation';
+      const { agent: assignee } = await body(req, object({ agent: nullable(id) }), action);
+      if (store.conversation(conversationId!)?.site !== who.site) throw notFound(`conversation '${conversationId}'`);
+      if (assignee !== null && store.agent(assignee)?.site !== who.site) {
+        throw new HttpError(400, 'bad_frame', voice(action, `'${assignee}' is not an agent of your team`, 'Pick someone from the team list.'));
+      }
+      store.assign(conversationId!, assignee);
       const { site: _, ...summary } = store.conversation(conversationId!)!;
       hub.toAgents(who.site, { type: 'conversation', conversation: summary });
       return { conversation: summary };

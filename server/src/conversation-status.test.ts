@@ -63,9 +63,32 @@ it('snoozes until a time in the future only, reopens by hand, and refuses anothe
   expect((await setStatus(agent.token, visitor.conversationId, { status: 'open' })).status).toBe(200);
   expect(t.relay.store.conversation(visitor.conversationId)!.status).toBeNull();
 
-  t.relay.store.createSite('elsewhere', 'Elsewhere');
+  if (!t.relay.store.site('elsewhere')) t.relay.store.createSite('elsewhere', 'Elsewhere');
   const foreign = t.relay.store.createConversation('elsewhere', null, t.clock.now + 86_400_000);
   expect((await setStatus(agent.token, foreign.id, { status: 'closed' })).status).toBe(404);
   expect(t.relay.store.conversation(foreign.id)!.status).toBeNull();
   expect((await setStatus(visitor.token, visitor.conversationId, { status: 'closed' })).status).toBe(401);
+});
+
+it('assigns a conversation to an agent of the team or to nobody, never to another site’s agent', async () => {
+  const agent = await approvedAgent();
+  const visitor = await t.register('7d');
+  const team = (await (await t.http('/v1/agent/team', { token: agent.token })).json()).team as { id: string; role: string }[];
+  expect(team.find((member) => member.id === agent.agentId)).toMatchObject({ role: 'member' });
+  const assign = (to: string | null) => t.http(`/v1/agent/conversations/${visitor.conversationId}/assignee`, { method: 'PUT', token: agent.token, body: JSON.stringify({ agent: to }) });
+
+  const mine = await assign(agent.agentId);
+  expect(mine.status).toBe(200);
+  expect((await mine.json()).conversation.assignee).toBe(agent.agentId);
+  expect(t.relay.store.conversation(visitor.conversationId)!.assignee).toBe(agent.agentId);
+
+  if (!t.relay.store.site('elsewhere')) t.relay.store.createSite('elsewhere', 'Elsewhere');
+  const stranger = await t.relay.store.createAgent({ site: 'elsewhere', email: 'x@elsewhere.test', name: 'X', role: 'admin', salt: 'c2FsdHNhbHRzYWx0c2FsdA', iterations: 1, authKey: 'A'.repeat(43) });
+  const refused = await assign(stranger);
+  expect(refused.status).toBe(400);
+  expect((await refused.json()).error.message).toBe(`Threadline: failed to assign the conversation: '${stranger}' is not an agent of your team. Pick someone from the team list.`);
+  expect(t.relay.store.conversation(visitor.conversationId)!.assignee).toBe(agent.agentId);
+
+  expect((await assign(null)).status).toBe(200);
+  expect(t.relay.store.conversation(visitor.conversationId)!.assignee).toBeNull();
 });

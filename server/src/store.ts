@@ -21,6 +21,7 @@ import type {
   Retention,
   SignedDirectory,
   StoredEnvelope,
+  TeamMember,
 } from '@threadline/sdk/protocol';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -184,9 +185,11 @@ export class Store {
     if (!(this.db.pragma('table_info(sites)') as { name: string }[]).some((column) => column.name === 'origins')) {
       this.db.exec("ALTER TABLE sites ADD COLUMN origins TEXT NOT NULL DEFAULT '[]'");
     }
-    // Added later: what an agent decided about a conversation (closed or snoozed) and at which message.
+    // Added later: what an agent decided about a conversation (closed or snoozed, at which message) and who has it.
     if (!(this.db.pragma('table_info(conversations)') as { name: string }[]).some((column) => column.name === 'status')) {
-      this.db.exec('ALTER TABLE conversations ADD COLUMN status TEXT; ALTER TABLE conversations ADD COLUMN status_seq INTEGER; ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER');
+      this.db.exec(
+        'ALTER TABLE conversations ADD COLUMN status TEXT; ALTER TABLE conversations ADD COLUMN status_seq INTEGER; ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER; ALTER TABLE conversations ADD COLUMN assignee TEXT',
+      );
     }
     migrateEnvelopes(this.db);
     this.db.exec(ENVELOPES);
@@ -200,7 +203,7 @@ export class Store {
       conversation: db.prepare(
         `SELECT c.id, c.site_id AS site, d.keys AS visitor, c.created_at AS createdAt, c.expires_at AS expiresAt,
                 c.last_seq AS lastSeq, c.last_at AS lastAt, c.merged_into AS mergedInto,
-                c.status AS state, c.status_seq AS statusSeq, c.snoozed_until AS snoozedUntil,
+                c.status AS state, c.status_seq AS statusSeq, c.snoozed_until AS snoozedUntil, c.assignee AS assignee,
                 l.channel AS channel, l.last_inbound_at AS lastInboundAt,
                 -- The customer's name from any messenger that gave one (WhatsApp does, Instagram
                 -- does not): an id's tail ('…7302', channels/parse.ts) only when none did.
@@ -542,6 +545,16 @@ export class Store {
       channel: channel ? { name: channel, label: label!, lastInboundAt: lastInboundAt! } : null,
       status: state ? { state, seq: statusSeq!, until: snoozedUntil } : null,
     };
+  }
+
+  /** Gives the conversation to an agent of its site (checked by the caller), or to nobody. */
+  assign(id: string, agentId: string | null): void {
+    this.db.prepare('UPDATE conversations SET assignee = ? WHERE id = ?').run(agentId, id);
+  }
+
+  /** The site's agents, for assigning conversations. */
+  team(site: string): TeamMember[] {
+    return this.db.prepare('SELECT id, name, email, role FROM agents WHERE site_id = ? ORDER BY name, email').all(site) as TeamMember[];
   }
 
   /** An agent closes, snoozes (until a time) or reopens a conversation; a later message reopens it by itself. */

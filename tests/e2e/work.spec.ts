@@ -1,7 +1,8 @@
 /**
  * Organising the work between two agents: one closes a conversation and both see it move to Closed;
  * the customer writes again and it is back in Open for both, counted unread; a snooze holds it in
- * Snoozed. Status lives on the relay (what was decided, at which message); reopening is derived.
+ * Snoozed; assigned to one agent, it is in that agent's Mine and leaves Unassigned. Status lives on
+ * the relay (what was decided, at which message); reopening is derived.
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
@@ -12,7 +13,7 @@ const tab = (page: Page, view: string) => page.getByRole('group', { name: 'Views
 const unread = async (page: Page, view: string) => Number(/, (\d+) unread$/.exec((await tab(page, view).textContent()) ?? '')?.[1] ?? 0);
 const listed = (page: Page, label: string) => page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: new RegExp(`^${label}`) });
 
-test('two agents see a conversation closed, reopened by the customer (unread), and snoozed', async ({ browser }) => {
+test('two agents see a conversation closed, reopened by the customer (unread), snoozed and assigned', async ({ browser }) => {
   test.setTimeout(120_000);
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin);
@@ -68,6 +69,15 @@ test('two agents see a conversation closed, reopened by the customer (unread), a
   await expect(listed(admin, label)).toBeVisible();
   await listed(admin, label).click();
   await admin.getByRole('button', { name: 'Reopen' }).click();
-  await tab(admin, 'Open').click();
+  await tab(admin, 'Unassigned').click();
   await expect(listed(admin, label)).toBeVisible();
+
+  // The admin gives it to Kim: it is in Kim's Mine, and no longer Unassigned.
+  await listed(admin, label).click();
+  await admin.getByLabel('Assigned to').selectOption({ label: 'Kim' });
+  await expect(listed(admin, label)).toHaveCount(0);
+  await tab(kim, 'Mine').click();
+  await expect(listed(kim, label)).toBeVisible();
+  await listed(kim, label).click();
+  await expect(kim.getByLabel('Assigned to').locator('option:checked')).toHaveText('me (Kim)');
 });
