@@ -5,7 +5,7 @@
  * A request without `Origin` is not from a page of another origin (browsers always send it then).
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError, voice } from './responses.ts';
+import { HttpError, overTls, voice } from './responses.ts';
 
 /** Most origins one site may list. */
 export const MAX_ORIGINS = 20;
@@ -35,3 +35,14 @@ export function originRefused(site: string, origin: string): HttpError {
 }
 
 export const requestOrigin = (req: IncomingMessage): string | undefined => (typeof req.headers.origin === 'string' ? req.headers.origin : undefined);
+
+/**
+ * Whether `origin` is the relay's own (the console's): the host the request was made to, over the
+ * scheme it arrived by (a TLS socket, or a trusted proxy's `X-Forwarded-Proto`).
+ */
+export function ownOrigin(req: IncomingMessage, origin: string): boolean {
+  return req.headers.host !== undefined && origin === `${overTls(req) ? 'https' : 'http'}://${req.headers.host}`;
+}
+
+export const agentOriginRefused = (origin: string): string =>
+  voice(`use an agent’s session from ${origin}`, 'agents’ sockets are accepted only from the console, on the relay’s own origin', 'Open the console from the relay’s address.');

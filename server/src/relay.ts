@@ -8,8 +8,9 @@ import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
 import { Hub } from './hub.ts';
 import { startSweeper } from './sweeper.ts';
 import { createCors } from './cors.ts';
-import { originAllowed, originRefused, requestOrigin } from './origins.ts';
-import { createLimiters, type Limits } from './rate-limit.ts';
+import { agentOriginRefused, originAllowed, originRefused, ownOrigin, requestOrigin } from './origins.ts';
+import { DEFAULT_QUOTAS, type Quotas } from './quotas.ts';
+import { createLimiters, DEFAULT_LIMITS, type Limits } from './rate-limit.ts';
 import { HSTS, HttpError, overTls, SECURITY_HEADERS, sendError, tooMany, voice } from './responses.ts';
 import { createSocketServer } from './sockets.ts';
 import { serveStatic, type StaticMount } from './static.ts';
@@ -31,8 +32,8 @@ export interface RelayOptions {
   handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
   /** Static directories to serve, most specific prefix first. */
   mounts?: StaticMount[];
-  /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them). */
-  limits?: Partial<Limits>;
+  /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them), and storage quotas that differ from `DEFAULT_QUOTAS`. */
+  limits?: Partial<Limits & Quotas>;
   /** Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry (default false). */
   trustProxy?: boolean;
   /** How long `close` lets requests in flight finish before cutting them (default 5 s). */
@@ -62,6 +63,10 @@ const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/|qr$)/;
 /** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
 export const RESTART_CLOSE = 1012;
 
+/** The entries of `values` whose keys `like` has. */
+const pick = <T extends object>(values: object | undefined, like: T): Partial<T> =>
+  Object.fromEntries(Object.entries(values ?? {}).filter(([key]) => Object.hasOwn(like, key))) as Partial<T>;
+
 /** The request's URL, or undefined when it cannot be parsed (`//[`, for one). */
 function requestUrl(req: IncomingMessage): URL | undefined {
   try {
@@ -73,19 +78,22 @@ function requestUrl(req: IncomingMessage): URL | undefined {
 
 export function createRelay(options: RelayOptions): Relay {
   const now = options.now ?? Date.now;
-  const store = new Store(options.dataDir, now);
+  const store = new Store(options.dataDir, now, { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) });
   const hub = new Hub();
   const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
-  const limit = createLimiters(options.limits, options.trustProxy);
+  const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy);
   const api = createApi(store, hub, blobs, options.meta, limit);
   const cors = createCors(store, api.methods);
-  const webhooks = createWebhooks(store, hub, options.meta);
+  const webhooks = createWebhooks(store, hub, options.meta, limit);
   const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
   const wss = createSocketServer(store, hub, {
     admit(principal, req) {
       const origin = requestOrigin(req);
-      if (principal.role !== 'visitor' || originAllowed(store.origins(principal.site), origin)) return undefined;
+      // Agents use the console, which the relay serves: a page of any other origin holding an
+      // agent's token (cross-site WebSocket hijacking) is refused. Non-browser clients send no Origin.
+      if (principal.role === 'agent') return origin === undefined || ownOrigin(req, origin) ? undefined : agentOriginRefused(origin);
+      if (originAllowed(store.origins(principal.site), origin)) return undefined;
       return originRefused(principal.site, origin!).message;
     },
     limit: (kind, key) => limit.take(kind, key),

@@ -12,8 +12,10 @@ export interface InboundEvent {
   account: string;
   /** The customer: wa_id or business-scoped user id, PSID, IGSID. */
   identity: string;
-  /** How the console shows the customer (profile name, or a shortened id). */
+  /** What the relay keeps to show the customer: a shortened id, never their name. */
   label: string;
+  /** The customer's profile name (WhatsApp): sealed with their message, never stored in plaintext. */
+  name?: string;
   at: number;
   /** The platform's message id (wamid, mid), for deduplication; absent for a bare referral. */
   messageId?: string;
@@ -65,7 +67,8 @@ export function parseWhatsApp(body: unknown): InboundEvent[] {
           channel: 'whatsapp',
           account,
           identity,
-          label: name ? label(name) : mask(identity),
+          label: mask(identity),
+          ...(name ? { name: label(name) } : {}),
           at: Number(message.timestamp) * 1000 || Date.now(),
           messageId,
           ...(text ? { text } : { text: '[a message Threadline cannot show yet]' }),
