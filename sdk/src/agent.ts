@@ -14,14 +14,15 @@ import { ConfigError, ConnectionError, ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
-import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
+import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig, type TeamMember } from './protocol.ts';
 import { recipients, Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 
-export type { Channel, ChannelState, ConversationSummary, DeviceRecord, DeviceStatus } from './protocol.ts';
-export { CHANNEL_NAMES, CHANNELS } from './protocol.ts';
+export type { Channel, ChannelState, ConversationStatus, ConversationSummary, DeviceRecord, DeviceStatus, TeamMember } from './protocol.ts';
+export { CHANNEL_NAMES, CHANNELS, WHATSAPP_CODE } from './protocol.ts';
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
+export { workState, type WorkState } from './conversation-status.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
 export { tokenize, type Token } from './format.ts';
 export { fileSize, previewed, type FileRef } from './files.ts';
@@ -60,6 +61,8 @@ export interface AgentClient {
   /** Whether the conversation's customer is typing, and how far they have read (a sequence number). */
   visitorTyping(conversationId: string): ReadonlySignal<boolean>;
   readByVisitor(conversationId: string): ReadonlySignal<number>;
+  /** How far the team has read (any agent): messages after it are unread. */
+  readByAgents(conversationId: string): ReadonlySignal<number>;
   /** Call as the agent types in a conversation (throttled); `markRead` while it is shown. */
   typing(conversationId: string): void;
   markRead(conversationId: string): void;
@@ -67,6 +70,12 @@ export interface AgentClient {
   reply(conversationId: string, text: string, via?: Channel): Promise<ChatMessage>;
   /** Shows conversation `from` as part of `into` from now on (same customer, two threads). */
   merge(from: string, into: string): Promise<void>;
+  /** Closes, snoozes (until a time, ms since 1970) or reopens a conversation; a new message reopens it too. */
+  setStatus(conversationId: string, status: 'open' | 'closed' | 'snoozed', until?: number): Promise<void>;
+  /** Gives the conversation to an agent of the team (an id from `team()`), or to nobody. */
+  assign(conversationId: string, agentId: string | null): Promise<void>;
+  /** The site's agents. */
+  team(): Promise<TeamMember[]>;
   sendFile(conversationId: string, file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<ChatMessage>;
   openFile(conversationId: string, file: FileRef): Promise<Blob>;
   /** The safety number shared with a conversation's visitor. */
@@ -151,6 +160,12 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       deviceId === visitor?.id ? visitor : api<PrekeyBundleWire>(`/v1/sites/${session!.site}/devices/${deviceId}/bundle`, 'reach the other agents').catch(() => null),
     );
     return { recipients: to, inboxKey: directory.inboxKey, expiresAt: conversation.expiresAt };
+  }
+
+  /** Shows the conversation a relay answer returned, without waiting for the frame every agent gets. */
+  async function changed(answer: Promise<unknown>): Promise<void> {
+    const { conversation } = (await answer) as { conversation: unknown };
+    await track(parseConversations({ conversations: [conversation] })[0]!);
   }
 
   /** Crypto-shredding of one conversation on this device: out of the inbox, its history and its visitor's sessions deleted. */
@@ -327,6 +342,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     messages: (conversationId) => computed(() => sync.value?.thread(conversationId).messages.value ?? []),
     visitorTyping: (conversationId) => computed(() => sync.value?.thread(conversationId).typing.value === 'visitor'),
     readByVisitor: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.visitor ?? 0),
+    readByAgents: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.agent ?? 0),
     typing: (conversationId) => sync.peek()?.typing(conversationId),
     markRead: (conversationId) => sync.peek()?.markRead(conversationId, 'agent'),
     async reply(conversationId, text, via) {
@@ -347,6 +363,13 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       if (!visitor || !directory) throw new ConfigError('no_visitor', 'compute the safety number', 'this conversation has no web visitor', 'Safety numbers exist only for conversations started on the website.');
       return getWorker().safetyNumber(visitor, directory.orgKey, session!.site);
     },
+    setStatus: guard(async (conversationId: string, status: 'open' | 'closed' | 'snoozed', until?: number) => {
+      await changed(api(`/v1/agent/conversations/${conversationId}/status`, 'change the conversation’s status', { method: 'PUT', body: { status, ...(until ? { until } : {}) } }));
+    }),
+    assign: guard(async (conversationId: string, agentId: string | null) => {
+      await changed(api(`/v1/agent/conversations/${conversationId}/assignee`, 'assign the conversation', { method: 'PUT', body: { agent: agentId } }));
+    }),
+    team: guard(async () => (await api<{ team: TeamMember[] }>('/v1/agent/team', 'list the team')).team),
     merge: guard(async (from: string, into: string) => {
       await api('/v1/agent/conversations/merge', 'merge the conversations', { body: { from, into } });
     }),

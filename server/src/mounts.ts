@@ -19,5 +19,7 @@ export function defaultMounts(): StaticMount[] {
   const console = sibling('console/dist');
   if (existsSync(widget)) mounts.push({ prefix: '/widget/', dir: widget, crossOrigin: true });
   if (existsSync(console)) mounts.push({ prefix: '/console/', dir: console, headers: { 'content-security-policy': CONSOLE_CSP } });
+  // Browsers ask for /favicon.ico on any page of the relay's origin; the console's icon answers (as SVG).
+  if (existsSync(console)) mounts.push({ prefix: '/favicon.ico', dir: console, file: 'favicon.svg' });
   return mounts;
 }

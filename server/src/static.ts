@@ -25,6 +25,8 @@ export interface StaticMount {
   headers?: Record<string, string>;
   /** Whether other origins may load these files (the widget's scripts). */
   crossOrigin?: boolean;
+  /** Serve this one file of `dir`, at exactly `prefix` (then a path, like `/favicon.ico`). */
+  file?: string;
 }
 
 /** The file's stats, or undefined when there is none — or its name is one the system refuses (too long, say). */
@@ -38,10 +40,10 @@ function stat(file: string) {
 
 /** Answers the request from the mount and returns true, or returns false when nothing matches. */
 export function serveStatic(mount: StaticMount, pathname: string, res: ServerResponse): boolean {
-  if (!pathname.startsWith(mount.prefix)) return false;
+  if (mount.file ? pathname !== mount.prefix : !pathname.startsWith(mount.prefix)) return false;
   let relative: string;
   try {
-    relative = decodeURIComponent(pathname.slice(mount.prefix.length));
+    relative = mount.file ?? decodeURIComponent(pathname.slice(mount.prefix.length));
   } catch {
     return false;
   }

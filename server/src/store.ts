@@ -22,6 +22,7 @@ import type {
   Retention,
   SignedDirectory,
   StoredEnvelope,
+  TeamMember,
 } from '@threadline/sdk/protocol';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -162,6 +163,8 @@ export interface SiteChannels {
 const newId = () => randomBytes(12).toString('base64url');
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
 
+type StatusRow = { state: 'closed' | 'snoozed' | null; statusSeq: number | null; snoozedUntil: number | null };
+
 export class Store {
   readonly db: Database.Database;
   readonly #statements;
@@ -200,6 +203,12 @@ export class Store {
     }
     // Earlier versions kept a WhatsApp customer's profile name as the label: it becomes the shortened id.
     this.db.exec(`UPDATE channel_links SET label = ${SHORT_ID} WHERE label <> ${SHORT_ID}`);
+    // Added later: what an agent decided about a conversation (closed or snoozed, at which message) and who has it.
+    if (!(this.db.pragma('table_info(conversations)') as { name: string }[]).some((column) => column.name === 'status')) {
+      this.db.exec(
+        'ALTER TABLE conversations ADD COLUMN status TEXT; ALTER TABLE conversations ADD COLUMN status_seq INTEGER; ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER; ALTER TABLE conversations ADD COLUMN assignee TEXT',
+      );
+    }
     migrateEnvelopes(this.db);
     this.db.exec(ENVELOPES);
     const db = this.db;
@@ -214,6 +223,7 @@ export class Store {
       conversation: db.prepare(
         `SELECT c.id, c.site_id AS site, d.keys AS visitor, c.created_at AS createdAt, c.expires_at AS expiresAt,
                 c.last_seq AS lastSeq, c.last_at AS lastAt, c.merged_into AS mergedInto,
+                c.status AS state, c.status_seq AS statusSeq, c.snoozed_until AS snoozedUntil, c.assignee AS assignee,
                 l.channel AS channel, l.label AS label, l.last_inbound_at AS lastInboundAt
          FROM conversations c LEFT JOIN devices d ON d.id = c.visitor_device
          LEFT JOIN channel_links l ON l.conversation_id = c.id
@@ -561,11 +571,31 @@ export class Store {
 
   conversation(id: string): Conversation | undefined {
     const row = this.#statements.conversation.get(id) as
-      | (Omit<Conversation, 'visitor' | 'channel'> & { visitor: string | null; channel: Channel | null; label: string | null; lastInboundAt: number | null })
+      | (Omit<Conversation, 'visitor' | 'channel' | 'status'> & { visitor: string | null; channel: Channel | null; label: string | null; lastInboundAt: number | null } & StatusRow)
       | undefined;
     if (!row) return undefined;
-    const { channel, label, lastInboundAt, visitor, ...rest } = row;
-    return { ...rest, visitor: visitor ? (JSON.parse(visitor) as DeviceKeys) : null, channel: channel ? { name: channel, label: label!, lastInboundAt: lastInboundAt! } : null };
+    const { channel, label, lastInboundAt, visitor, state, statusSeq, snoozedUntil, ...rest } = row;
+    return {
+      ...rest,
+      visitor: visitor ? (JSON.parse(visitor) as DeviceKeys) : null,
+      channel: channel ? { name: channel, label: label!, lastInboundAt: lastInboundAt! } : null,
+      status: state ? { state, seq: statusSeq!, until: snoozedUntil } : null,
+    };
+  }
+
+  /** Gives the conversation to an agent of its site (checked by the caller), or to nobody. */
+  assign(id: string, agentId: string | null): void {
+    this.db.prepare('UPDATE conversations SET assignee = ? WHERE id = ?').run(agentId, id);
+  }
+
+  /** The site's agents, for assigning conversations. */
+  team(site: string): TeamMember[] {
+    return this.db.prepare('SELECT id, name, email, role FROM agents WHERE site_id = ? ORDER BY name, email').all(site) as TeamMember[];
+  }
+
+  /** An agent closes, snoozes (until a time) or reopens a conversation; a later message reopens it by itself. */
+  setStatus(id: string, status: { state: 'closed' | 'snoozed'; until: number | null } | null): void {
+    this.db.prepare('UPDATE conversations SET status = ?, status_seq = last_seq, snoozed_until = ? WHERE id = ?').run(status?.state ?? null, status?.until ?? null, id);
   }
 
   conversations(site: string, limit = 500): ConversationSummary[] {

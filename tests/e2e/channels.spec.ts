@@ -65,6 +65,12 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await expect(thread.getByRole('listitem').filter({ hasText: onChannel })).toContainText(name);
     // WhatsApp gives the customer's profile name: sealed into the message, shown by the console, kept by no relay file.
     if (channel === 'whatsapp') await expect(agent.getByRole('heading', { name: 'Sam Customer' })).toBeVisible();
+    if (channel === 'whatsapp') {
+      // The handoff code is not the customer's words: it shows as a marker beside them.
+      const first = thread.getByRole('listitem').filter({ hasText: onChannel });
+      await expect(first.getByText(/^Joined from the web chat \(TL-[A-Z0-9]{5}-[A-Z0-9]{5}\)$/)).toBeVisible();
+      await expect(first.getByRole('paragraph')).not.toContainText('#TL-');
+    }
     await expect(agent.getByLabel('Reply on')).toHaveValue(channel);
     await agent.getByRole('textbox', { name: 'Reply' }).fill(reply);
     await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');

@@ -84,8 +84,8 @@ export const trapped = (page: Page) => page.evaluate(() => (window as unknown as
 
 /** The elements and attributes a message bubble may contain (the widget's and the console's templates). */
 const ALLOWED = {
-  elements: ['li', 'span', 'p', 'a', 'strong', 'em', 'code', 'button', 'small'],
-  attributes: ['class', 'dir', 'href', 'target', 'rel', 'title', 'aria-label', 'type', 'download'],
+  elements: ['li', 'span', 'p', 'a', 'strong', 'em', 'code', 'button', 'small', 'time'],
+  attributes: ['class', 'dir', 'href', 'target', 'rel', 'title', 'aria-label', 'type', 'download', 'datetime'],
 };
 
 export interface Bubble {

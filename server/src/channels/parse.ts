@@ -4,7 +4,7 @@
  * types are skipped. Shapes follow Meta's documentation for the WhatsApp Cloud API and the
  * Messenger Platform (Instagram uses the same `messaging` shape).
  */
-import type { Channel } from '@threadline/sdk/protocol';
+import { WHATSAPP_CODE, type Channel } from '@threadline/sdk/protocol';
 
 export interface InboundEvent {
   channel: Channel;
@@ -29,7 +29,6 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 4096 ? value : undefined);
 
-export const WHATSAPP_CODE = /#(TL-[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5})\b/;
 const mask = (id: string) => (id.length > 6 ? `…${id.slice(-4)}` : id);
 /** The longest label a conversation summary carries (`label` in the protocol's channel state). */
 export const MAX_LABEL = 80;
