@@ -1,6 +1,8 @@
 /**
- * `npm start`: the relay, the console, the widget and this demo shop on one origin, with an
- * embedded SQLite file. On first start it seeds the demo business and its first agent the way the
+ * `npm start`: the relay, the console, the widget and this demo shop, with an embedded SQLite file.
+ * As on a real business's website, the shop and the chat's frame are on different sites: the shop
+ * at `http://127.0.0.1:PORT/`, the frame at `http://localhost:PORT/frame/` (the same relay), so a
+ * script on the shop's page cannot reach the conversation. On first start it seeds the demo business and its first agent the way the
  * console would (keys made and wrapped here, only public halves and the backup stored).
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +24,36 @@ const CHANNELS: SiteChannels = {
 };
 const SHOP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; worker-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/** The shop's pages with the chat: Threadline needs only `script-src` (the loader) and `frame-src` (the frame). */
+const chatPageCsp = (frameOrigin: string) =>
+  `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src ${frameOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+
+/** The chat's frame origin for a shop served at `base`: the same relay under its other loopback name, else the same origin. */
+function frameOriginFor(base: string): string {
+  const url = new URL(base);
+  if (url.hostname === '127.0.0.1') url.hostname = 'localhost';
+  else if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return url.origin;
+}
+
+/**
+ * The shop's pages that carry the chat, with the frame's origin written into the script tag (and the
+ * element) as a business would paste it: `data-frame-origin`.
+ */
+function shopPages(dir: string, frameOrigin: () => string) {
+  const pages: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/component.html': 'component.html' };
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const page = pages[url.pathname];
+    if (!page || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    const origin = frameOrigin();
+    const html = readFileSync(join(dir, page), 'utf8')
+      .replace('data-site="demo"', `data-site="demo" data-frame-origin="${origin}"`)
+      .replace('<threadline-chat site="demo"', `<threadline-chat site="demo" frame-origin="${origin}"`);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'content-security-policy': chatPageCsp(origin), 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+    res.end(req.method === 'HEAD' ? undefined : html);
+    return true;
+  };
+}
 /** The demo's Meta app secret: the simulator signs webhooks with it as Meta would. */
 const APP_SECRET = 'demo-app-secret';
 
@@ -84,7 +116,8 @@ try {
   const site = fileURLToPath(new URL('../public', import.meta.url));
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const clock = readTestClock(process.env, config.host);
-  const handlers = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })];
+  let bound = base;
+  const handlers = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS }), shopPages(site, () => frameOriginFor(bound))];
   const relay = createRelay({
     dataDir: config.dataDir,
     ...(clock ? { now: clock.now } : {}),
@@ -99,10 +132,11 @@ try {
   const password = demoPassword(config.dataDir);
   await seed(relay.store, password);
   const address = await relay.listen(config.port, config.host);
+  bound = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   seedOrigins(relay.store, config.host, address.port);
   console.log(`
 Threadline demo is running (data in ${config.dataDir})
-  shop (visitor):  ${base}/
+  shop (visitor):  ${base}/   (the chat runs in a frame on ${frameOriginFor(bound)})
   agent console:   ${base}/console/   sign in as ${AGENT} / ${password}
   channel simulator (WhatsApp, Messenger, Instagram): ${base}/simulator/
   relay health:    ${base}/healthz

@@ -150,6 +150,12 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { site: found.id, name: found.name, channels, directory: found.directory, retention: found.retention };
     },
 
+    /** What the chat frame needs to know about its embedding: who may embed it, and whether pages see message text. */
+    'GET /v1/sites/:id/embed': (_req, [id]) => {
+      const found = site(id!);
+      return { origins: store.origins(found.id), shareText: store.shareText(found.id) };
+    },
+
     'POST /v1/sites/:id/visitors': async (req, [id]): Promise<VisitorRegistration> => {
       const found = site(id!);
       limit('visitors', limiter.address(req), 'start a conversation');
@@ -286,6 +292,19 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       );
       store.setChannels(who.site, channels);
       return { channels };
+    },
+
+    'GET /v1/agent/share-text': (req) => ({ shareText: store.shareText(agent(req).site) }),
+
+    'PUT /v1/agent/share-text': async (req) => {
+      const who = agent(req, true);
+      const flag: Check<boolean> = (value, path) => {
+        if (typeof value !== 'boolean') throw new FrameError(path);
+        return value;
+      };
+      const { shareText } = await body(req, object({ shareText: flag }), 'save the message text setting');
+      store.setShareText(who.site, shareText);
+      return { shareText };
     },
 
     'GET /v1/agent/origins': (req) => ({ origins: store.origins(agent(req).site) }),

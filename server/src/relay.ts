@@ -5,10 +5,12 @@ import { createApi } from './api.ts';
 import { Blobs } from './blobs.ts';
 import type { GraphConfig } from './channels/graph.ts';
 import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
+import { createFrameHandler } from './frame.ts';
 import { Hub } from './hub.ts';
+import { defaultFrameDir } from './mounts.ts';
 import { startSweeper } from './sweeper.ts';
 import { createCors } from './cors.ts';
-import { originAllowed, originRefused, requestOrigin } from './origins.ts';
+import { originAllowed, originRefused, ownOrigin, requestOrigin } from './origins.ts';
 import { createLimiters, type Limits } from './rate-limit.ts';
 import { HSTS, HttpError, overTls, SECURITY_HEADERS, sendError, tooMany, voice } from './responses.ts';
 import { createSocketServer } from './sockets.ts';
@@ -31,6 +33,8 @@ export interface RelayOptions {
   handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
   /** Static directories to serve, most specific prefix first. */
   mounts?: StaticMount[];
+  /** The chat frame's built files (served at `/frame/`); by default the workspace's widget build. */
+  frameDir?: string | undefined;
   /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them). */
   limits?: Partial<Limits>;
   /** Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry (default false). */
@@ -82,10 +86,12 @@ export function createRelay(options: RelayOptions): Relay {
   const webhooks = createWebhooks(store, hub, options.meta);
   const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
+  const frameDir = 'frameDir' in options ? options.frameDir : defaultFrameDir();
+  const frame = frameDir ? createFrameHandler(store, frameDir) : undefined;
   const wss = createSocketServer(store, hub, {
     admit(principal, req) {
       const origin = requestOrigin(req);
-      if (principal.role !== 'visitor' || originAllowed(store.origins(principal.site), origin)) return undefined;
+      if (principal.role !== 'visitor' || ownOrigin(req, origin) || originAllowed(store.origins(principal.site), origin)) return undefined;
       return originRefused(principal.site, origin!).message;
     },
     limit: (kind, key) => limit.take(kind, key),
@@ -106,6 +112,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (await api(req, res, pathname)) return;
     if (await webhooks(req, res, url)) return;
     for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
+    if (frame?.(req, res, url)) return;
     if (req.method === 'GET' || req.method === 'HEAD') {
       for (const mount of mounts) if (serveStatic(mount, pathname, res)) return;
     }

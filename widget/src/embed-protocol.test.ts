@@ -52,7 +52,7 @@ describe('fromFrame', () => {
   test('accepts each frame message', () => {
     for (const data of [
       { v: 1, t: 'loaded' },
-      { v: 1, t: 'state', open: true, unread: 3 },
+      { v: 1, t: 'state', open: true, unread: 3, label: 'Close chat' },
       { v: 1, t: 'message', message },
       { v: 1, t: 'handoff', channel: 'whatsapp' },
       { v: 1, t: 'result', id: 4, value: message },
@@ -64,8 +64,8 @@ describe('fromFrame', () => {
 
   test.each([
     ['an unknown type', { v: 1, t: 'history' }],
-    ['a state with an unread count that is not a count', { v: 1, t: 'state', open: true, unread: -1 }],
-    ['a state without open', { v: 1, t: 'state', unread: 0 }],
+    ['a state with an unread count that is not a count', { v: 1, t: 'state', open: true, unread: -1, label: '' }],
+    ['a state without open', { v: 1, t: 'state', unread: 0, label: '' }],
     ['a message without metadata', { v: 1, t: 'message' }],
     ['a message from someone else', { v: 1, t: 'message', message: { ...message, from: 'relay' } }],
     ['a message whose text is not text', { v: 1, t: 'message', message: { ...message, text: 5 } }],

@@ -45,7 +45,7 @@ export type HostMessage = ({ v: 1; t: 'hello' } & EmbedOptions) | ({ v: 1; t: 'c
 
 export type FrameMessage =
   | { v: 1; t: 'loaded' }
-  | { v: 1; t: 'state'; open: boolean; unread: number }
+  | { v: 1; t: 'state'; open: boolean; unread: number; label: string }
   | { v: 1; t: 'message'; message: MessageMeta }
   | { v: 1; t: 'handoff'; channel: string }
   | { v: 1; t: 'result'; id: number; value?: MessageMeta; error?: string };
@@ -72,15 +72,15 @@ const bad = (what: string) => new EmbedError('bad_message', what);
 
 /** Checks the envelope every message shares, returning its type. */
 function envelope(data: unknown): Data & { t: unknown } {
-  if (!isData(data)) throw bad('it is not an object');
-  if (data.v !== EMBED_VERSION) throw new EmbedError('bad_version', `version ${String(data.v)} is not ${EMBED_VERSION}`);
+  if (!isData(data)) throw bad('not an object');
+  if (data.v !== EMBED_VERSION) throw new EmbedError('bad_version', `version ${String(data.v)}`);
   return data as Data & { t: unknown };
 }
 
 /** The sender is the window and origin the side expects (checked before the shape). */
 export function checkSender(event: MessageEvent, origin: string, source: MessageEventSource | null): void {
-  if (event.origin !== origin) throw new EmbedError('wrong_origin', `it came from ${event.origin || 'no origin'}, not ${origin}`);
-  if (!source || event.source !== source) throw new EmbedError('wrong_source', 'it came from another window');
+  if (event.origin !== origin) throw new EmbedError('wrong_origin', `from ${event.origin}`);
+  if (!source || event.source !== source) throw new EmbedError('wrong_source', 'from another window');
 }
 
 function options(data: Data, partial: boolean): Partial<EmbedOptions> {
@@ -109,7 +109,7 @@ export function fromHost(data: unknown): HostMessage {
 
 function meta(x: unknown): MessageMeta {
   if (!isData(x) || !isText(x.id, 64) || (x.from !== 'visitor' && x.from !== 'agent') || typeof x.at !== 'number' || !isOptionalText(x.channel, 16) || !isOptionalText(x.text, 10_000)) {
-    throw bad('the message metadata is malformed');
+    throw bad('bad metadata');
   }
   return x as unknown as MessageMeta;
 }
@@ -121,7 +121,7 @@ export function fromFrame(data: unknown): FrameMessage {
     case 'loaded':
       return message as FrameMessage;
     case 'state':
-      if (typeof message.open === 'boolean' && isCount(message.unread)) return message as FrameMessage;
+      if (typeof message.open === 'boolean' && isCount(message.unread) && isText(message.label, 100)) return message as FrameMessage;
       break;
     case 'message':
       return meta(message.message) && (message as FrameMessage);
@@ -131,5 +131,5 @@ export function fromFrame(data: unknown): FrameMessage {
     case 'result':
       if (isCount(message.id) && isOptionalText(message.error, 1000) && (message.value === undefined || meta(message.value))) return message as FrameMessage;
   }
-  throw bad(`'${String(message.t).slice(0, 40)}' is not a frame message with valid fields`);
+  throw bad(`bad '${String(message.t).slice(0, 40)}'`);
 }

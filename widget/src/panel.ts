@@ -8,7 +8,6 @@ import { panelStyles } from './styles.ts';
 import { verifyView } from './verify-view.ts';
 import type { Strings } from './i18n/index.ts';
 import { SignalWatcher } from './watch.ts';
-import { ACTIVE_KEY } from './widget.ts';
 
 /** Message text as elements: links (http and https only, opened safely), bold, italic, code. Never HTML. */
 const rich = (token: Token) =>
@@ -130,13 +129,10 @@ export class ThreadlinePanel extends LitElement {
       const channels = this.channels?.split(',').map((c) => c.trim()) as Channel[] | undefined;
       const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}), ...(channels ? { channels } : {}) });
       this.#client.value = client;
-      client.start().then(
-        () => (client.expiresAt.peek() ? localStorage.setItem(ACTIVE_KEY, '1') : localStorage.removeItem(ACTIVE_KEY)),
-        (error: ThreadlineError) => {
-          this.failure = error;
-          this.broken = true;
-        },
-      );
+      client.start().catch((error: ThreadlineError) => {
+        this.failure = error;
+        this.broken = true;
+      });
     } catch (error) {
       this.failure = error as ThreadlineError;
       this.broken = true;
@@ -189,7 +185,7 @@ export class ThreadlinePanel extends LitElement {
     input.value = '';
     const retention = this.renderRoot.querySelector('select')?.value as Retention | undefined;
     this.#run(
-      client.send(text, retention ? { retention } : {}).then(() => localStorage.setItem(ACTIVE_KEY, '1')),
+      client.send(text, retention ? { retention } : {}),
       () => (input.value ||= text),
     );
   }
