@@ -40,12 +40,13 @@ function frameOriginFor(base: string): string {
  * The shop's pages that carry the chat, with the frame's origin written into the script tag (and the
  * element) as a business would paste it: `data-frame-origin`.
  */
-function shopPages(dir: string, frameOrigin: () => string) {
+function shopPages(dir: string) {
   const pages: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/component.html': 'component.html' };
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const page = pages[url.pathname];
     if (!page || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-    const origin = frameOrigin();
+    // From the address the shop was reached at (a proxy in front keeps its own port).
+    const origin = frameOriginFor(`http://${req.headers.host ?? 'localhost'}`);
     const html = readFileSync(join(dir, page), 'utf8')
       .replace('data-site="demo"', `data-site="demo" data-frame-origin="${origin}"`)
       .replace('<threadline-chat site="demo"', `<threadline-chat site="demo" frame-origin="${origin}"`);
@@ -116,8 +117,7 @@ try {
   const site = fileURLToPath(new URL('../public', import.meta.url));
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const clock = readTestClock(process.env, config.host);
-  let bound = base;
-  const handlers = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS }), shopPages(site, () => frameOriginFor(bound))];
+  const handlers = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS }), shopPages(site)];
   const relay = createRelay({
     dataDir: config.dataDir,
     ...(clock ? { now: clock.now } : {}),
@@ -132,11 +132,10 @@ try {
   const password = demoPassword(config.dataDir);
   await seed(relay.store, password);
   const address = await relay.listen(config.port, config.host);
-  bound = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${address.port}`;
   seedOrigins(relay.store, config.host, address.port);
   console.log(`
 Threadline demo is running (data in ${config.dataDir})
-  shop (visitor):  ${base}/   (the chat runs in a frame on ${frameOriginFor(bound)})
+  shop (visitor):  ${base}/   (the chat runs in a frame on ${frameOriginFor(base)})
   agent console:   ${base}/console/   sign in as ${AGENT} / ${password}
   channel simulator (WhatsApp, Messenger, Instagram): ${base}/simulator/
   relay health:    ${base}/healthz

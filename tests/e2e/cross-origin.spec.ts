@@ -2,7 +2,7 @@
  * The script tag on a business's own website: the page's origin is not the relay's, so the widget's
  * files, its crypto worker and its API calls all cross origins (the demo allows this one).
  */
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 test('the script tag works on another origin than the relay’s: a visitor there writes to an agent', async ({ browser, baseURL }) => {
   const site = baseURL!.replace('127.0.0.1', 'localhost');
@@ -19,9 +19,9 @@ test('the script tag works on another origin than the relay’s: a visitor there
   );
   await visitor.goto(`${site}/elsewhere`);
   await visitor.getByRole('button', { name: 'Open chat' }).click();
-  await visitor.getByRole('textbox', { name: 'Message' }).fill('Hello from another website');
-  await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
-  await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: 'Hello from another website' })).not.toContainText('Sending…');
+  await chat(visitor).getByRole('textbox', { name: 'Message' }).fill('Hello from another website');
+  await chat(visitor).getByRole('textbox', { name: 'Message' }).press('Enter');
+  await expect(chat(visitor).getByRole('log').getByRole('listitem').filter({ hasText: 'Hello from another website' })).not.toContainText('Sending…');
 
   const agent = await (await browser.newContext()).newPage();
   await signIn(agent);

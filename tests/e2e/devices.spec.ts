@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
 
@@ -50,7 +50,7 @@ test('an admin approves a second agent’s device, both read the visitor, and a 
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto('/');
   await visitor.getByRole('button', { name: 'Open chat' }).click();
-  const composer = visitor.getByRole('textbox', { name: 'Message' });
+  const composer = chat(visitor).getByRole('textbox', { name: 'Message' });
   const before = `before-revocation-${randomUUID()}`;
   await composer.fill(before);
   await composer.press('Enter');

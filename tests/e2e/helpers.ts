@@ -1,5 +1,5 @@
 /** What the browser specs share: isolated tests, the demo agent's sign-in, the shop with its page edited. */
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type Frame, type Page } from '@playwright/test';
 
 /** Every test closes the browser contexts it opened, so no console left open reads another test's conversation. */
 export const test = base.extend<{ closeContexts: void }>({
@@ -49,3 +49,12 @@ export async function openChat(page: Page) {
   await expect(dialog.getByRole('textbox', { name: 'Message' })).toBeVisible();
   return dialog;
 }
+
+/** The chat frame itself, to evaluate in (its panel, `document.querySelector('threadline-panel')`). */
+export async function chatFrame(page: Page): Promise<Frame> {
+  const frame = await (await page.locator('threadline-chat iframe').elementHandle())!.contentFrame();
+  return frame!;
+}
+
+/** The origin the demo serves the chat's frame on: the relay under its other loopback name. */
+export const frameOrigin = (baseURL: string) => baseURL.replace('127.0.0.1', 'localhost');

@@ -1,14 +1,14 @@
 /** Typing indicators both ways and read receipts, between a visitor and an agent, in real Chromium. */
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 test('each side sees the other typing, and when its messages were read', async ({ browser }) => {
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto('/');
   await visitor.getByRole('button', { name: 'Open chat' }).click();
-  const composer = visitor.getByRole('textbox', { name: 'Message' });
+  const composer = chat(visitor).getByRole('textbox', { name: 'Message' });
   await composer.fill('Is anyone there?');
   await composer.press('Enter');
-  const mine = visitor.getByRole('log').getByRole('listitem').filter({ hasText: 'Is anyone there?' });
+  const mine = chat(visitor).getByRole('log').getByRole('listitem').filter({ hasText: 'Is anyone there?' });
   await expect(mine).not.toContainText('Sending…');
   await expect(mine).not.toContainText('Read');
 
@@ -29,7 +29,7 @@ test('each side sees the other typing, and when its messages were read', async (
   // The reply ends the indicator; the visitor reads it with the panel open.
   await agent.getByRole('textbox', { name: 'Reply' }).fill('Yes, Alex here.');
   await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
-  await expect(visitor.getByRole('log').getByText('Yes, Alex here.')).toBeVisible();
+  await expect(chat(visitor).getByRole('log').getByText('Yes, Alex here.')).toBeVisible();
   await expect(visitor.getByText('Northwind Outfitters is typing…')).toBeHidden();
   await expect(agent.getByRole('log').getByRole('listitem').filter({ hasText: 'Yes, Alex here.' })).toContainText('Read');
 
@@ -49,6 +49,6 @@ test('each side sees the other typing, and when its messages were read', async (
   await rating.getByRole('button', { name: '4 of 5' }).click();
   await rating.getByRole('textbox', { name: 'Comment (optional)' }).fill('Quick and kind');
   await rating.getByRole('button', { name: 'Send message' }).click();
-  await expect(visitor.getByRole('log').getByText('Rated 4 of 5 — Quick and kind')).toBeVisible();
+  await expect(chat(visitor).getByRole('log').getByText('Rated 4 of 5 — Quick and kind')).toBeVisible();
   await expect(agent.getByRole('log').getByLabel('Rated 4 of 5')).toContainText('Quick and kind');
 });

@@ -1,5 +1,5 @@
 /** Without IndexedDB (blocked, some private modes) the chat still works, in memory, and says so. */
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 test('with IndexedDB unavailable the widget keeps the conversation in memory and tells the visitor', async ({ browser }) => {
   const visitor = await (await browser.newContext()).newPage();
@@ -10,7 +10,7 @@ test('with IndexedDB unavailable the widget keeps the conversation in memory and
   });
   await visitor.goto('/');
   await visitor.getByRole('button', { name: 'Open chat' }).click();
-  const dialog = visitor.getByRole('dialog');
+  const dialog = chat(visitor).getByRole('dialog');
   await dialog.getByRole('textbox', { name: 'Message' }).fill('Kept in memory only');
   await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
   await expect(dialog.getByRole('log').getByRole('listitem').filter({ hasText: 'Kept in memory only' })).not.toContainText('Sending…');
@@ -49,8 +49,8 @@ IDBObjectStore.prototype.put = function (...args) {
   const storage = (state: string) => page.evaluate((s) => (window as unknown as { workers: Worker[] }).workers.forEach((w) => w.postMessage(s)), state);
   await page.goto('/');
   await page.getByRole('button', { name: 'Open chat' }).click();
-  const composer = page.getByRole('textbox', { name: 'Message' });
-  const log = page.getByRole('log');
+  const composer = chat(page).getByRole('textbox', { name: 'Message' });
+  const log = chat(page).getByRole('log');
   await composer.fill('Before the disk filled up');
   await composer.press('Enter');
   await expect(log.getByRole('listitem').filter({ hasText: 'Before the disk filled up' })).not.toContainText('Sending…');
@@ -58,8 +58,8 @@ IDBObjectStore.prototype.put = function (...args) {
   await storage('full');
   await composer.fill('While the disk is full');
   await composer.press('Enter');
-  await expect(page.getByRole('alert')).toContainText('storage for the site is full');
-  await expect(page.getByRole('alert')).toContainText('Free some space');
+  await expect(chat(page).getByRole('alert')).toContainText('storage for the site is full');
+  await expect(chat(page).getByRole('alert')).toContainText('Free some space');
   await expect(composer).toHaveValue('While the disk is full'); // the text is given back, not lost
   await expect(log.getByText('While the disk is full')).toHaveCount(0);
 

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
-import { expect, test } from './helpers.ts';
+import { chat, expect, test } from './helpers.ts';
 
 const HOUR = 3600_000;
 let relay: OwnRelay;
@@ -61,7 +61,7 @@ const relayRows = (conversationId: string) => {
 async function startShortConversation(page: Page, text: string) {
   await page.goto(`${base}/`);
   await page.getByRole('button', { name: 'Open chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  const dialog = chat(page).getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
   await dialog.getByLabel('Keep this conversation for').selectOption({ label: '24 hours' });
   await dialog.getByRole('textbox', { name: 'Message' }).fill(text);
   await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
