@@ -34,7 +34,6 @@ import {
   type ChannelLinks,
   type Handoff,
 } from '@threadline/sdk/protocol';
-import { qrSvgPath } from '@threadline/sdk/qr';
 import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
@@ -63,12 +62,6 @@ export class Raw {
     readonly size: number,
     readonly type = 'application/octet-stream',
   ) {}
-}
-
-/** A QR code as SVG, so the widget need not ship an encoder: `GET /v1/qr?data=…` (at most 412 bytes). */
-function qrSvg(data: string): Buffer {
-  const { d, size } = qrSvgPath(data);
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges"><rect width="${size}" height="${size}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`);
 }
 
 const HANDOFF_TTL_MS = 24 * 3600_000;
@@ -267,13 +260,6 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       const who = agent(req, true);
       acceptDirectory(who.site, await body(req, signedDirectory, 'publish the key directory'));
       return { ok: true };
-    },
-
-    'GET /v1/qr': (req) => {
-      const data = new URL(req.url ?? '/', 'http://relay').searchParams.get('data') ?? '';
-      if (!data || Buffer.byteLength(data) > 412) throw new HttpError(400, 'bad_frame', voice('draw the QR code', 'the data is empty or over 412 bytes', 'Send a shorter link.'));
-      const svg = qrSvg(data);
-      return new Raw(svg, svg.length, 'image/svg+xml');
     },
 
     'GET /v1/agent/channels': (req) => ({ channels: store.channels(agent(req).site) }),

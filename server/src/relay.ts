@@ -62,7 +62,7 @@ export interface Relay {
 }
 
 /** What visitors' widgets (and anyone without an agent's sign-in) call: rate limited per address. */
-const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/|qr$)/;
+const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/)/;
 /** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
 export const RESTART_CLOSE = 1012;
 

@@ -168,12 +168,14 @@ class ThreadlineChat extends HTMLElement {
       if (!ready) emit('ready');
       const { open, unread } = message;
       this.#said = message.label;
+      // Focus was in the chat (asked before the frame is hidden, which would drop it): it returns to the launcher.
+      const inside = this.#root.activeElement === this.#frame;
       this.#frame!.hidden = !open;
       this.#button.setAttribute('aria-expanded', String(open));
       if (open !== this.open) {
         this.open = open;
         if (open) this.#frame!.focus();
-        else if (this.#root.activeElement === this.#frame || !d.hasFocus()) this.#button.focus();
+        else if (inside) this.#button.focus();
         emit(open ? 'open' : 'close');
       }
       if (unread !== this.unread) emit('unread', (this.unread = unread));
