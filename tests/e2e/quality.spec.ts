@@ -5,7 +5,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { chat, expect, shopWith, test } from './helpers.ts';
+import { chat, chatFrame, expect, shopWith, test } from './helpers.ts';
 
 async function collectCspViolations(page: Page): Promise<() => Promise<string[]>> {
   await page.addInitScript(() => {
@@ -13,7 +13,9 @@ async function collectCspViolations(page: Page): Promise<() => Promise<string[]>
     (window as unknown as { __csp: string[] }).__csp = seen;
     document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
   });
-  return () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+  // The page's violations and the chat frame's (the init script runs in both).
+  const read = () => (window as unknown as { __csp: string[] }).__csp;
+  return async () => [...(await page.evaluate(read)), ...(await (await chatFrame(page)).evaluate(read))];
 }
 
 const axe = async (page: Page) => (await new AxeBuilder({ page }).analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);

@@ -1,10 +1,10 @@
 /** Without IndexedDB (blocked, some private modes) the chat still works, in memory, and says so. */
-import { chat, expect, signIn, test } from './helpers.ts';
+import { chat, chatFrame, expect, signIn, test } from './helpers.ts';
 
 test('with IndexedDB unavailable the widget keeps the conversation in memory and tells the visitor', async ({ browser }) => {
   const visitor = await (await browser.newContext()).newPage();
   // The crypto worker's IndexedDB is gone, as in a browser that refuses storage to the site.
-  await visitor.route('**/widget/crypto-worker.js', async (route) => {
+  await visitor.route('**/frame/crypto-worker.js', async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, body: `Object.defineProperty(self, 'indexedDB', { value: undefined });\n${await response.text()}` });
   });
@@ -26,7 +26,7 @@ test('with IndexedDB unavailable the widget keeps the conversation in memory and
 });
 
 test('with the storage quota exceeded a send fails with a clear error, nothing is lost, and it goes once there is room', async ({ page }) => {
-  // The page keeps its workers reachable, and the crypto worker's IndexedDB writes fail while "full".
+  // The chat's frame keeps its workers reachable, and the crypto worker's IndexedDB writes fail while "full".
   await page.addInitScript(() => {
     const Native = window.Worker;
     window.Worker = class extends Native {
@@ -36,7 +36,7 @@ test('with the storage quota exceeded a send fails with a clear error, nothing i
       }
     };
   });
-  await page.route('**/widget/crypto-worker.js', async (route) => {
+  await page.route('**/frame/crypto-worker.js', async (route) => {
     const response = await route.fetch();
     const quota = `const put = IDBObjectStore.prototype.put;
 self.addEventListener('message', (event) => { if (typeof event.data === 'string') self.full = event.data === 'full'; });
@@ -46,7 +46,7 @@ IDBObjectStore.prototype.put = function (...args) {
 };\n`;
     await route.fulfill({ response, body: quota + (await response.text()) });
   });
-  const storage = (state: string) => page.evaluate((s) => (window as unknown as { workers: Worker[] }).workers.forEach((w) => w.postMessage(s)), state);
+  const storage = async (state: string) => (await chatFrame(page)).evaluate((s) => (window as unknown as { workers: Worker[] }).workers.forEach((w) => w.postMessage(s)), state);
   await page.goto('/');
   await page.getByRole('button', { name: 'Open chat' }).click();
   const composer = chat(page).getByRole('textbox', { name: 'Message' });

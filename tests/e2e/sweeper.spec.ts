@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
-import { chat, expect, test } from './helpers.ts';
+import { chat, chatFrame, expect, test } from './helpers.ts';
 
 const HOUR = 3600_000;
 let relay: OwnRelay;
@@ -25,9 +25,9 @@ test.afterAll(async () => {
   expect(await relay.stop()).toBe(0); // drained and closed cleanly on SIGTERM
 });
 
-/** What this origin's IndexedDB holds for the visitor: its session's conversation and its history entries. */
-const browserState = (page: Page) =>
-  page.evaluate(async () => {
+/** What the chat frame's IndexedDB holds for the visitor: its session's conversation and its history entries. */
+const browserState = async (page: Page) =>
+  (await chatFrame(page)).evaluate(async () => {
     const open = (name: string) =>
       new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open(name);
