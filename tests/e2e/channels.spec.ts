@@ -37,10 +37,10 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await chat(visitor).getByRole('textbox', { name: 'Message' }).press('Enter');
     await expect(chat(visitor).getByRole('log').getByRole('listitem').filter({ hasText: onWeb })).not.toContainText('Sending…');
     await chat(visitor).getByRole('button', { name: /^Continue on / }).click();
-    await expect(visitor.getByText('the app’s encryption applies, not Threadline’s')).toBeVisible();
-    await visitor.getByRole('button', { name: `Continue on ${name}` }).click();
-    await expect(visitor.getByRole('img', { name: `Link to continue on ${name}, as a QR code` })).toBeVisible();
-    const link = await visitor.getByRole('link', { name: /^https:\/\/(wa\.me|m\.me|ig\.me)\// }).getAttribute('href');
+    await expect(chat(visitor).getByText('the app’s encryption applies, not Threadline’s')).toBeVisible();
+    await chat(visitor).getByRole('button', { name: `Continue on ${name}` }).click();
+    await expect(chat(visitor).getByRole('img', { name: `Link to continue on ${name}, as a QR code` })).toBeVisible();
+    const link = await chat(visitor).getByRole('link', { name: /^https:\/\/(wa\.me|m\.me|ig\.me)\// }).getAttribute('href');
     expect(link).toMatch(channel === 'whatsapp' ? /^https:\/\/wa\.me\/15550001111\?text=.*%23TL-[A-Z0-9]{6}$/ : channel === 'messenger' ? /^https:\/\/m\.me\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/ : /^https:\/\/ig\.me\/m\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/);
     await chat(visitor).getByRole('button', { name: 'Back to the conversation' }).click();
     await expect(chat(visitor).getByRole('log').getByText(`Continued on ${name}`)).toBeVisible();
@@ -86,7 +86,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
   const shop = await (await browser.newContext()).newPage();
   await shopWith(shop, (html) => html.replace('data-site="demo"', 'data-site="demo" data-channels="whatsapp"'));
   await shop.getByRole('button', { name: 'Open chat' }).click();
-  await expect(shop.getByRole('button', { name: /^Continue on / })).toHaveText('Continue on WhatsApp');
+  await expect(chat(shop).getByRole('button', { name: /^Continue on / })).toHaveText('Continue on WhatsApp');
 
   // No byte of the relay's data directory holds any of those texts.
   for (const file of filesUnder(dataDir)) {

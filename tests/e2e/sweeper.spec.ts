@@ -124,7 +124,7 @@ test('a conversation deleted while no page was open is dropped on the next visit
   const back = await context.newPage();
   await back.goto(`${base}/`);
   await back.getByRole('button', { name: /Open chat/ }).click();
-  const again = back.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  const again = chat(back).getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
   await expect(again.getByLabel('Keep this conversation for')).toBeVisible(); // a fresh conversation
   await expect(again.getByText(canary)).toHaveCount(0);
   await expect(again.getByRole('alert')).toHaveCount(0);
