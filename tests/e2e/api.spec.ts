@@ -76,6 +76,8 @@ test('the web component works placed directly in plain HTML, styled with custom 
   await expect(launcher).toHaveCSS('border-radius', '16px'); // ::part(launcher)
   await expect(launcher).toHaveCSS('background-color', 'rgb(138, 59, 18)'); // --tl-accent
   await launcher.click();
+  // The page's custom properties reach the panel in its frame.
+  await expect(chat(page).getByRole('button', { name: 'Send message' })).toHaveCSS('background-color', 'rgb(138, 59, 18)');
   await chat(page).getByRole('textbox', { name: 'Message' }).fill('From the help centre');
   await chat(page).getByRole('textbox', { name: 'Message' }).press('Enter');
   await expect(chat(page).getByRole('log').getByRole('listitem').filter({ hasText: 'From the help centre' })).not.toContainText('Sending…');

@@ -71,7 +71,9 @@ async function bubbles(page: Page, from: Bubble['from'], count: number): Promise
   let found: Bubble[] = [];
   await expect
     .poll(async () => {
-      found = (await scanMessages(await chatFrame(page))).bubbles.filter((b) => b.from === from && b.status !== 'sending');
+      // The visitor's bubbles ('mine', 'theirs') are in the chat's frame; the console's on its page.
+      const where = from === 'mine' || from === 'theirs' ? await chatFrame(page) : page;
+      found = (await scanMessages(where)).bubbles.filter((b) => b.from === from && b.status !== 'sending');
       return found.length;
     }, { timeout: 30_000 })
     .toBe(count);
