@@ -35,20 +35,9 @@ export async function shopWith(page: Page, edit: (html: string) => string): Prom
 
 /**
  * The chat, inside its cross-origin frame on the page (the one place specs locate it): the panel,
- * its composer, log and sheets. The launcher stays on the page (`launcher`).
+ * its composer, log and sheets. The launcher stays on the page.
  */
 export const chat = (page: Page) => page.frameLocator('threadline-chat iframe');
-
-/** The launcher button on the host page, by its accessible name. */
-export const launcher = (page: Page, name: string | RegExp = /chat/) => page.locator('threadline-chat').getByRole('button', { name });
-
-/** Opens the chat from the launcher and waits for the composer, focused inside the frame. */
-export async function openChat(page: Page) {
-  await launcher(page, /Open chat/).click();
-  const dialog = chat(page).getByRole('dialog');
-  await expect(dialog.getByRole('textbox', { name: 'Message' })).toBeVisible();
-  return dialog;
-}
 
 /** The chat frame itself, to evaluate in (its panel, `document.querySelector('threadline-panel')`). */
 export async function chatFrame(page: Page): Promise<Frame> {
