@@ -163,9 +163,7 @@ function hostile(): void {
 
   /** Forged embed messages: a second handshake, and calls on the loader's own port. */
   window.__forge = () => {
-    const find = (root: Document | ShadowRoot): HTMLIFrameElement | undefined =>
-      root.querySelector('iframe') ?? [...root.querySelectorAll('*'), ...roots.map((r) => r.host)].map((e) => (e.shadowRoot ? find(e.shadowRoot) : undefined)).find(Boolean);
-    const frame = find(document)!;
+    const frame = [document, ...roots].map((root) => root.querySelector('iframe')).find(Boolean)!;
     const { port1, port2 } = new MessageChannel();
     port1.onmessage = (event) => note('forged reply', event.data);
     frame.contentWindow!.postMessage({ v: 1, t: 'hello', site: 'demo', locale: 'en', theme: {} }, '*', [port2]);

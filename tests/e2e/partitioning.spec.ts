@@ -8,7 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from '@playwright/test';
 import { chat, chatFrame, expect, frameOrigin, signIn, test } from './helpers.ts';
 
-const OTHER_SITE = 'http://second-shop.test';
+/** Another website of the business (over HTTPS: the chat needs a secure context, WebCrypto). */
+const OTHER_SITE = 'https://second-shop.test';
 
 /** Sets the demo site's allowed origins from the console's Install page. */
 async function allowOrigins(browser: Browser, edit: (origins: string[]) => string[]): Promise<void> {
