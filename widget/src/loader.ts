@@ -36,7 +36,7 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string; f?: string | 
   w.threadline = api;
 
   /** The launcher, drawn inside the element until the widget upgrades it (its own shadow root then hides it). */
-  const launcher = (chat: HTMLElement & { call?(name: string): void }) => {
+  const launcher = (chat: HTMLElement & { call?(name: string): void; prepare?(): void }) => {
     const corner = d.createElement('div');
     const root = corner.attachShadow({ mode: 'open' });
     const sheet = new CSSStyleSheet();
@@ -58,8 +58,10 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string; f?: string | 
     path.setAttribute('fill', 'currentColor');
     svg.append(path);
     button.append(svg);
-    button.onclick = () => void load().then(() => customElements.whenDefined('threadline-chat')).then(() => chat.call?.('open'));
-    button.onpointerenter = button.onfocus = () => void load();
+    const upgraded = () => load().then(() => customElements.whenDefined('threadline-chat'));
+    button.onclick = () => void upgraded().then(() => chat.call?.('open'));
+    // Intent: the element's code and the chat's frame start loading before the click lands.
+    button.onpointerenter = button.onfocus = () => void upgraded().then(() => chat.prepare?.());
     root.append(button);
     chat.append(corner);
     void customElements.whenDefined('threadline-chat').then(() => corner.remove());

@@ -76,7 +76,7 @@ class ThreadlineChat extends HTMLElement {
     this.#badge.setAttribute('aria-hidden', 'true');
     button.onclick = () => void this.call('toggle');
     // Intent: the frame starts loading before the click lands.
-    button.onpointerenter = button.onfocus = () => this.#prepare();
+    button.onpointerenter = button.onfocus = () => this.prepare();
     this.#root.addEventListener('keydown', (event) => (event as KeyboardEvent).key === 'Escape' && this.open && void this.call('close'));
     this.#root.append(button);
   }
@@ -87,7 +87,7 @@ class ThreadlineChat extends HTMLElement {
 
   connectedCallback(): void {
     this.#label();
-    const idle = () => this.isConnected && this.#prepare();
+    const idle = () => this.isConnected && this.prepare();
     'requestIdleCallback' in w ? requestIdleCallback(idle, { timeout: 3000 }) : setTimeout(idle, 1);
   }
 
@@ -100,7 +100,7 @@ class ThreadlineChat extends HTMLElement {
   attributeChangedCallback(name: string): void {
     this.#label();
     if (!this.#port) return;
-    if (name === 'site') return this.disconnectedCallback(), this.#prepare();
+    if (name === 'site') return this.disconnectedCallback(), this.prepare();
     void this.call('config', this.#options());
   }
 
@@ -129,8 +129,8 @@ class ThreadlineChat extends HTMLElement {
     return options;
   }
 
-  /** Creates the iframe once; the frame announces itself, then gets a port in `hello`. */
-  #prepare(): void {
+  /** Creates the iframe once (at idle, or at once on intent or a call); the frame announces itself, then gets a port in `hello`. */
+  prepare(): void {
     const site = this.getAttribute('site');
     if (this.#frame || !site) return;
     const frame = (this.#frame = d.createElement('iframe'));
@@ -192,7 +192,7 @@ class ThreadlineChat extends HTMLElement {
   /** Sends a call to the frame (queued until the handshake is done); resolves with its result. */
   call(name: Call['name'], arg?: unknown): Promise<unknown> {
     const call = { id: ++this.#id, name, arg } as Call;
-    this.#prepare();
+    this.prepare();
     this.#port ? this.#port.postMessage({ v, t: 'call', ...call }) : this.#pending.push(call);
     return new Promise((resolve, reject) => this.#results.set(call.id, [resolve, reject]));
   }
