@@ -6,10 +6,8 @@
 import type { ChatMessage } from '@threadline/sdk';
 import { EMBED_VERSION as v, type Call, type EmbedOptions, type FrameMessage, type MessageMeta } from './embed-protocol.ts';
 import { loadStrings, type Strings } from './i18n/index.ts';
+import { rememberOpen, wasOpen } from './open-state.ts';
 import { ThreadlinePanel } from './panel.ts';
-
-/** Set while the panel is open in this tab (the frame's own session storage): a reload reopens it. */
-const OPEN_KEY = 'threadline-open';
 
 export class FrameChat {
   readonly #panel = new ThreadlinePanel();
@@ -51,7 +49,7 @@ export class FrameChat {
     document.documentElement.dir = t.dir;
     if (!panel.isConnected) document.body.append(panel);
     this.#state();
-    if (sessionStorage.getItem(OPEN_KEY)) this.#show(true);
+    if (wasOpen()) this.#show(true);
   }
 
   #state(): void {
@@ -68,7 +66,7 @@ export class FrameChat {
   #show(open: boolean): void {
     this.#open = open;
     this.#panel.hidden = !open;
-    open ? sessionStorage.setItem(OPEN_KEY, '1') : sessionStorage.removeItem(OPEN_KEY);
+    rememberOpen(open);
     if (open) void this.#panel.updateComplete.then(() => this.#panel.focus());
     open ? this.#seen() : this.#state();
   }

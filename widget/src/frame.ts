@@ -8,6 +8,7 @@
  */
 import { checkSender, EMBED_VERSION as v, fromHost, type EmbedOptions, type FrameMessage, type HostMessage } from './embed-protocol.ts';
 import type { FrameChat } from './frame-chat.ts';
+import { wasOpen } from './open-state.ts';
 
 const site = new URLSearchParams(location.search).get('site') ?? '';
 /** The relay: this frame's own origin, unless the document that serves it names another. */
@@ -71,8 +72,8 @@ function serve(port: MessagePort, options: EmbedOptions, shareText: boolean): vo
   };
   tell({ v, t: 'state', open: false, unread: 0, label: '' });
   // A browser with a conversation here (or a panel left open before a reload) starts the chat now.
-  const open = sessionStorage.getItem('threadline-open');
-  void indexedDB.databases?.().then((found) => void ((open || found.some((db) => db.name === 'threadline-crypto')) && load()), () => {});
+  if (wasOpen()) void load();
+  else void indexedDB.databases?.().then((found) => void (found.some((db) => db.name === 'threadline-crypto') && load()), () => {});
 }
 
 if (parent === self) refuse('it is not embedded in a page');
