@@ -1,9 +1,9 @@
 /**
- * What creating the chat's frame while the page is idle (the loader's choice) costs the host page,
- * against creating it only on intent (a pointer over the launcher, a focus, a click): the host
- * page's main-thread time and heap (CDP Performance.getMetrics), and the memory of the browser's
- * renderer processes (the cross-site frame gets its own), each load in a fresh context, the two
- * ways taking turns. "On intent" is the same page with `widget.js` held back until the end.
+ * What creating the chat's frame, and making the chat ready in it, while the page is idle (the
+ * loader's choice) costs, against doing nothing until intent (a pointer over the launcher, a focus,
+ * a click): the host page's main-thread time and heap (CDP Performance.getMetrics), and the memory
+ * of the browser's renderer processes (the cross-site frame gets its own), each load in a fresh
+ * context, the two ways taking turns. "On intent" is the same page with `widget.js` held back.
  *
  *   npx tsx tests/bench/frame-idle.bench.ts   (after npm run build; FRAME_IDLE_RUNS, default 5)
  */
@@ -34,12 +34,13 @@ async function load(browser: Browser, base: string, atIdle: boolean): Promise<Sa
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
-  const framed = atIdle ? page.waitForEvent('framenavigated', (frame) => frame.url().includes('/frame/')) : Promise.resolve();
+  const framed = atIdle ? page.waitForEvent('framenavigated', (frame) => frame.url().includes('/frame/')) : Promise.resolve(undefined);
   await page.goto(`${base}/`, { waitUntil: 'load' });
-  await framed;
-  // The frame announces itself and gets its port: the loader then labels the launcher from the frame.
-  if (atIdle) await page.locator('threadline-chat').getByRole('button', { name: 'Open chat' }).waitFor();
-  await page.waitForLoadState('networkidle');
+  const frame = await framed;
+  // At idle: the frame has made the chat ready (its panel is rendered, hidden). On intent: the
+  // loader has drawn its launcher, and nothing more happens until the visitor shows interest.
+  if (frame) await frame.locator('textarea#composer').waitFor({ state: 'attached' });
+  else await page.locator('threadline-chat button.launcher').waitFor();
   const { metrics } = await cdp.send('Performance.getMetrics');
   const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
   const info = (await (await browser.newBrowserCDPSession()).send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };

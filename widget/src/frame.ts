@@ -1,10 +1,8 @@
 /**
  * The chat frame's entry (served at `/frame/?site=…` with a strict CSP). It announces itself to its
- * parent, takes the `hello` and its port only from an embedder whose origin the site allows, and
- * stays light until the chat is needed: the panel, the SDK and the crypto worker load when the
- * visitor opens the chat or sends, or at once when this browser already has a conversation here
- * (its unread replies are counted). All of it — keys, history, the tab leader — lives in this
- * frame's origin, out of the host page's reach.
+ * parent, takes the `hello` and its port only from an embedder whose origin the site allows, then
+ * loads the panel, the SDK and the crypto worker while it is idle (or at once on a call). All of it
+ * — keys, history, the tab leader — lives in this frame's origin, out of the host page's reach.
  */
 import { checkSender, EMBED_VERSION as v, fromHost, type EmbedOptions, type FrameMessage, type HostMessage } from './embed-protocol.ts';
 import type { FrameChat } from './frame-chat.ts';
@@ -71,9 +69,13 @@ function serve(port: MessagePort, options: EmbedOptions, shareText: boolean): vo
     }
   };
   tell({ v, t: 'state', open: false, unread: 0, label: '' });
-  // A browser with a conversation here (or a panel left open before a reload) starts the chat now.
+  // The chat is made ready while this frame is idle (the panel hidden, the client started: keys,
+  // the business's directory, the connection if this browser has a conversation), so a click shows
+  // a usable composer at once and a returning visitor's unread replies are counted. The frame runs
+  // in its own process: the host page's main thread does not pay for it. A panel left open before
+  // a reload starts at once.
   if (wasOpen()) void load();
-  else void indexedDB.databases?.().then((found) => void (found.some((db) => db.name === 'threadline-crypto') && load()), () => {});
+  else 'requestIdleCallback' in self ? requestIdleCallback(() => void load(), { timeout: 2000 }) : setTimeout(() => void load(), 1);
 }
 
 if (parent === self) refuse('it is not embedded in a page');
