@@ -23,8 +23,12 @@ const rich = (token: ReturnType<typeof tokenize>[number], i: number) =>
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
 
-/** A short, stable label for the customer: their messenger name, or an anonymous web visitor. */
-const visitorLabel = (conversation: ConversationSummary) => conversation.channel?.label ?? `Visitor ${(conversation.visitor?.id ?? conversation.id).slice(0, 6)}`;
+/**
+ * A short, stable label for the customer: their messenger profile name (decrypted from their latest
+ * message that carries one; the relay keeps only a shortened id), or an anonymous web visitor.
+ */
+const visitorLabel = (client: AgentClient, conversation: ConversationSummary) =>
+  client.messages(conversation.id).value.findLast((m) => m.sender)?.sender ?? conversation.channel?.label ?? `Visitor ${(conversation.visitor?.id ?? conversation.id).slice(0, 6)}`;
 
 export function Inbox({ client }: { client: AgentClient }) {
   const selected = useSignal<string | null>(null);
@@ -40,7 +44,7 @@ export function Inbox({ client }: { client: AgentClient }) {
             <li key={conversation.id}>
               <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
                 <span class="who">
-                  {visitorLabel(conversation)}
+                  {visitorLabel(client, conversation)}
                   {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
                 </span>
                 <span class="when">
@@ -118,9 +122,9 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
   }
 
   return (
-    <section class="thread" aria-label={`Conversation with ${visitorLabel(conversation)}`}>
+    <section class="thread" aria-label={`Conversation with ${visitorLabel(client, conversation)}`}>
       <header class="thread-head">
-        <h2>{visitorLabel(conversation)}</h2>
+        <h2>{visitorLabel(client, conversation)}</h2>
         <span class="when">Deleted on {when.format(conversation.expiresAt)}</span>
         {conversation.visitor && <SafetyNumber load={() => client.safetyNumber(conversation.id)} />}
         {others.length > 0 && (
@@ -137,7 +141,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
               <select name="into">
                 {others.map((c) => (
                   <option key={c.id} value={c.id}>
-                    {visitorLabel(c)}
+                    {visitorLabel(client, c)}
                   </option>
                 ))}
               </select>
@@ -160,7 +164,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
       )}
       {typing && (
         <p class="typing" role="status">
-          {visitorLabel(conversation)} is typing…
+          {visitorLabel(client, conversation)} is typing…
         </p>
       )}
       {progress.value !== null && <progress aria-label="Uploading the file" max={1} value={progress.value} />}

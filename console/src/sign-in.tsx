@@ -3,6 +3,8 @@ import { useSubmit } from './use-submit.ts';
 
 export function SignIn({ client }: { client: AgentClient }) {
   const { busy, error, submit } = useSubmit((form) => client.signIn(String(form.get('email')), String(form.get('password'))));
+  // Why the last session ended, when it did not end by signing out (it expired, say).
+  const problem = error.value || client.error.value?.message;
 
   return (
     <form class="sign-in" onSubmit={submit}>
@@ -15,9 +17,9 @@ export function SignIn({ client }: { client: AgentClient }) {
         Password
         <input name="password" type="password" autocomplete="current-password" required />
       </label>
-      {error.value && (
+      {problem && (
         <p class="error" role="alert">
-          {error.value}
+          {problem}
         </p>
       )}
       <button class="primary" type="submit" disabled={busy.value}>

@@ -10,7 +10,7 @@ import { KDF_ITERATIONS } from './crypto/backup.ts';
 import { orgFingerprint } from './crypto/directory.ts';
 import { randomBytes, toBase64Url } from './crypto/encoding.ts';
 import type { DeviceInfo } from './crypto/service.ts';
-import { ConfigError, ThreadlineError } from './errors.ts';
+import { ConfigError, ConnectionError, ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
@@ -98,6 +98,8 @@ export interface ChannelSettings {
 
 const SESSION_KEY = 'threadline-agent';
 const LOW_PREKEYS = 20;
+/** How often an open console looks for conversations that have ended. */
+const SHRED_INTERVAL_MS = 60_000;
 type StoredSession = Omit<AgentSession, 'keyBackup'>;
 
 const deviceName = () => {
@@ -115,6 +117,9 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   const startError = signal<ThreadlineError | null>(null);
   let worker: CryptoWorker | undefined;
   let session: StoredSession | undefined;
+  /** Conversations this device has shredded: the relay listing them again changes nothing. */
+  const ended = new Set<string>();
+  let shredTimer: ReturnType<typeof setInterval> | undefined;
   let directory: Directory | undefined;
   const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
   /** Keys and storage of the console, apart from a visitor's on the same origin. */
@@ -151,9 +156,20 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     return { recipients: to, inboxKey: directory.inboxKey, expiresAt: conversation.expiresAt };
   }
 
+  /** Crypto-shredding of one conversation on this device: out of the inbox, its history and its visitor's sessions deleted. */
+  function drop(conversationId: string): void {
+    ended.add(conversationId);
+    const next = new Map(summaries.peek());
+    const visitor = next.get(conversationId)?.visitor?.id;
+    next.delete(conversationId);
+    summaries.value = next;
+    sync.peek()?.forget(conversationId);
+    void getWorker().forget(conversationId, visitor).catch((error: unknown) => sync.peek()?.report(error));
+  }
+
   async function track(conversation: ConversationSummary): Promise<void> {
     const engine = sync.peek();
-    if (!engine) return;
+    if (!engine || ended.has(conversation.id)) return;
     const known = summaries.peek().has(conversation.id);
     summaries.value = new Map(summaries.peek()).set(conversation.id, conversation);
     if (conversation.visitor) await getWorker().addVisitor(conversation.visitor);
@@ -168,6 +184,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   /** Registers this browser's device, sets up or opens the organisation keys, and connects. */
   async function connect(stored: StoredSession, info: DeviceInfo, holdsOrgKeys: boolean): Promise<void> {
     session = stored;
+    startError.value = null;
     const registered = await api<{ status: string; prekeys: number }>('/v1/agent/devices', 'register this device', { body: { device: info.device, oneTimePrekeys: info.oneTimePrekeys, name: deviceName() } });
     // Top up one-time prekeys, and rotate the signed prekey when it is due (weekly).
     const more = await call('make prekeys', getWorker().replenish(registered.prekeys < LOW_PREKEYS ? 50 : 0));
@@ -177,23 +194,30 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     // An admin's own new device approves itself: it holds the key that signs the directory.
     if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, info.device);
 
+    // Conversations that ended while this console was closed go before anything is shown, and the
+    // ones ending while it is open go when their time comes: this device's clock decides, not the relay.
+    const shredEnded = async () => {
+      for (const conversationId of await call('delete ended conversations', getWorker().shredExpired())) drop(conversationId);
+    };
+    await shredEnded();
+    clearInterval(shredTimer);
+    shredTimer = setInterval(() => void shredEnded().catch((error: unknown) => sync.peek()?.report(error)), SHRED_INTERVAL_MS);
     const engine = new Sync(getWorker(), socketUrl(relay), stored.token, route, parseRelayFrame);
+
     engine.refreshTrust = refreshDirectory;
+    // The session token expired (the relay closes the socket with 4401): back to sign-in, saying why;
+    // signing in again connects anew.
+    engine.onUnauthorized = () =>
+      void signOut().then(() => (startError.value = new ConnectionError('unauthorized', 'stay connected', 'the session expired', 'Sign in again.')));
     engine.onFrame = (frame) => {
       const report = (error: unknown) => engine.report(error);
       if (frame.type === 'welcome') void loadConversations().catch(report);
       if (frame.type === 'conversation') void track(frame.conversation).catch(report);
       if (frame.type === 'message') bump(frame.envelope.conversationId, frame.envelope.seq, frame.envelope.at);
       if (frame.type === 'directory') void refreshDirectory().then(loadDevices).catch(report);
-      if (frame.type === 'expired') {
-        const next = new Map(summaries.peek());
-        const visitor = next.get(frame.conversationId)?.visitor?.id;
-        next.delete(frame.conversationId);
-        summaries.value = next;
-        engine.forget(frame.conversationId);
-        void getWorker().forget(frame.conversationId, visitor).catch(report);
-      }
+      if (frame.type === 'expired') drop(frame.conversationId);
     };
+    engine.onExpired = drop;
     sync.value = engine;
     engine.connection.start();
     await loadDevices();
@@ -247,6 +271,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   }
 
   async function signOut(): Promise<void> {
+    clearInterval(shredTimer);
     sync.peek()?.connection.close();
     sessionStorage.removeItem(SESSION_KEY);
     session = undefined;

@@ -82,7 +82,13 @@ export interface Client {
 
 interface VisitorSession extends VisitorRegistration {
   deviceId: string;
+  /**
+   * When this browser deletes the conversation, by its own clock: the relay's expiry, but never
+   * later than the retention the visitor chose (or the business showed) from the moment it began.
+   */
+  shredAt?: number;
 }
+
 
 export function createClient(options: ClientOptions): Client {
   const relay = relayUrl(options?.relay);
@@ -136,6 +142,9 @@ export function createClient(options: ClientOptions): Client {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
       if (frame.type === 'expired' && frame.conversationId === current.conversationId) void forget();
     };
+    // A message whose bound expiry has passed ends the conversation (by this browser's clock), whatever the relay says.
+    engine.onExpired = (conversationId) => void (conversationId === current.conversationId && forget());
+
     sync.value = engine;
     return engine;
   }
@@ -145,7 +154,7 @@ export function createClient(options: ClientOptions): Client {
     persistent.value = deviceKeys.persistent;
     await trustCurrentDirectory();
     const saved = (await getWorker().kept('visitor')) as VisitorSession | undefined;
-    if (saved?.deviceId === deviceKeys.device.id && saved.expiresAt > Date.now()) {
+    if (saved?.deviceId === deviceKeys.device.id && (saved.shredAt ?? saved.expiresAt) > Date.now()) {
       session.value = saved;
       const engine = connect(saved);
       await engine.open(saved.conversationId);
@@ -168,10 +177,12 @@ export function createClient(options: ClientOptions): Client {
 
   async function register(retention: Retention | undefined): Promise<VisitorSession> {
     const chosen = retention ?? options.retention;
+    const began = Date.now();
     const registration = await request<VisitorRegistration>(relay, `/v1/sites/${site}/visitors`, 'start a conversation', {
       body: { device: deviceKeys.device, ...(chosen ? { retention: chosen } : {}) },
     });
-    const created = { ...registration, deviceId: deviceKeys.device.id };
+    const kept = chosen ?? business.peek()?.retention.default;
+    const created = { ...registration, deviceId: deviceKeys.device.id, shredAt: Math.min(registration.expiresAt, began + (kept ? RETENTION_MS[kept] : Infinity)) };
     await getWorker().keep('visitor', created);
     session.value = created;
     const engine = connect(created);

@@ -165,8 +165,11 @@ export type RelayFrame =
   | { type: 'expired'; conversationId: string }
   | { type: 'error'; code: ErrorCode; message: string; id?: string };
 
-/** `rate_limited`: nothing was stored; try again later (the message says when, HTTP adds `Retry-After`). */
-export type ErrorCode = 'bad_frame' | 'too_large' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'rate_limited' | 'internal';
+/**
+ * `rate_limited`: nothing was stored; try again later (the message says when, HTTP adds `Retry-After`).
+ * `quota_exceeded`: nothing was stored; the conversation's or the site's storage quota is used up.
+ */
+export type ErrorCode = 'bad_frame' | 'too_large' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'rate_limited' | 'quota_exceeded' | 'internal';
 
 const clientFrames: Record<ClientFrame['type'], Check<ClientFrame>> = {
   hello: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('hello'), token: /*#__PURE__*/ b64(128) }),

@@ -38,6 +38,7 @@ import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
 import { MAX_ORIGINS, normalOrigin } from './origins.ts';
+import { overQuota, quotaError } from './quotas.ts';
 import type { Limiter, Limits } from './rate-limit.ts';
 import { API_HEADERS, HttpError, readJson, sendJson, tooMany, voice } from './responses.ts';
 import { DeviceTakenError, type Principal, type Store } from './store.ts';
@@ -65,10 +66,11 @@ export class Raw {
 }
 
 const HANDOFF_TTL_MS = 24 * 3600_000;
-/** Unambiguous letters and digits for the WhatsApp code a customer may read aloud. */
+/** Unambiguous letters and digits for the WhatsApp code a customer may read aloud (32: 5 bits each, unbiased from a byte). */
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const handoffRef = (channel: Channel) =>
-  channel === 'whatsapp' ? `TL-${Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('')}` : randomBytes(16).toString('base64url');
+const codeGroup = () => Array.from(randomBytes(5), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+/** WhatsApp: `TL-XXXXX-XXXXX`, 50 bits in the prefilled text; Messenger and Instagram: 128 bits in the link's `ref`. */
+const handoffRef = (channel: Channel) => (channel === 'whatsapp' ? `TL-${codeGroup()}-${codeGroup()}` : randomBytes(16).toString('base64url'));
 
 export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined, limiter: Limiter) {
   function limit(kind: keyof Limits, key: string, action: string): void {
@@ -360,7 +362,15 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     'PUT /v1/conversations/:id/blobs/:id': async (req, [conversationId, blobId]) => {
       member(req, conversationId!);
       limit('blobs', conversationId!, 'store the attachment');
-      return { size: await blobs.write(conversationId!, blobId!, req) };
+      // The upload may take what is left of both quotas (concurrent uploads may pass them by at most one attachment).
+      const used = store.usage(conversationId!) ?? { conversation: 0, site: 0 };
+      const declared = Number(req.headers['content-length'] ?? 0);
+      const over = overQuota(store.quotas, used, Math.max(1, declared));
+      if (over) throw quotaError('store the attachment', store.quotas, over);
+      const room = Math.min(store.quotas.conversationBytes - used.conversation, store.quotas.siteBytes - used.site);
+      const size = await blobs.write(conversationId!, blobId!, req, room, () => quotaError('store the attachment', store.quotas, overQuota(store.quotas, used, room + 1)!));
+      store.addBlobBytes(conversationId!, size);
+      return { size };
     },
 
     'GET /v1/conversations/:id/blobs/:id': (req, [conversationId, blobId]) => {

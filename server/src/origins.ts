@@ -9,7 +9,7 @@
  * frame, which refuses an embedder the site does not allow (see frame.ts and widget/src/frame.ts).
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError, voice } from './responses.ts';
+import { HttpError, overTls, voice } from './responses.ts';
 
 /** Most origins one site may list. */
 export const MAX_ORIGINS = 20;
@@ -40,12 +40,13 @@ export function originRefused(site: string, origin: string): HttpError {
 
 export const requestOrigin = (req: IncomingMessage): string | undefined => (typeof req.headers.origin === 'string' ? req.headers.origin : undefined);
 
-/** Whether `origin` is the relay's own (the frame it serves): its host is the one the request was sent to. */
-export function ownOrigin(req: IncomingMessage, origin: string | undefined): boolean {
-  if (!origin || !req.headers.host) return false;
-  try {
-    return new URL(origin).host === req.headers.host;
-  } catch {
-    return false;
-  }
+/**
+ * Whether `origin` is the relay's own (the console's, and the chat frame's it serves): the host the
+ * request was made to, over the scheme it arrived by (a TLS socket, or a trusted proxy's `X-Forwarded-Proto`).
+ */
+export function ownOrigin(req: IncomingMessage, origin: string): boolean {
+  return req.headers.host !== undefined && origin === `${overTls(req) ? 'https' : 'http'}://${req.headers.host}`;
 }
+
+export const agentOriginRefused = (origin: string): string =>
+  voice(`use an agent’s session from ${origin}`, 'agents’ sockets are accepted only from the console, on the relay’s own origin', 'Open the console from the relay’s address.');

@@ -2,7 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
-import { SECURITY_HEADERS } from './responses.ts';
+import { HttpError, SECURITY_HEADERS, voice } from './responses.ts';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -27,6 +27,15 @@ export interface StaticMount {
   crossOrigin?: boolean;
 }
 
+/** The file's stats, or undefined when there is none — or its name is one the system refuses (too long, say). */
+function stat(file: string) {
+  try {
+    return statSync(file, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /** Answers the request from the mount and returns true, or returns false when nothing matches. */
 export function serveStatic(mount: StaticMount, pathname: string, res: ServerResponse): boolean {
   if (!pathname.startsWith(mount.prefix)) return false;
@@ -36,13 +45,15 @@ export function serveStatic(mount: StaticMount, pathname: string, res: ServerRes
   } catch {
     return false;
   }
+  // A NUL byte cannot name a file (the file system API throws on it): the request is malformed.
+  if (relative.includes('\0')) throw new HttpError(400, 'bad_frame', voice('find the file', 'its path contains a NUL byte', 'Check the address.'));
   const root = normalize(mount.dir + sep);
   let file = normalize(join(root, relative));
   if (!file.startsWith(root)) return false;
-  let stats = statSync(file, { throwIfNoEntry: false });
+  let stats = stat(file);
   if (stats?.isDirectory()) {
     file = join(file, 'index.html');
-    stats = statSync(file, { throwIfNoEntry: false });
+    stats = stat(file);
   }
   if (!stats?.isFile()) return false;
   res.writeHead(200, {

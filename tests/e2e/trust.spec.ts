@@ -46,9 +46,16 @@ test('a pinned organisation key is enforced, and safety numbers match on both si
   const agentNumber = (await agent.getByLabel('Safety number', { exact: true }).textContent())!.replace(/\s/g, '');
   expect(agentNumber).toBe(visitorNumber);
 
-  // No pin: trusted on first use, and the screen says so.
+  // The demo shop pins the key, as we recommend: the screen says so.
+  const shop = await (await browser.newContext()).newPage();
+  await shop.goto('/');
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  await chat(shop).getByRole('button', { name: 'Verify this business' }).click();
+  await expect(chat(shop).getByText('This website pins the business’s key: no other key is accepted')).toBeVisible();
+
+  // No pin (a page whose script tag lacks data-org-key): trusted on first use, and the screen says so.
   const unpinned = await (await browser.newContext()).newPage();
-  await unpinned.goto('/');
+  await shopWith(unpinned, (html) => html.replace(/ data-org-key="[^"]*"/, ''));
   await unpinned.getByRole('button', { name: 'Open chat' }).click();
   await chat(unpinned).getByRole('button', { name: 'Verify this business' }).click();
   await expect(chat(unpinned).getByText('This browser trusted the first key it saw')).toBeVisible();
