@@ -1,6 +1,8 @@
 /**
- * `npm start`: the relay, the console, the widget and this demo shop on one origin, with an
- * embedded SQLite file. On first start it seeds the demo business and its first agent the way the
+ * `npm start`: the relay, the console, the widget and this demo shop, with an embedded SQLite file.
+ * As on a real business's website, the shop and the chat's frame are on different sites: the shop
+ * at `http://127.0.0.1:PORT/`, the frame at `http://localhost:PORT/frame/` (the same relay), so a
+ * script on the shop's page cannot reach the conversation. On first start it seeds the demo business and its first agent the way the
  * console would (keys made and wrapped here, only public halves and the backup stored).
  */
 import { randomBytes } from 'node:crypto';
@@ -22,6 +24,40 @@ const CHANNELS: SiteChannels = {
 };
 const SHOP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; worker-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/** The shop's pages with the chat: Threadline needs only `script-src` (the loader) and `frame-src` (the frame). */
+const chatPageCsp = (frameOrigin: string) =>
+  `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src ${frameOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+
+/** The chat's frame origin for a shop served at `base`: the same relay under its other loopback name, else the same origin. */
+function frameOriginFor(base: string): string {
+  const url = new URL(base);
+  if (url.hostname === '127.0.0.1') url.hostname = 'localhost';
+  else if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return url.origin;
+}
+
+/**
+ * The shop's pages that carry the chat, with the script tag (and the element) as we recommend a
+ * business writes it: the frame's origin (`data-frame-origin`) and the organisation key pinned
+ * (`data-org-key`; the demo's seed knows the key, so the shop shows that setup).
+ */
+function shopPages(store: Store, dir: string) {
+  const pages: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/component.html': 'component.html' };
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const page = pages[url.pathname];
+    if (!page || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    // From the address the shop was reached at (a proxy in front keeps its own port).
+    const origin = frameOriginFor(`http://${req.headers.host ?? 'localhost'}`);
+    const orgKey = store.site(SITE)?.orgKey;
+    const pin = orgKey ? ` data-org-key="${await orgFingerprint(orgKey)}"` : '';
+    const html = readFileSync(join(dir, page), 'utf8')
+      .replace('data-site="demo"', `data-site="demo" data-frame-origin="${origin}"${pin}`)
+      .replace('<threadline-chat site="demo"', `<threadline-chat site="demo" frame-origin="${origin}"`);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'content-security-policy': chatPageCsp(origin), 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+    res.end(req.method === 'HEAD' ? undefined : html);
+    return true;
+  };
+}
 /** The demo's Meta app secret: the simulator signs webhooks with it as Meta would. */
 const APP_SECRET = 'demo-app-secret';
 
@@ -39,22 +75,6 @@ function demoPassword(dataDir: string, seeded: boolean): { password?: string; si
   if (seeded) return { signIn: `${AGENT} with the password printed when this data directory was made (to start over, delete ${dataDir})` };
   const password = randomBytes(9).toString('base64url');
   return { password, signIn: `${AGENT} / ${password}   (shown this once: it is not stored)` };
-}
-
-/**
- * The shop's page with the organisation key pinned on its script tag (`data-org-key`), as we
- * recommend every business does: the demo's seed knows the key, so the shop shows that setup.
- */
-function pinnedShop(store: Store, dir: string) {
-  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
-    if ((url.pathname !== '/' && url.pathname !== '/index.html') || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
-    const orgKey = store.site(SITE)?.orgKey;
-    const html = readFileSync(join(dir, 'index.html'), 'utf8');
-    const page = Buffer.from(orgKey ? html.replace(/(<script\b[^>]*\sdata-site="demo")/, `$1 data-org-key="${await orgFingerprint(orgKey)}"`) : html);
-    res.writeHead(200, { 'content-security-policy': SHOP_CSP, 'content-type': 'text/html; charset=utf-8', 'content-length': page.length, 'cache-control': 'no-cache' });
-    res.end(req.method === 'HEAD' ? undefined : page);
-    return true;
-  };
 }
 
 async function seed(store: Store, password: string): Promise<void> {
@@ -102,7 +122,7 @@ try {
   const site = fileURLToPath(new URL('../public', import.meta.url));
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const clock = readTestClock(process.env, config.host);
-  const handlers = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })];
+  const handlers: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[] = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })];
   const relay = createRelay({
     dataDir: config.dataDir,
     ...(clock ? { now: clock.now } : {}),
@@ -113,7 +133,7 @@ try {
     meta: { appSecret: APP_SECRET, verifyToken: 'demo-verify-token', graphUrl: `${base}/simulator/graph`, tokens: DEMO_TOKENS },
     handlers,
   });
-  handlers.push(pinnedShop(relay.store, site));
+  handlers.push(shopPages(relay.store, site));
   if (clock) handlers.push(clockHandler(clock, relay.sweep));
   const seeded = Boolean(relay.store.site(SITE));
   const { password, signIn } = demoPassword(config.dataDir, seeded);
@@ -122,7 +142,7 @@ try {
   seedOrigins(relay.store, config.host, address.port);
   console.log(`
 Threadline demo is running (data in ${config.dataDir})
-  shop (visitor):  ${base}/
+  shop (visitor):  ${base}/   (the chat runs in a frame on ${frameOriginFor(base)})
   agent console:   ${base}/console/   sign in as ${signIn}
   channel simulator (WhatsApp, Messenger, Instagram): ${base}/simulator/
   relay health:    ${base}/healthz

@@ -91,6 +91,9 @@ export interface AgentClient {
   origins(): Promise<string[]>;
   /** Saves them (admins); returns the list as stored. */
   setOrigins(origins: string[]): Promise<string[]>;
+  /** Whether the chat frame tells the site's pages a message's text (off by default). */
+  shareText(): Promise<boolean>;
+  setShareText(on: boolean): Promise<boolean>;
   /** Invites another agent; returns the invitation code for the link. */
   invite(email: string, name: string): Promise<string>;
 }
@@ -380,6 +383,8 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     setChannels: guard(async (channels: ChannelSettings) => void (await api('/v1/agent/channels', 'save the messenger settings', { method: 'PUT', body: channels }))),
     origins: async () => (await api<{ origins: string[] }>('/v1/agent/origins', 'load the allowed origins')).origins,
     setOrigins: guard(async (origins: string[]) => (await api<{ origins: string[] }>('/v1/agent/origins', 'save the allowed origins', { method: 'PUT', body: { origins } })).origins),
+    shareText: async () => (await api<{ shareText: boolean }>('/v1/agent/share-text', 'load the message text setting')).shareText === true,
+    setShareText: guard(async (on: boolean) => (await api<{ shareText: boolean }>('/v1/agent/share-text', 'save the message text setting', { method: 'PUT', body: { shareText: on } })).shareText === true),
     invite: guard(async (email: string, name: string) => (await api<{ code: string }>('/v1/agent/invites', 'invite the agent', { body: { email, name } })).code),
   };
 }

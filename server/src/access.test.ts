@@ -22,6 +22,7 @@ const VALID: Record<string, () => unknown> = {
   'PUT /v1/agent/directory': () => t.signDirectory([]),
   'PUT /v1/agent/channels': () => ({ whatsapp: { phone: '15550009999', account: '999' } }),
   'PUT /v1/agent/origins': () => ({ origins: ['https://evil.example'] }),
+  'PUT /v1/agent/share-text': () => ({ shareText: true }),
 };
 
 const adminRoutes = Object.entries(ROUTE_ACCESS).flatMap(([route, access]) => (typeof access === 'object' ? [[route, access.admin] as const] : []));
@@ -34,14 +35,14 @@ it('places every route of the API in the access table, and lists no route the AP
 describe.each(adminRoutes)('%s (admins only)', (route, action) => {
   it('refuses an agent who is not an admin with 403 forbidden, in the relay’s voice, and changes nothing', async () => {
     const agent = await t.agentSession('member');
-    const before = { origins: t.relay.store.origins('shop'), channels: t.relay.store.channels('shop'), directory: t.relay.store.site('shop')!.directoryVersion };
+    const before = { origins: t.relay.store.origins('shop'), channels: t.relay.store.channels('shop'), directory: t.relay.store.site('shop')!.directoryVersion, shareText: t.relay.store.shareText('shop') };
     const response = await t.http(path(route), { method: method(route), token: agent.token, body: JSON.stringify(VALID[route]!()) });
     expect(response.status).toBe(403);
     expect((await response.json()).error).toEqual({
       code: 'forbidden',
       message: `Threadline: failed to ${action}: only an admin of the team may. Ask an admin of your team to do it.`,
     });
-    expect({ origins: t.relay.store.origins('shop'), channels: t.relay.store.channels('shop'), directory: t.relay.store.site('shop')!.directoryVersion }).toEqual(before);
+    expect({ origins: t.relay.store.origins('shop'), channels: t.relay.store.channels('shop'), directory: t.relay.store.site('shop')!.directoryVersion, shareText: t.relay.store.shareText('shop') }).toEqual(before);
   });
 
   it('lets an admin through (the role is no obstacle)', async () => {

@@ -5,7 +5,7 @@
  * an admin with 403 `forbidden`; the others check their own session in their handler.
  */
 export type Access =
-  /** Anyone: health, site config, sign-in, QR codes. */
+  /** Anyone: health, site config and embedding, sign-in. */
   | 'public'
   /** A visitor's or an agent's session, checked by the handler. */
   | 'session'
@@ -17,6 +17,7 @@ export type Access =
 export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /healthz': 'public',
   'GET /v1/sites/:id/config': 'public',
+  'GET /v1/sites/:id/embed': 'public',
   'POST /v1/sites/:id/visitors': 'public',
   'GET /v1/sites/:id/devices/:id/bundle': 'session',
   'POST /v1/agent/prelogin': 'public',
@@ -28,11 +29,12 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'POST /v1/agent/devices/prekeys': 'agent',
   'GET /v1/agent/devices': 'agent',
   'PUT /v1/agent/directory': { admin: 'approve or revoke devices' },
-  'GET /v1/qr': 'public',
   'GET /v1/agent/channels': 'agent',
   'PUT /v1/agent/channels': { admin: 'save the messenger settings' },
   'GET /v1/agent/origins': 'agent',
   'PUT /v1/agent/origins': { admin: 'save the allowed origins' },
+  'GET /v1/agent/share-text': 'agent',
+  'PUT /v1/agent/share-text': { admin: 'choose whether pages receive message text' },
   'GET /v1/agent/conversations': 'agent',
   'POST /v1/conversations/:id/handoff': 'session',
   'POST /v1/agent/conversations/:id/channel-reply': 'agent',

@@ -35,7 +35,6 @@ import {
   type ChannelLinks,
   type Handoff,
 } from '@threadline/sdk/protocol';
-import { qrSvgPath } from '@threadline/sdk/qr';
 import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
 import { ROUTE_ACCESS } from './access.ts';
 import type { Blobs } from './blobs.ts';
@@ -66,12 +65,6 @@ export class Raw {
     readonly size: number,
     readonly type = 'application/octet-stream',
   ) {}
-}
-
-/** A QR code as SVG, so the widget need not ship an encoder: `GET /v1/qr?data=…` (at most 412 bytes). */
-function qrSvg(data: string): Buffer {
-  const { d, size } = qrSvgPath(data);
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges"><rect width="${size}" height="${size}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`);
 }
 
 const HANDOFF_TTL_MS = 24 * 3600_000;
@@ -155,6 +148,12 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
         ...(instagram ? { instagram: { username: instagram.username } } : {}),
       };
       return { site: found.id, name: found.name, channels, directory: found.directory, retention: found.retention };
+    },
+
+    /** What the chat frame needs to know about its embedding: who may embed it, and whether pages see message text. */
+    'GET /v1/sites/:id/embed': (_req, [id]) => {
+      const found = site(id!);
+      return { origins: store.origins(found.id), shareText: store.shareText(found.id) };
     },
 
     'POST /v1/sites/:id/visitors': async (req, [id]): Promise<VisitorRegistration> => {
@@ -270,13 +269,6 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { ok: true };
     },
 
-    'GET /v1/qr': (req) => {
-      const data = new URL(req.url ?? '/', 'http://relay').searchParams.get('data') ?? '';
-      if (!data || Buffer.byteLength(data) > 412) throw new HttpError(400, 'bad_frame', voice('draw the QR code', 'the data is empty or over 412 bytes', 'Send a shorter link.'));
-      const svg = qrSvg(data);
-      return new Raw(svg, svg.length, 'image/svg+xml');
-    },
-
     'GET /v1/agent/channels': (req) => ({ channels: store.channels(agent(req).site) }),
 
     'PUT /v1/agent/channels': async (req) => {
@@ -293,6 +285,19 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       );
       store.setChannels(who.site, channels);
       return { channels };
+    },
+
+    'GET /v1/agent/share-text': (req) => ({ shareText: store.shareText(agent(req).site) }),
+
+    'PUT /v1/agent/share-text': async (req) => {
+      const who = agent(req);
+      const flag: Check<boolean> = (value, path) => {
+        if (typeof value !== 'boolean') throw new FrameError(path);
+        return value;
+      };
+      const { shareText } = await body(req, object({ shareText: flag }), 'save the message text setting');
+      store.setShareText(who.site, shareText);
+      return { shareText };
     },
 
     'GET /v1/agent/origins': (req) => ({ origins: store.origins(agent(req).site) }),

@@ -17,9 +17,16 @@ export function defaultMounts(): StaticMount[] {
   const mounts: StaticMount[] = [];
   const widget = sibling('widget/dist');
   const console = sibling('console/dist');
-  if (existsSync(widget)) mounts.push({ prefix: '/widget/', dir: widget, crossOrigin: true });
+  // The frame's files are served at /frame/ (with its own policy), never framed from here.
+  if (existsSync(widget)) mounts.push({ prefix: '/widget/', dir: widget, crossOrigin: true, headers: { 'content-security-policy': "frame-ancestors 'none'" } });
   if (existsSync(console)) mounts.push({ prefix: '/console/', dir: console, headers: { 'content-security-policy': CONSOLE_CSP } });
   // Browsers ask for /favicon.ico on any page of the relay's origin; the console's icon answers (as SVG).
   if (existsSync(console)) mounts.push({ prefix: '/favicon.ico', dir: console, file: 'favicon.svg' });
   return mounts;
+}
+
+/** The chat frame's build, when it exists (served by the relay at /frame/). */
+export function defaultFrameDir(): string | undefined {
+  const frame = sibling('widget/dist/frame');
+  return existsSync(frame) ? frame : undefined;
 }

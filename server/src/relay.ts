@@ -5,7 +5,9 @@ import { createApi } from './api.ts';
 import { Blobs } from './blobs.ts';
 import type { GraphConfig } from './channels/graph.ts';
 import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
+import { createFrameHandler } from './frame.ts';
 import { Hub } from './hub.ts';
+import { defaultFrameDir } from './mounts.ts';
 import { startSweeper } from './sweeper.ts';
 import { createCors } from './cors.ts';
 import { agentOriginRefused, originAllowed, originRefused, ownOrigin, requestOrigin } from './origins.ts';
@@ -32,6 +34,8 @@ export interface RelayOptions {
   handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
   /** Static directories to serve, most specific prefix first. */
   mounts?: StaticMount[];
+  /** The chat frame's built files (served at `/frame/`); by default the workspace's widget build. */
+  frameDir?: string | undefined;
   /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them), and storage quotas that differ from `DEFAULT_QUOTAS`. */
   limits?: Partial<Limits & Quotas>;
   /** Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry (default false). */
@@ -59,7 +63,7 @@ export interface Relay {
 }
 
 /** What visitors' widgets (and anyone without an agent's sign-in) call: rate limited per address. */
-const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/|qr$)/;
+const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/)/;
 /** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
 export const RESTART_CLOSE = 1012;
 
@@ -87,13 +91,17 @@ export function createRelay(options: RelayOptions): Relay {
   const webhooks = createWebhooks(store, hub, options.meta, limit);
   const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
+  const frameDir = 'frameDir' in options ? options.frameDir : defaultFrameDir();
+  const frame = frameDir ? createFrameHandler(store, frameDir) : undefined;
   const wss = createSocketServer(store, hub, {
     admit(principal, req) {
       const origin = requestOrigin(req);
       // Agents use the console, which the relay serves: a page of any other origin holding an
       // agent's token (cross-site WebSocket hijacking) is refused. Non-browser clients send no Origin.
       if (principal.role === 'agent') return origin === undefined || ownOrigin(req, origin) ? undefined : agentOriginRefused(origin);
-      if (originAllowed(store.origins(principal.site), origin)) return undefined;
+      // The chat's frame, served by the relay, connects from the relay's own origin: the site's
+      // allow-list is enforced there by frame-ancestors and by the frame itself.
+      if ((origin !== undefined && ownOrigin(req, origin)) || originAllowed(store.origins(principal.site), origin)) return undefined;
       return originRefused(principal.site, origin!).message;
     },
     limit: (kind, key) => limit.take(kind, key),
@@ -114,6 +122,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (await api(req, res, pathname)) return;
     if (await webhooks(req, res, url)) return;
     for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
+    if (frame?.(req, res, url)) return;
     if (req.method === 'GET' || req.method === 'HEAD') {
       for (const mount of mounts) if (serveStatic(mount, pathname, res)) return;
     }

@@ -61,10 +61,10 @@ export function serveStatic(mount: StaticMount, pathname: string, res: ServerRes
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     ...(mount.crossOrigin ? { 'access-control-allow-origin': '*', 'cross-origin-resource-policy': 'cross-origin' } : {}),
+    'cache-control': 'no-cache',
     ...mount.headers,
     'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
     'content-length': stats.size,
-    'cache-control': 'no-cache',
   });
   createReadStream(file).pipe(res);
   return true;

@@ -209,6 +209,10 @@ export class Store {
         'ALTER TABLE conversations ADD COLUMN status TEXT; ALTER TABLE conversations ADD COLUMN status_seq INTEGER; ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER; ALTER TABLE conversations ADD COLUMN assignee TEXT',
       );
     }
+    // Added with the chat frame: whether the site's pages may receive message text (off by default).
+    if (!(this.db.pragma('table_info(sites)') as { name: string }[]).some((column) => column.name === 'share_text')) {
+      this.db.exec('ALTER TABLE sites ADD COLUMN share_text INTEGER NOT NULL DEFAULT 0');
+    }
     migrateEnvelopes(this.db);
     this.db.exec(ENVELOPES);
     const db = this.db;
@@ -318,6 +322,15 @@ export class Store {
 
   setOrigins(site: string, origins: string[]): void {
     this.db.prepare('UPDATE sites SET origins = ? WHERE id = ?').run(JSON.stringify(origins), site);
+  }
+
+  /** Whether the chat frame tells the site's pages a message's text (the business's choice; off by default). */
+  shareText(site: string): boolean {
+    return this.db.prepare('SELECT share_text FROM sites WHERE id = ?').pluck().get(site) === 1;
+  }
+
+  setShareText(site: string, on: boolean): void {
+    this.db.prepare('UPDATE sites SET share_text = ? WHERE id = ?').run(on ? 1 : 0, site);
   }
 
   /** Sets the organisation key once. Returns false when a different key is already set. */

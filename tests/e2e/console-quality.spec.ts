@@ -7,7 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 import { createInvitation } from './team.ts';
 
 /** axe in both colour schemes; each violation as `rule: targets` so a failure names what to fix. */
@@ -28,9 +28,9 @@ async function visitorWrites(browser: Browser, texts: string[]): Promise<void> {
   await visitor.goto('/');
   await visitor.getByRole('button', { name: 'Open chat' }).click();
   for (const text of texts) {
-    await visitor.getByRole('textbox', { name: 'Message' }).fill(text);
-    await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
-    await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: text })).not.toContainText('Sending…');
+    await chat(visitor).getByRole('textbox', { name: 'Message' }).fill(text);
+    await chat(visitor).getByRole('textbox', { name: 'Message' }).press('Enter');
+    await expect(chat(visitor).getByRole('log').getByRole('listitem').filter({ hasText: text })).not.toContainText('Sending…');
   }
 }
 

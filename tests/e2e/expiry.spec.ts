@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { startOwnRelay } from './hardening-relay.ts';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 const HOUR = 3600_000;
 
@@ -42,7 +42,7 @@ test('a console closed when a conversation ended deletes it on opening, by its o
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto('/');
   await visitor.getByRole('button', { name: 'Open chat' }).click();
-  const dialog = visitor.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  const dialog = chat(visitor).getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
   await dialog.getByLabel('Keep this conversation for').selectOption({ label: '24 hours' });
   await dialog.getByRole('textbox', { name: 'Message' }).fill(canary);
   await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');

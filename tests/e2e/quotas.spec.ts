@@ -5,7 +5,7 @@
  * restarted on the same data directory with a larger one.
  */
 import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
-import { expect, test } from './helpers.ts';
+import { chat, expect, test } from './helpers.ts';
 
 const port = Number(process.env.THREADLINE_QUOTA_PORT ?? 8843);
 let relay: OwnRelay;
@@ -20,7 +20,7 @@ test.afterAll(async () => {
 test('past the conversation’s storage quota a message is refused with a clear error, kept through a reload, and sent once there is room', async ({ page }) => {
   await page.goto(`${relay.base}/`);
   await page.getByRole('button', { name: 'Open chat' }).click();
-  const dialog = page.getByRole('dialog');
+  const dialog = chat(page).getByRole('dialog');
   const composer = dialog.getByRole('textbox', { name: 'Message' });
   const log = dialog.getByRole('log', { name: 'Messages' });
   await composer.fill('Small enough to keep');

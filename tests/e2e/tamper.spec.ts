@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Page, WebSocketRoute } from '@playwright/test';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, chatFrame, expect, signIn, test } from './helpers.ts';
 import { armTrap, PAYLOADS, scanMessages, trapped, type Bubble } from './hostile-trap.ts';
 
 type Tamper = 'none' | 'header' | 'ciphertext' | 'expiry' | 'id';
@@ -71,7 +71,9 @@ async function bubbles(page: Page, from: Bubble['from'], count: number): Promise
   let found: Bubble[] = [];
   await expect
     .poll(async () => {
-      found = (await scanMessages(page)).bubbles.filter((b) => b.from === from && b.status !== 'sending');
+      // The visitor's bubbles ('mine', 'theirs') are in the chat's frame; the console's on its page.
+      const where = from === 'mine' || from === 'theirs' ? await chatFrame(page) : page;
+      found = (await scanMessages(where)).bubbles.filter((b) => b.from === from && b.status !== 'sending');
       return found.length;
     }, { timeout: 30_000 })
     .toBe(count);
@@ -88,7 +90,7 @@ test('a message with flipped bits shows as undecryptable and everything around i
   const shopConversation = await interpose(shop, 'agent', ['none', 'header', 'ciphertext', 'expiry', 'id', 'none']);
   await shop.goto('/');
   await shop.getByRole('button', { name: 'Open chat' }).click();
-  const composer = shop.getByRole('textbox', { name: 'Message' });
+  const composer = chat(shop).getByRole('textbox', { name: 'Message' });
   await composer.fill(`first ${tag}`);
   await composer.press('Enter');
   await bubbles(shop, 'mine', 1);
@@ -136,7 +138,7 @@ test('a message with flipped bits shows as undecryptable and everything around i
   // After a reload the readable history is the same, in order. (The undecryptable copies are not
   // stored, so a genuine copy could still replace them; after a reload they are not shown at all.)
   await shop.reload();
-  await expect(shop.getByRole('dialog', { name: /^Chat with / })).toBeVisible();
+  await expect(chat(shop).getByRole('dialog', { name: /^Chat with / })).toBeVisible();
   const readable = final.filter((b) => b.status === 'sent');
   const reloaded = await bubbles(shop, 'theirs', readable.length);
   expect(reloaded.map((b) => [b.status, b.text])).toEqual(readable.map((b) => [b.status, b.text]));
@@ -163,7 +165,7 @@ test('frames a hostile relay makes up are shown as text or as undecryptable, and
   });
   await shop.goto('/');
   await shop.getByRole('button', { name: 'Open chat' }).click();
-  const composer = shop.getByRole('textbox', { name: 'Message' });
+  const composer = chat(shop).getByRole('textbox', { name: 'Message' });
   await composer.fill(`before ${tag}`);
   await composer.press('Enter');
   await bubbles(shop, 'mine', 1);
@@ -191,11 +193,11 @@ test('frames a hostile relay makes up are shown as text or as undecryptable, and
   for (const frame of frames) toPage!.send(frame);
 
   // The forged messages of this conversation show as undecryptable; nothing else appears.
-  await expect.poll(async () => (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs').length).toBeGreaterThanOrEqual(10);
-  const shown = (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs');
+  await expect.poll(async () => (await scanMessages(await chatFrame(shop))).bubbles.filter((b) => b.from === 'theirs').length).toBeGreaterThanOrEqual(10);
+  const shown = (await scanMessages(await chatFrame(shop))).bubbles.filter((b) => b.from === 'theirs');
   console.log(`hostile relay: ${frames.length} frames injected, ${shown.length} forged messages shown as undecryptable`);
   for (const bubble of shown) expect(bubble).toEqual({ from: 'theirs', status: 'unreadable', text: 'This message could not be decrypted.' });
-  const alert = shop.getByRole('dialog').getByRole('alert');
+  const alert = chat(shop).getByRole('dialog').getByRole('alert');
   await expect(alert).toBeVisible();
   expect(await alert.evaluate((element) => element.children.length)).toBe(0);
 
@@ -207,12 +209,12 @@ test('frames a hostile relay makes up are shown as text or as undecryptable, and
   await expect(thread.getByText(`before ${tag}`)).toBeVisible();
   await agent.getByRole('textbox', { name: 'Reply' }).fill(`reply ${tag}`);
   await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
-  await expect.poll(async () => (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs' && b.status === 'sent').map((b) => b.text)).toEqual([`reply ${tag}`]);
+  await expect.poll(async () => (await scanMessages(await chatFrame(shop))).bubbles.filter((b) => b.from === 'theirs' && b.status === 'sent').map((b) => b.text)).toEqual([`reply ${tag}`]);
   await composer.fill(`after ${tag}`);
   await composer.press('Enter');
   await expect(thread.getByText(`after ${tag}`)).toBeVisible();
 
   expect(await trapped(shop)).toEqual([]);
-  expect((await scanMessages(shop)).bad).toEqual([]);
+  expect((await scanMessages(await chatFrame(shop))).bad).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 import { acceptInvitation, createInvitation } from './team.ts';
 
 const tab = (page: Page, view: string) => page.getByRole('group', { name: 'Views' }).getByRole('button', { name: new RegExp(`^${view}\\b`) });
@@ -27,9 +27,9 @@ test('two agents see a conversation closed, reopened by the customer (unread), s
   await visitor.goto('/');
   await visitor.getByRole('button', { name: 'Open chat' }).click();
   const say = async (text: string) => {
-    await visitor.getByRole('textbox', { name: 'Message' }).fill(text);
-    await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
-    await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: text })).not.toContainText('Sending…');
+    await chat(visitor).getByRole('textbox', { name: 'Message' }).fill(text);
+    await chat(visitor).getByRole('textbox', { name: 'Message' }).press('Enter');
+    await expect(chat(visitor).getByRole('log').getByRole('listitem').filter({ hasText: text })).not.toContainText('Sending…');
   };
   const first = `status-${randomUUID()}`;
   await say(first);
