@@ -1,12 +1,10 @@
-/** `<threadline-panel>`: the conversation — header, messages, composer, verify screen. Loaded lazily. */
+/** `<threadline-panel>`: the conversation — header, messages, composer; the verify and handoff sheets on demand. Loaded lazily. */
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { signal } from '@preact/signals-core';
 import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, tokenize, type Token, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
 import { fileView, type Opened } from './file-view.ts';
-import { handoffView, type HandoffState } from './handoff-view.ts';
-import type { DrawQr } from './qr-view.ts';
+import type { HandoffState } from './handoff-view.ts';
 import { panelStyles } from './styles.ts';
-import { verifyView } from './verify-view.ts';
 import type { Strings } from './i18n/index.ts';
 import { SignalWatcher } from './watch.ts';
 
@@ -73,16 +71,12 @@ export class ThreadlinePanel extends LitElement {
   onMessage: (message: ChatMessage) => void = () => {};
   onHandoff: (channel: Channel) => void = () => {};
   #known: Set<string> | undefined;
-  /** The QR drawer, once its chunk has loaded (on the first sheet that shows a code). */
-  #qr: DrawQr | undefined;
-  #drawQr: DrawQr = (data, label) => {
-    if (this.#qr) return this.#qr(data, label);
-    void import('./qr-view.ts').then(({ qrCode }) => {
-      this.#qr = qrCode;
-      this.requestUpdate();
-    });
-    return html`<p class="qr" aria-busy="true"></p>`;
-  };
+  /**
+   * The verify and "Continue on…" sheets (with the QR encoder): chunks loaded when a visitor first
+   * asks for one, as few do, so the first use of the chat does not download them.
+   */
+  #verifyView: typeof import('./verify-view.ts').verifyView | undefined;
+  #handoffView: typeof import('./handoff-view.ts').handoffView | undefined;
 
   get client(): Client | undefined {
     return this.#client.peek();
@@ -213,7 +207,12 @@ export class ThreadlinePanel extends LitElement {
 
   #verify(): void {
     const client = this.#client.peek();
-    if (client) this.#run(client.verify().then((verification) => (this.verification = verification)));
+    const view = import('./verify-view.ts').then(({ verifyView }) => (this.#verifyView = verifyView));
+    if (client) this.#run(Promise.all([client.verify(), view]).then(([verification]) => (this.verification = verification)));
+  }
+
+  #chooseChannel(): void {
+    this.#run(import('./handoff-view.ts').then(({ handoffView }) => ((this.#handoffView = handoffView), (this.handoff = null))));
   }
 
   #continueOn(channel: Channel): void {
@@ -314,10 +313,10 @@ export class ThreadlinePanel extends LitElement {
       </div>
       ${this.broken
         ? html`<p class="error" role="alert">${this.failure?.message}</p>`
-        : this.verification
-        ? verifyView(t, this.verification, this.#drawQr, () => (this.verification = null))
-        : this.handoff !== false
-        ? handoffView(t, this.#drawQr, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
+        : this.verification && this.#verifyView
+        ? this.#verifyView(t, this.verification, () => (this.verification = null))
+        : this.handoff !== false && this.#handoffView
+        ? this.#handoffView(t, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
         : html`<div class="log" role="log" aria-live="polite" aria-label=${t.messages}>
               <ol>
               ${messages.length === 0 ? html`<li class="empty">${t.greeting}</li>` : nothing}
@@ -335,7 +334,7 @@ export class ThreadlinePanel extends LitElement {
               : messages.some((m) => m.from === 'agent') && !messages.some((m) => m.rating)
               ? html`<button class="continue" type="button" @click=${() => (this.rating = 0)}>${t.rate}</button>`
               : nothing}
-            ${offered.length ? html`<button class="continue" type="button" @click=${() => (this.handoff = null)}>${t.continueOn(offered.map((c) => CHANNEL_NAMES[c]).join(', '))}</button>` : nothing}
+            ${offered.length ? html`<button class="continue" type="button" @click=${this.#chooseChannel}>${t.continueOn(offered.map((c) => CHANNEL_NAMES[c]).join(', '))}</button>` : nothing}
             <form @submit=${this.#submit}>
               <label class="attach" title=${t.attach}>
                 <span class="visually-hidden">${t.attach}</span>

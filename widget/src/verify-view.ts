@@ -2,9 +2,9 @@
 import { html } from 'lit';
 import type { Verification } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
-import type { DrawQr } from './qr-view.ts';
+import { qrCode as qr } from './qr-view.ts';
 
-export function verifyView(t: Strings, { safetyNumber, pinned }: Verification, qr: DrawQr, back: () => void) {
+export function verifyView(t: Strings, { safetyNumber, pinned }: Verification, back: () => void) {
   return html`<div class="sheet">
     <h3>${t.verify}</h3>
     <p>${pinned ? t.pinned : t.unpinned}</p>
