@@ -1,5 +1,5 @@
 /** The "Continue on…" view: the business's messengers, then the link as a QR code and a copy button. */
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import { CHANNEL_NAMES, type Channel } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
 import { qrCode as qr } from './qr-view.ts';

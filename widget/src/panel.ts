@@ -1,11 +1,12 @@
 /** `<threadline-panel>`: the conversation — header, messages, composer; the verify and handoff sheets on demand. Loaded lazily. */
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit/html.js';
 import { signal } from '@preact/signals-core';
 import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, tokenize, type Token, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
 import { fileView, type Opened } from './file-view.ts';
 import type { HandoffState } from './handoff-view.ts';
 import { panelStyles } from './styles.ts';
 import type { Strings } from './i18n/index.ts';
+import { ReactiveElement, type Changed } from './element.ts';
 import { SignalWatcher } from './watch.ts';
 
 /** Message text as elements: links (http and https only, opened safely), bold, italic, code. Never HTML. */
@@ -27,22 +28,9 @@ const statusText = (t: Strings, status: string) =>
 const BATCH = 100;
 
 
-export class ThreadlinePanel extends LitElement {
+export class ThreadlinePanel extends ReactiveElement {
   static override styles = panelStyles;
-  static override properties = {
-    site: {},
-    relay: {},
-    orgKey: {},
-    channels: {},
-    failure: { state: true },
-    broken: { state: true },
-    progress: { state: true },
-    verification: { state: true },
-    handoff: { state: true },
-    rating: { state: true },
-    t: { attribute: false },
-    language: {},
-  };
+  static override properties = ['site', 'relay', 'orgKey', 'channels', 'failure', 'broken', 'progress', 'verification', 'handoff', 'rating', 't', 'language'];
 
   declare site: string;
   declare relay: string;
@@ -123,7 +111,7 @@ export class ThreadlinePanel extends LitElement {
     });
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: Changed): void {
     if (changed.has('language') || changed.has('t')) {
       this.#time = new Intl.DateTimeFormat(this.language, { hour: 'numeric', minute: '2-digit' });
       this.#day = new Intl.DateTimeFormat(this.language, { dateStyle: 'medium' });
@@ -144,7 +132,7 @@ export class ThreadlinePanel extends LitElement {
     }
   }
 
-  protected override update(changed: PropertyValues<this>): void {
+  protected override update(changed: Changed): void {
     const log = this.renderRoot.querySelector('.log');
     this.#atBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
     const count = this.#client.peek()?.messages.peek().length ?? 0;

@@ -3,7 +3,7 @@
  * sheet): the safety number and a handoff link never leave the frame to be drawn, so a relay cannot
  * swap the code a visitor compares, nor learn a handoff reference from a URL.
  */
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import { qrSvgPath } from '@threadline/sdk/qr';
 
 export function qrCode(data: string, label: string) {

@@ -1,5 +1,5 @@
 /** The "verify this business" view: the safety number (60 digits and a QR code) and how the key is trusted. */
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import type { Verification } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
 import { qrCode as qr } from './qr-view.ts';
