@@ -50,6 +50,15 @@ const wireBundle = (b: PrekeyBundleWire): PrekeyBundle => ({
   ...(b.oneTimePrekey ? { oneTimePrekey: { id: b.oneTimePrekey.id, publicKey: fromBase64Url(b.oneTimePrekey.publicKey) } } : {}),
 });
 
+/** A device this one may talk to: the directory's (agents) and, on agents, conversations' visitors. */
+interface Peer {
+  role: Role;
+  /** X25519 identity key. */
+  identity: Bytes;
+  /** Ed25519 signing key. */
+  signing: Bytes;
+}
+
 export class CryptoService {
   #role: Role = 'visitor';
   #site = '';
@@ -58,9 +67,8 @@ export class CryptoService {
   #atRest: CryptoKey | undefined;
   #org: OrgKeys | undefined;
   #wrapKey: CryptoKey | undefined;
-  /** Identity (X25519) and signing (Ed25519) keys of the devices this one may talk to: the directory's, and visitors' (agents). */
-  #peers = new Map<string, { identity: Bytes; signing: Bytes }>();
-  readonly #visitors = new Map<string, { identity: Bytes; signing: Bytes }>();
+  #peers = new Map<string, Peer>();
+  readonly #visitors = new Map<string, Peer>();
   #directory: Directory | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -176,14 +184,14 @@ export class CryptoService {
     this.#directory = checked.directory;
     // Rebuilt from each directory, so a revoked device stops being trusted.
     this.#peers = new Map(this.#visitors);
-    for (const device of checked.directory.devices) this.#peers.set(device.id, { identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) });
+    for (const device of checked.directory.devices) this.#peers.set(device.id, { role: 'agent', identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) });
     return ok({ directory: checked.directory, trust: checked.trust });
   }
 
   /** Agents: remembers a conversation's visitor device (as the relay reported it). */
   addVisitor(device: DeviceKeys): void {
     if (this.#directory?.devices.some((d) => d.id === device.id)) return;
-    const keys = { identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) };
+    const keys: Peer = { role: 'visitor', identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) };
     this.#visitors.set(device.id, keys);
     this.#peers.set(device.id, keys);
   }
@@ -257,19 +265,25 @@ export class CryptoService {
     const { conversationId, id, from, seq, at } = envelope;
     const known = await this.#sent(conversationId, id, seq, at);
     if (known) return ok(known);
-    const entry = { conversationId, id, from, device: envelope.device, seq, at, ...(envelope.channel ? { channel: envelope.channel } : {}) };
+    const sender = this.#peers.get(envelope.device);
+    // Who said it comes from how it opens, never from the envelope's fields (the relay sets those):
+    // an approved device's session or signature makes it that device's; a copy the relay sealed
+    // (a messenger message, which it had in plaintext) is the customer's words on that messenger,
+    // relayed, whatever `from` claims. `channel` is read only on that second path.
+    const relayed = !sender && envelope.channel !== undefined;
+    const entry: Omit<HistoryEntry, 'status' | 'content'> = relayed ? { conversationId, id, from: 'visitor', device: envelope.channel!, seq, at, channel: envelope.channel! } : { conversationId, id, from, device: envelope.device, seq, at };
     const unreadable = async (code: CryptoErrorCode, reason: string): Promise<Result<HistoryEntry>> => {
       await this.#save([{ ...entry, status: 'unreadable', content: { code, reason } }]);
       return ok({ ...entry, status: 'unreadable', content: { code, reason } });
     };
-    const sender = this.#peers.get(envelope.device);
     // Not stored: the caller may refresh the directory (a device approved a moment ago) and retry.
-    if (!sender && !envelope.channel) return fail('untrusted', `device ${envelope.device} is not a device the organisation approved`);
+    if (!sender && !relayed) return fail('untrusted', `device ${envelope.device} is not a device the organisation approved`);
+    if (sender && sender.role !== from) return fail('untrusted', `device ${envelope.device} is a ${sender.role}’s, not an ${from}’s`);
     try {
       let plaintext: Bytes;
-      if (envelope.channel && envelope.sealed?.some((s) => s.to === device.id)) plaintext = await openSealedForDevice(device.id, device.keys.identity.keyPair, envelope, envelope);
-      else if (envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender!.identity);
-      else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope, envelope.channel ? null : sender!.signing);
+      if (relayed && envelope.sealed?.some((s) => s.to === device.id)) plaintext = await openSealedForDevice(device.id, device.keys.identity.keyPair, envelope, envelope);
+      else if (sender && envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender.identity);
+      else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope, sender ? sender.signing : null);
       else return unreadable('no_session', 'the message was sent before this device was approved');
       const stored: HistoryEntry = { ...entry, status: 'sent', content: JSON.parse(fromUtf8(plaintext)) as unknown };
       await this.#save([stored]);
