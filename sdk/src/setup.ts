@@ -20,8 +20,8 @@ export interface ProvisionedOrganisation {
 
 export async function provisionOrganisation(site: string, password: string, iterations = KDF_ITERATIONS): Promise<ProvisionedOrganisation> {
   const salt = toBase64Url(randomBytes(16));
-  const { authKey, wrapKey } = await passwordKeys(password, salt, iterations);
-  const { keys, backup } = await createOrgKeys(wrapKey);
+  const { authKey, wrapKey, params } = await passwordKeys(password, salt, iterations);
+  const { keys, backup } = await createOrgKeys(wrapKey, params);
   const directory = await signDirectory(keys.orgKey.privateKey, { v: 2, site, version: 1, issuedAt: Date.now(), orgKey: keys.orgPublic, inboxKey: keys.inboxPublic, devices: [] });
   return { salt, iterations, authKey, keyBackup: backup, directory };
 }

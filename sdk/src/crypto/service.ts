@@ -6,7 +6,7 @@
  */
 import { parseVisitorFrame, storedEnvelope, type Directory, type RelayFrame, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
 import { openFile, sealFile } from './attachments.ts';
-import { createOrgKeys, passwordKeys, restoreOrgKeys } from './backup.ts';
+import { createOrgKeys, passwordKeys, restoreOrgKeys, WeakKdfError } from './backup.ts';
 import { Device, SessionError } from './device.ts';
 import { checkDirectory, signDirectory, type DirectoryProblem } from './directory.ts';
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
@@ -16,7 +16,7 @@ import type { Bytes } from './primitives.ts';
 import { persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
 import type { PrekeyBundle } from './x3dh.ts';
 
-export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
+export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'weak_kdf' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
 export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string; hint: string };
 export type { HistoryEntry } from './vault.ts';
 
@@ -24,6 +24,7 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 /** What a person can do about each failure (the SDK puts it in the error's message). */
 const HINTS: Partial<Record<CryptoErrorCode, string>> = {
   wrong_password: 'Sign in with the password the key backup was made with.',
+  weak_kdf: 'Do not sign in on this relay: it asked for password stretching too weak to protect the password. Tell its operator.',
   decrypt_failed: 'The message is shown as unreadable; the rest of the conversation is unaffected.',
   storage: 'Allow this site to store data (IndexedDB), or leave private browsing.',
   storage_full: 'Free some space (clear other sites’ data) and send again; messages not yet sent are kept.',
@@ -66,7 +67,7 @@ export class CryptoService {
   #device: Device | undefined;
   #atRest: CryptoKey | undefined;
   #org: OrgKeys | undefined;
-  #wrapKey: CryptoKey | undefined;
+  #wrapKey: { key: CryptoKey; params: string } | undefined;
   #peers = new Map<string, Peer>();
   readonly #visitors = new Map<string, Peer>();
   #directory: Directory | undefined;
@@ -135,10 +136,10 @@ export class CryptoService {
   async unlock(password: string, salt: string, iterations: number): Promise<Result<string>> {
     try {
       const keys = await passwordKeys(password, salt, iterations);
-      this.#wrapKey = keys.wrapKey;
+      this.#wrapKey = { key: keys.wrapKey, params: keys.params };
       return ok(keys.authKey);
     } catch (error) {
-      return fail('no_key', String(error));
+      return fail(error instanceof WeakKdfError ? 'weak_kdf' : 'no_key', error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -146,7 +147,7 @@ export class CryptoService {
   async restoreOrg(backup: KeyBackup): Promise<Result<{ orgKey: string; inboxKey: string }>> {
     if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
     try {
-      this.#org = await restoreOrgKeys(this.#wrapKey, backup);
+      this.#org = await restoreOrgKeys(this.#wrapKey.key, backup, this.#wrapKey.params);
     } catch {
       return fail('wrong_password', 'the key backup does not open with this password');
     }
@@ -157,7 +158,7 @@ export class CryptoService {
   /** Creates the organisation's keys (first admin) and a first directory listing this device. */
   async createOrg(agentName: string): Promise<Result<{ backup: KeyBackup; directory: SignedDirectory }>> {
     if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
-    const { keys, backup } = await createOrgKeys(this.#wrapKey);
+    const { keys, backup } = await createOrgKeys(this.#wrapKey.key, this.#wrapKey.params);
     this.#org = keys;
     await this.#vault.put('org', keys);
     const { id, identityKey, signingKey } = this.#publicDevice();
