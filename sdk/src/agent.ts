@@ -153,7 +153,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     if (!engine) return;
     const known = summaries.peek().has(conversation.id);
     summaries.value = new Map(summaries.peek()).set(conversation.id, conversation);
-    if (conversation.visitor) await getWorker().addVisitor(conversation.visitor);
+    if (conversation.visitor) await call('check the visitor’s keys', getWorker().addVisitor(conversation.visitor));
     if (!known) await engine.open(conversation.id);
   }
 

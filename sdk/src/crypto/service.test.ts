@@ -71,7 +71,7 @@ describe('CryptoService', () => {
     const { agentInfo, visitor, trusted, conversation } = await setup();
     const impostor = new CryptoService();
     const info = value(await impostor.open('test/impostor', 'x', 'agent'));
-    impostor.addVisitor((await setup()).visitorInfo.device);
+    value(await impostor.addVisitor((await setup()).visitorInfo.device));
     const forged = value(await visitor.encrypt({ ...conversation, id: 'm1' }, { text: 'hi' }, [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }], trusted.inboxKey));
     expect(await visitor.decrypt(stored({ ...forged, id: 'm9', device: info.device.id, from: 'agent' }, 5))).toMatchObject({ ok: false, code: 'untrusted' });
   });
@@ -85,7 +85,7 @@ describe('CryptoService', () => {
     value(await laptop.unlock(PASSWORD, salt, KDF_ITERATIONS));
     value(await laptop.restoreOrg(backup));
     value(await laptop.trust(directory));
-    laptop.addVisitor(visitorInfo.device);
+    value(await laptop.addVisitor(visitorInfo.device));
     expect(value(await laptop.decrypt(stored(sent, 1)))).toMatchObject({ status: 'sent', content: { text: 'before you enrolled' } });
 
     // Anyone can seal to the public inbox key: a copy without the sender's signature is refused.

@@ -12,9 +12,9 @@ import { checkDirectory, signDirectory, type DirectoryProblem } from './director
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
 import { safetyNumber } from './fingerprint.ts';
 import { openFromInbox, openMessage, openSealedForDevice, sealMessage, type MessageMeta, type Recipient } from './message.ts';
-import type { Bytes } from './primitives.ts';
+import { concat, equalBytes, type Bytes } from './primitives.ts';
 import { persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
-import type { PrekeyBundle } from './x3dh.ts';
+import { verifyBundle, type PrekeyBundle } from './x3dh.ts';
 
 export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'weak_kdf' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
 export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string; hint: string };
@@ -189,12 +189,25 @@ export class CryptoService {
     return ok({ directory: checked.directory, trust: checked.trust });
   }
 
-  /** Agents: remembers a conversation's visitor device (as the relay reported it). */
-  addVisitor(device: DeviceKeys): void {
-    if (this.#directory?.devices.some((d) => d.id === device.id)) return;
+  /**
+   * Agents: remembers a conversation's visitor device, as the relay reported it — so only if its
+   * signing key vouches for its identity key (the signed prekey covers both), and never with other
+   * keys than those first seen for that device.
+   */
+  async addVisitor(device: DeviceKeys): Promise<Result<void>> {
+    if (this.#directory?.devices.some((d) => d.id === device.id)) return ok(undefined);
     const keys: Peer = { role: 'visitor', identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) };
+    const known = this.#visitors.get(device.id);
+    if (known && !(equalBytes(known.identity, keys.identity) && equalBytes(known.signing, keys.signing))) {
+      return fail('untrusted', `the relay reported other keys for visitor device ${device.id} than before`);
+    }
+    const spk = device.signedPrekey;
+    if (!(await verifyBundle({ identityKey: keys.identity, signingKey: keys.signing, signedPrekey: { id: spk.id, publicKey: fromBase64Url(spk.publicKey), signature: fromBase64Url(spk.signature) } }))) {
+      return fail('untrusted', `visitor device ${device.id}'s identity key is not signed by its signing key`);
+    }
     this.#visitors.set(device.id, keys);
     this.#peers.set(device.id, keys);
+    return ok(undefined);
   }
 
   // ---- messages ----
@@ -234,8 +247,8 @@ export class CryptoService {
     const full: MessageMeta = { ...meta, from: this.#role, device: device.id };
     try {
       const targets: Recipient[] = recipients.map(({ deviceId, bundle }) => {
-        const identityKey = this.#peers.get(deviceId)?.identity;
-        return { deviceId, ...(bundle ? { bundle: wireBundle(bundle) } : {}), ...(identityKey ? { identityKey } : {}) };
+        const peer = this.#peers.get(deviceId);
+        return { deviceId, ...(bundle ? { bundle: wireBundle(bundle) } : {}), ...(peer ? { trusted: peer } : {}) };
       });
       const body = await sealMessage(device, full, utf8(JSON.stringify(content)), targets, inboxKey ? fromBase64Url(inboxKey) : undefined);
       const envelope: Envelope = { v: 2, ...full, ...body };
@@ -354,9 +367,12 @@ export class CryptoService {
     }
   }
 
-  /** The 60-digit safety number between a visitor device and the organisation. */
-  async safetyNumber(visitor: { id: string; signingKey: string }, orgKey: string, site: string): Promise<string> {
-    return safetyNumber({ key: fromBase64Url(visitor.signingKey), id: visitor.id }, { key: fromBase64Url(orgKey), id: site });
+  /**
+   * The 60-digit safety number between a visitor device and the organisation. It covers both of the
+   * device's keys (signing, then identity); the organisation key signs both of each agent device's.
+   */
+  async safetyNumber(visitor: { id: string; signingKey: string; identityKey: string }, orgKey: string, site: string): Promise<string> {
+    return safetyNumber({ key: concat(fromBase64Url(visitor.signingKey), fromBase64Url(visitor.identityKey)), id: visitor.id }, { key: fromBase64Url(orgKey), id: site });
   }
 
   /**
