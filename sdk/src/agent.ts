@@ -7,7 +7,7 @@
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
 import { KDF_ITERATIONS } from './crypto/backup.ts';
-import { orgFingerprint } from './crypto/directory.ts';
+import { directoryNeedsRenewal, orgFingerprint } from './crypto/directory.ts';
 import { randomBytes, toBase64Url } from './crypto/encoding.ts';
 import type { DeviceInfo } from './crypto/service.ts';
 import { ConfigError, ThreadlineError } from './errors.ts';
@@ -127,7 +127,13 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     const approved = directory.devices.some((d) => d.id === current.deviceId);
     agent.value = { ...current, approved, orgFingerprint: await orgFingerprint(directory.orgKey) };
     if (approved && !current.approved) await loadConversations();
+    // Directories expire (so an old one cannot be replayed to visitors): an admin renews it in time.
+    if (current.holdsOrgKeys && !renewing && directoryNeedsRenewal(directory)) {
+      renewing = true;
+      await publish((list) => list).finally(() => (renewing = false));
+    }
   }
+  let renewing = false;
 
   /** The site's conversations (an approved device only); called on every (re)connection. */
   async function loadConversations(): Promise<void> {

@@ -8,7 +8,7 @@ import { parseVisitorFrame, storedEnvelope, type Directory, type RelayFrame, typ
 import { openFile, sealFile } from './attachments.ts';
 import { createOrgKeys, passwordKeys, restoreOrgKeys, WeakKdfError } from './backup.ts';
 import { Device, SessionError } from './device.ts';
-import { checkDirectory, signDirectory, type DirectoryProblem } from './directory.ts';
+import { checkDirectory, directoryTimes, signDirectory, type DirectoryProblem } from './directory.ts';
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
 import { safetyNumber } from './fingerprint.ts';
 import { openFromInbox, openMessage, openSealedForDevice, sealMessage, type MessageMeta, type Recipient } from './message.ts';
@@ -170,7 +170,7 @@ export class CryptoService {
   async signDirectory(devices: Directory['devices'], version: number): Promise<Result<SignedDirectory>> {
     const org = this.#org;
     if (!org) return fail('no_key', 'this device does not hold the organisation key');
-    return ok(await signDirectory(org.orgKey.privateKey, { v: 2, site: this.#site, version, issuedAt: Date.now(), orgKey: org.orgPublic, inboxKey: org.inboxPublic, devices }));
+    return ok(await signDirectory(org.orgKey.privateKey, { v: 2, site: this.#site, version, ...directoryTimes(), orgKey: org.orgPublic, inboxKey: org.inboxPublic, devices }));
   }
 
   // ---- trust ----
@@ -179,7 +179,9 @@ export class CryptoService {
   async trust(signed: SignedDirectory, pin?: string): Promise<Result<{ directory: Directory; trust: Trust }>> {
     const vault = this.#vault;
     if (!vault) return fail('no_key', 'open() was not called');
-    const checked = await checkDirectory(signed, this.#site, await vault.get<Trust>('trust'), pin);
+    const ownOrg = this.#org ? { expired: 'accept' as const } : {};
+    const checked = await checkDirectory(signed, this.#site, await vault.get<Trust>('trust'), pin, ownOrg);
+    if (checked.ok && this.#org && checked.directory.orgKey !== this.#org.orgPublic) return fail('key_changed', DIRECTORY_PROBLEMS.key_changed);
     if (!checked.ok) return fail(checked.problem, DIRECTORY_PROBLEMS[checked.problem]);
     await vault.put('trust', checked.trust);
     this.#directory = checked.directory;
@@ -423,4 +425,5 @@ const DIRECTORY_PROBLEMS: Record<DirectoryProblem, string> = {
   pin_mismatch: 'the organisation key does not match the data-org-key pinned on this site',
   key_changed: 'the organisation key changed since this browser first trusted it',
   rollback: 'the relay offered an older key directory than one already seen',
+  expired: 'the relay offered an expired key directory (an old one replayed, or the business has not renewed it)',
 };

@@ -31,7 +31,8 @@ export async function setupOrg(site = `site${randomId().slice(0, 6)}`, iteration
   const visitor = new CryptoService();
   const visitorInfo = value(await visitor.open(`${scope}/visitor`, site, 'visitor'));
   const { directory: trusted } = value(await visitor.trust(directory, await orgFingerprint(backup.orgKey.publicKey)));
-  value(await agent.addVisitor(visitorInfo.device));
+  const added = await agent.addVisitor(visitorInfo.device);
+  if (added?.ok === false) throw new Error(`${added.code}: ${added.reason}`);
   const conversation = { conversationId: 'c1', expiresAt: 2_000_000_000_000 };
   return { site, scope, salt, agent, agentInfo, backup, directory, visitor, visitorInfo, trusted, conversation };
 }

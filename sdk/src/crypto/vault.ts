@@ -170,7 +170,9 @@ export class Vault {
     const tx = database.transaction(STORES, 'readwrite');
     void tx.objectStore('history').delete(bound(this.#key(conversationId, ''), this.#key(conversationId, '\uffff')));
     if (everything) {
-      for (const name of STORES) {
+      // The trusted organisation key and the highest directory version seen outlive a conversation:
+      // forgetting them would let a relay replay an older directory to the next one.
+      for (const name of STORES.filter((store) => store !== 'trust')) {
         void tx.objectStore(name).delete(this.#key());
         void tx.objectStore(name).delete(bound(this.#key(''), this.#key('\uffff')));
       }
