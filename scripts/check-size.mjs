@@ -16,7 +16,9 @@ const budgets = [
     ],
     budget: 20 * KB,
   },
-  { name: 'crypto worker', files: ['widget/dist/crypto-worker.js'], budget: 10 * KB },
+  // 10.5 KB: the checks that make a hostile relay fail (authenticated sender, bound identity keys,
+  // KDF minimum, directory expiry, approval codes) cost the worker 0.5 KB over its first 10 KB.
+  { name: 'crypto worker', files: ['widget/dist/crypto-worker.js'], budget: 10.5 * KB },
 ];
 
 function largestLanguage() {

@@ -28,7 +28,7 @@ export const kdfParams = (salt: string, iterations: number) => `pbkdf2-sha256 ${
 
 export async function passwordKeys(password: string, salt: string, iterations: number): Promise<{ authKey: string; wrapKey: CryptoKey; params: string }> {
   if (!Number.isSafeInteger(iterations) || iterations < KDF_ITERATIONS || iterations > MAX_KDF_ITERATIONS) {
-    throw new WeakKdfError(`the relay asked for ${iterations} PBKDF2 iterations; this client accepts ${KDF_ITERATIONS} to ${MAX_KDF_ITERATIONS}`);
+    throw new WeakKdfError(`the relay asked for ${iterations} PBKDF2 iterations`);
   }
   const subtle = crypto.subtle;
   const pw = await subtle.importKey('raw', utf8(password.normalize('NFC')), 'PBKDF2', false, ['deriveBits']);

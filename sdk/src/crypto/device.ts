@@ -126,7 +126,7 @@ export class Device {
     if (!session) {
       if (!bundle) throw new SessionError('no_session', `there is no session with device ${peer} and no prekey bundle for it`);
       if (trusted && !(equalBytes(trusted.identity, bundle.identityKey) && equalBytes(trusted.signing, bundle.signingKey))) {
-        throw new SessionError('untrusted', `the prekey bundle of device ${peer} does not carry the keys its owner published`);
+        throw new SessionError('untrusted', `the prekey bundle of device ${peer} does not carry its published keys`);
       }
       if (bundle.deviceId !== peer || !(await verifyBundle(bundle))) {
         throw new SessionError('bad_bundle', `the prekey bundle of device ${peer} is not signed by its key`);

@@ -10,7 +10,7 @@ import { createOrgKeys, passwordKeys, restoreOrgKeys, WeakKdfError } from './bac
 import { Device, SessionError } from './device.ts';
 import { checkDirectory, directoryTimes, signDirectory, type DirectoryProblem } from './directory.ts';
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
-import { safetyNumber } from './fingerprint.ts';
+import { approvalCode, safetyNumber } from './fingerprint.ts';
 import { openFromInbox, openMessage, openSealedForDevice, sealMessage, type MessageMeta, type Recipient } from './message.ts';
 import { concat, equalBytes, type Bytes } from './primitives.ts';
 import { persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
@@ -24,7 +24,7 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 /** What a person can do about each failure (the SDK puts it in the error's message). */
 const HINTS: Partial<Record<CryptoErrorCode, string>> = {
   wrong_password: 'Sign in with the password the key backup was made with.',
-  weak_kdf: 'Do not sign in on this relay: it asked for password stretching too weak to protect the password. Tell its operator.',
+  weak_kdf: 'Do not sign in: the relay asked for too weak a password hash.',
   decrypt_failed: 'The message is shown as unreadable; the rest of the conversation is unaffected.',
   storage: 'Allow this site to store data (IndexedDB), or leave private browsing.',
   storage_full: 'Free some space (clear other sites’ data) and send again; messages not yet sent are kept.',
@@ -201,11 +201,11 @@ export class CryptoService {
     const keys: Peer = { role: 'visitor', identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) };
     const known = this.#visitors.get(device.id);
     if (known && !(equalBytes(known.identity, keys.identity) && equalBytes(known.signing, keys.signing))) {
-      return fail('untrusted', `the relay reported other keys for visitor device ${device.id} than before`);
+      return fail('untrusted', `visitor device ${device.id} changed keys`);
     }
     const spk = device.signedPrekey;
     if (!(await verifyBundle({ identityKey: keys.identity, signingKey: keys.signing, signedPrekey: { id: spk.id, publicKey: fromBase64Url(spk.publicKey), signature: fromBase64Url(spk.signature) } }))) {
-      return fail('untrusted', `visitor device ${device.id}'s identity key is not signed by its signing key`);
+      return fail('untrusted', `visitor device ${device.id}'s keys are not bound`);
     }
     this.#visitors.set(device.id, keys);
     this.#peers.set(device.id, keys);
@@ -294,7 +294,7 @@ export class CryptoService {
     };
     // Not stored: the caller may refresh the directory (a device approved a moment ago) and retry.
     if (!sender && !relayed) return fail('untrusted', `device ${envelope.device} is not a device the organisation approved`);
-    if (sender && sender.role !== from) return fail('untrusted', `device ${envelope.device} is a ${sender.role}’s, not an ${from}’s`);
+    if (sender && sender.role !== from) return fail('untrusted', `device ${envelope.device} is not an ${from}'s`);
     try {
       let plaintext: Bytes;
       if (relayed && envelope.sealed?.some((s) => s.to === device.id)) plaintext = await openSealedForDevice(device.id, device.keys.identity.keyPair, envelope, envelope);
@@ -377,6 +377,12 @@ export class CryptoService {
     return safetyNumber({ key: concat(fromBase64Url(visitor.signingKey), fromBase64Url(visitor.identityKey)), id: visitor.id }, { key: fromBase64Url(orgKey), id: site });
   }
 
+  /** The code a new agent device shows, to compare with the one its approver computes (this device's without `device`). */
+  async approvalCode(device?: { id: string; signingKey: string; identityKey: string }): Promise<string> {
+    const keys = device ?? this.#publicDevice();
+    return approvalCode({ id: keys.id, signingKey: fromBase64Url(keys.signingKey), identityKey: fromBase64Url(keys.identityKey) });
+  }
+
   /**
    * Crypto-shredding: deletes the conversation's history and the ratchet sessions with its visitor's
    * device (agents); a visitor deletes every key it holds for the site.
@@ -425,5 +431,5 @@ const DIRECTORY_PROBLEMS: Record<DirectoryProblem, string> = {
   pin_mismatch: 'the organisation key does not match the data-org-key pinned on this site',
   key_changed: 'the organisation key changed since this browser first trusted it',
   rollback: 'the relay offered an older key directory than one already seen',
-  expired: 'the relay offered an expired key directory (an old one replayed, or the business has not renewed it)',
+  expired: 'the key directory has expired',
 };
