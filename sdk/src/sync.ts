@@ -118,6 +118,7 @@ export class Sync {
 
   forget(conversationId: string): void {
     this.threads.delete(conversationId);
+    this.#highest.delete(conversationId);
   }
 
   #receive(frame: RelayFrame): void {
@@ -127,9 +128,11 @@ export class Sync {
         run(this.#resume());
         break;
       case 'ack':
+        this.#arrived(frame.conversationId, frame.seq);
         run(this.#acknowledged(frame.conversationId, frame.id, frame.seq, frame.at));
         break;
       case 'message':
+        this.#arrived(frame.envelope.conversationId, frame.envelope.seq);
         run(this.#decrypt(frame.envelope));
         break;
       case 'synced':
@@ -152,9 +155,26 @@ export class Sync {
     this.onFrame(frame);
   }
 
+  /** Per conversation, the highest sequence number that arrived on this socket. */
+  readonly #highest = new Map<string, number>();
+
+  /**
+   * The relay numbers each conversation's messages 1, 2, 3…: a number past the next one means some
+   * did not arrive (a relay that drops frames, or one lost in flight), so the client asks for them
+   * again instead of showing a history with a hole.
+   */
+  #arrived(conversationId: string, seq: number): void {
+    const thread = this.threads.get(conversationId);
+    if (!thread) return;
+    const highest = this.#highest.get(conversationId) ?? thread.resumeFrom;
+    if (seq > highest + 1) this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
+    this.#highest.set(conversationId, Math.max(highest, seq));
+  }
+
   #resuming: Promise<void> | undefined;
   /** After (re)connecting: catch up every open conversation, then resend the outbox in order. */
   #resume(): Promise<void> {
+    this.#highest.clear();
     for (const [conversationId, thread] of this.threads) this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
     const resending = this.worker.outbox().then((waiting) => {
       for (const envelope of waiting) if (this.threads.has(envelope.conversationId)) this.connection.send({ type: 'send', envelope });

@@ -14,7 +14,7 @@ let hostile: HostileRelay;
 beforeAll(async () => void (hostile = await startHostileRelay()));
 afterAll(() => hostile.stop());
 
-describe('a relay reporting other keys for a new agent device', () => {
+describe('a relay reporting other keys for a new agent device', { timeout: 60_000 }, () => {
   it('cannot get its keys approved: the code the new device shows does not match', async () => {
     const admin = hostile.agent('a');
     await admin.signIn(ADMIN.email, ADMIN.password);
