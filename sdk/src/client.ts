@@ -4,7 +4,7 @@
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
-import { ConfigError, CryptoError, type ThreadlineError } from './errors.ts';
+import { ConfigError, CryptoError, ProtocolError, type ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
 import { handoffLink } from './handoff.ts';
 import { request } from './http.ts';
@@ -84,6 +84,9 @@ interface VisitorSession extends VisitorRegistration {
   deviceId: string;
 }
 
+/** How far the relay's clock may be ahead of this browser's before a conversation's expiry counts as stretched. */
+const EXPIRY_SLACK_MS = 3600_000;
+
 export function createClient(options: ClientOptions): Client {
   const relay = relayUrl(options?.relay);
   const site = siteId(options.site);
@@ -129,6 +132,8 @@ export function createClient(options: ClientOptions): Client {
 
   function connect(current: VisitorSession): Sync {
     const engine = new Sync(getWorker(), socketUrl(relay), current.token, route, (raw) => call('read from the relay', getWorker().frame(raw)));
+    // Every message of the conversation is bound to its expiry: one bound to another was moved, or stretched.
+    engine.expiresAt = () => current.expiresAt;
     engine.refreshTrust = trustCurrentDirectory;
     // The relay no longer knows the conversation (deleted at its expiry while no page was open): start afresh.
     engine.onUnauthorized = () => void forget();
@@ -168,9 +173,16 @@ export function createClient(options: ClientOptions): Client {
 
   async function register(retention: Retention | undefined): Promise<VisitorSession> {
     const chosen = retention ?? options.retention;
+    const asked = Date.now();
     const registration = await request<VisitorRegistration>(relay, `/v1/sites/${site}/visitors`, 'start a conversation', {
       body: { device: deviceKeys.device, ...(chosen ? { retention: chosen } : {}) },
     });
+    // The visitor's choice decides how long the conversation lives, not the relay's answer: a relay
+    // that stretches it would keep the keys and history in this browser for longer than chosen.
+    const longest = asked + RETENTION_MS[chosen ?? business.peek()!.retention.default] + EXPIRY_SLACK_MS;
+    if (!(registration.expiresAt <= longest)) {
+      throw new ProtocolError('expiry_stretched', 'start a conversation', 'the relay set the conversation to live longer than chosen', 'Reload the page; if it persists, the relay is not to be trusted.');
+    }
     const created = { ...registration, deviceId: deviceKeys.device.id };
     await getWorker().keep('visitor', created);
     session.value = created;

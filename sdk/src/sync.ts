@@ -46,6 +46,8 @@ export class Sync {
   onFrame: (frame: RelayFrame) => void = () => {};
   /** The relay refused this session's token (e.g. its conversation was deleted while the page was closed). */
   onUnauthorized?: () => void;
+  /** The conversation's expiry as this side knows it (the visitor chose it): an envelope bound to another is refused. */
+  expiresAt?: (conversationId: string) => number | undefined;
   /** Called when a message comes from a device not (yet) trusted: reload the key directory. */
   refreshTrust: () => Promise<void> = async () => {};
 
@@ -200,6 +202,11 @@ export class Sync {
     const thread = this.thread(envelope.conversationId);
     const shown = thread.get(envelope.id);
     if (shown?.status === 'sent') return;
+    const expected = this.expiresAt?.(envelope.conversationId);
+    if (expected !== undefined && envelope.expiresAt !== expected) {
+      thread.upsert({ id: envelope.id || `bad-${envelope.seq}`, from: envelope.from, at: envelope.at, seq: envelope.seq, text: '', status: 'unreadable', problem: 'the relay changed the conversation’s expiry' });
+      return;
+    }
     let result = await this.worker.decrypt(envelope);
     if (!result.ok && result.code === 'untrusted') {
       await this.refreshTrust();

@@ -52,6 +52,8 @@ const WORKER_URL = 'http://127.0.0.1/crypto-worker.js';
 
 /** What the wrapper does to a frame on its way to a client: pass it (return it), change it, or drop it (return null). */
 export type FrameHook = (frame: RelayFrame, raw: string, socket: ClientSocket) => RelayFrame | string | null;
+/** What it does to a frame from a client on its way to the relay: pass it, change it, or drop it (null). */
+export type ClientFrameHook = (frame: { type: string; [field: string]: unknown }, socket: ClientSocket) => object | null;
 /** What it does to an HTTP answer's JSON body. */
 export type HttpHook = (path: string, body: unknown) => unknown;
 
@@ -64,8 +66,7 @@ export interface HostileRelay {
   relay: TestRelay;
   /** The wrapper's base URL: clients talk to it. */
   url: string;
-  /** The relay's own URL (two agent browsers need two origins: see `agent`). */
-  hooks: { frame: FrameHook; http: HttpHook };
+  hooks: { frame: FrameHook; client: ClientFrameHook; http: HttpHook };
   /** Every frame delivered to clients so far (after the hooks), for replays. */
   delivered: RelayFrame[];
   agent(origin?: 'a' | 'b'): AgentClient;
@@ -84,7 +85,7 @@ export async function startHostileRelay(): Promise<HostileRelay> {
   store.setDirectory(SITE, org.directory, 1, []);
   await store.createAgent({ site: SITE, email: ADMIN.email, name: 'Ada', role: 'admin', salt: org.salt, iterations: org.iterations, authKey: org.authKey, keyBackup: org.keyBackup });
 
-  const hooks = { frame: pass, http: ((_, body) => body) as HttpHook };
+  const hooks = { frame: pass, client: ((frame) => frame) as ClientFrameHook, http: ((_, body) => body) as HttpHook };
   const delivered: RelayFrame[] = [];
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -103,8 +104,14 @@ export async function startHostileRelay(): Promise<HostileRelay> {
     const upstream = new WebSocket(`ws://${relay.base}/v1/socket`);
     const early: string[] = [];
     upstream.on('open', () => early.splice(0).forEach((raw) => upstream.send(raw)));
-    client.on('message', (data) => (upstream.readyState === WebSocket.OPEN ? upstream.send(String(data)) : early.push(String(data))));
     const socket: ClientSocket = { send: (frame) => client.send(typeof frame === 'string' ? frame : JSON.stringify(frame)) };
+    client.on('message', (data) => {
+      const out = hooks.client(JSON.parse(String(data)) as { type: string }, socket);
+      if (out === null) return;
+      const raw = JSON.stringify(out);
+      if (upstream.readyState === WebSocket.OPEN) upstream.send(raw);
+      else early.push(raw);
+    });
     upstream.on('message', (data) => {
       const raw = String(data);
       const out = hooks.frame(JSON.parse(raw) as RelayFrame, raw, socket);
