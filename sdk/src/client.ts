@@ -181,7 +181,7 @@ export function createClient(options: ClientOptions): Client {
     // that stretches it would keep the keys and history in this browser for longer than chosen.
     const longest = asked + RETENTION_MS[chosen ?? business.peek()!.retention.default] + EXPIRY_SLACK_MS;
     if (!(registration.expiresAt <= longest)) {
-      throw new ProtocolError('expiry_stretched', 'start a conversation', 'the relay set the conversation to live longer than chosen', 'Reload the page; if it persists, the relay is not to be trusted.');
+      throw new ProtocolError('expiry_stretched', 'start a conversation', 'the relay stretched its expiry', 'Reload the page.');
     }
     const created = { ...registration, deviceId: deviceKeys.device.id };
     await getWorker().keep('visitor', created);

@@ -204,7 +204,7 @@ export class Sync {
     if (shown?.status === 'sent') return;
     const expected = this.expiresAt?.(envelope.conversationId);
     if (expected !== undefined && envelope.expiresAt !== expected) {
-      thread.upsert({ id: envelope.id || `bad-${envelope.seq}`, from: envelope.from, at: envelope.at, seq: envelope.seq, text: '', status: 'unreadable', problem: 'the relay changed the conversation’s expiry' });
+      thread.upsert({ id: envelope.id || `bad-${envelope.seq}`, from: envelope.from, at: envelope.at, seq: envelope.seq, text: '', status: 'unreadable', problem: 'its expiry was changed' });
       return;
     }
     let result = await this.worker.decrypt(envelope);
