@@ -13,7 +13,7 @@ import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding
 import { approvalCode, safetyNumber } from './fingerprint.ts';
 import { openFromInbox, openMessage, openSealedForDevice, sealMessage, type MessageMeta, type Recipient } from './message.ts';
 import { concat, equalBytes, type Bytes } from './primitives.ts';
-import { persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
+import { GENERATION, persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
 import { verifyBundle, type PrekeyBundle } from './x3dh.ts';
 
 export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'weak_kdf' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
@@ -73,11 +73,30 @@ export class CryptoService {
   #directory: Directory | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** Runs state-changing steps one at a time: two decryptions must not race on one ratchet. */
+  #generation: string | undefined;
+
+  /**
+   * Runs state-changing steps one at a time: two decryptions must not race on one ratchet. Across
+   * workers too (two console tabs on one device): a Web Lock per scope admits one step at a time,
+   * and a worker whose state another one has moved on since reloads it first, so no message key —
+   * and so no AES-GCM key and nonce — is ever used twice.
+   */
   #exclusive<T>(step: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(step);
+    const run = () => this.#catchUp().then(step);
+    const scope = this.#vault?.scope;
+    const result = this.#queue.then(() => (scope && globalThis.navigator?.locks ? navigator.locks.request(`threadline-ratchet:${scope}`, run) : run()));
     this.#queue = result.catch(() => undefined);
-    return result;
+    return result as Promise<T>;
+  }
+
+  async #catchUp(): Promise<void> {
+    const vault = this.#vault;
+    if (!vault || !this.#device) return;
+    const generation = await vault.get<string>('devices', GENERATION);
+    if (generation === this.#generation) return;
+    const record = await vault.get<{ keys: Device['keys'] }>('devices');
+    if (record) this.#device = new Device(record.keys, await vault.sessions());
+    this.#generation = generation;
   }
 
   /**
@@ -97,6 +116,7 @@ export class CryptoService {
       this.#vault = new Vault(scope);
       this.#org = await this.#vault.get<OrgKeys>('org');
       const record = await this.#vault.get<{ keys: Device['keys']; atRest: CryptoKey }>('devices');
+      this.#generation = await this.#vault.get<string>('devices', GENERATION);
       let fresh: { id: number; publicKey: Bytes }[] = [];
       if (record) {
         this.#device = new Device(record.keys, await this.#vault.sessions());
@@ -420,7 +440,9 @@ export class CryptoService {
   async #save(history: HistoryEntry[] = [], send?: Envelope, sent?: string): Promise<void> {
     const device = this.#device!;
     const sessions = [...device.dirty].map((peer): [string, ReturnType<Device['sessions']['get']>] => [peer, device.sessions.get(peer)]);
-    await this.#vault!.commit({ ...(device.keysChanged ? { device: { role: this.#role, keys: device.keys, atRest: this.#atRest! } } : {}), sessions, history, atRest: this.#atRest!, ...(send ? { send } : {}), ...(sent ? { sent } : {}) });
+    const generation = device.keysChanged || sessions.length ? randomId() : undefined;
+    await this.#vault!.commit({ ...(device.keysChanged ? { device: { role: this.#role, keys: device.keys, atRest: this.#atRest! } } : {}), sessions, history, atRest: this.#atRest!, ...(send ? { send } : {}), ...(sent ? { sent } : {}), ...(generation ? { generation } : {}) });
+    if (generation) this.#generation = generation;
     device.dirty.clear();
     device.keysChanged = false;
   }

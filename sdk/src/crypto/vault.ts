@@ -106,6 +106,9 @@ function memoryDatabase(): Database {
   } as unknown as Database;
 }
 
+/** Names the last commit of a scope's keys and sessions: a worker that did not write it reloads them. */
+export const GENERATION = 'generation';
+
 export class Vault {
   constructor(readonly scope: string) {}
 
@@ -128,13 +131,14 @@ export class Vault {
   }
 
   /** Writes session and key changes, history entries, and outbox changes, in one transaction. */
-  async commit(changes: { device?: DeviceRecord; sessions?: [string, Session[] | undefined][]; history?: HistoryEntry[]; atRest?: CryptoKey; send?: Envelope; sent?: string }): Promise<void> {
+  async commit(changes: { device?: DeviceRecord; sessions?: [string, Session[] | undefined][]; history?: HistoryEntry[]; atRest?: CryptoKey; send?: Envelope; sent?: string; generation?: string }): Promise<void> {
     const history = await Promise.all((changes.history ?? []).map((entry) => this.#seal(entry, changes.atRest!)));
     const database = await open();
     const tx = database.transaction(['devices', 'sessions', 'history', 'outbox'], 'readwrite');
     if (changes.send) void tx.objectStore('outbox').put({ n: Date.now() * 1000 + (written++ % 1000), envelope: changes.send } satisfies Outgoing, this.#key(changes.send.id));
     if (changes.sent) void tx.objectStore('outbox').delete(this.#key(changes.sent));
     if (changes.device) void tx.objectStore('devices').put(changes.device, this.#key());
+    if (changes.generation) void tx.objectStore('devices').put(changes.generation, this.#key(GENERATION));
     for (const [peer, sessions] of changes.sessions ?? []) {
       if (sessions) void tx.objectStore('sessions').put(sessions, this.#key(peer));
       else void tx.objectStore('sessions').delete(this.#key(peer));
