@@ -1,5 +1,5 @@
 /** What the browser specs share: isolated tests, the demo agent's sign-in, the shop with its page edited. */
-import { expect, test as base, type Page } from '@playwright/test';
+import { expect, test as base, type FrameLocator, type Page } from '@playwright/test';
 
 /** Every test closes the browser contexts it opened, so no console left open reads another test's conversation. */
 export const test = base.extend<{ closeContexts: void }>({
@@ -31,4 +31,12 @@ export async function shopWith(page: Page, edit: (html: string) => string): Prom
     await route.fulfill({ response, body: edit(await response.text()) });
   });
   await page.goto('/');
+}
+
+/**
+ * Where the chat widget's parts are found on a page that embeds it: the one place that knows how
+ * the widget is put into the page (today its shadow roots, which role locators pierce).
+ */
+export function widget(page: Page): Page | FrameLocator {
+  return page;
 }

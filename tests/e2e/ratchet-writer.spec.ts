@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { expect, signIn, test } from './helpers.ts';
+import { expect, signIn, test, widget } from './helpers.ts';
 import { scanMessages } from './hostile-trap.ts';
 
 interface SentEnvelope {
@@ -32,8 +32,8 @@ test('two console tabs replying at once never use a message key twice', async ({
   const tag = randomUUID().slice(0, 8);
   const shop = await (await browser.newContext()).newPage();
   await shop.goto('/');
-  await shop.getByRole('button', { name: 'Open chat' }).click();
-  const composer = shop.getByRole('textbox', { name: 'Message' });
+  await widget(shop).getByRole('button', { name: 'Open chat' }).click();
+  const composer = widget(shop).getByRole('textbox', { name: 'Message' });
   await composer.fill(`hello ${tag}`);
   await composer.press('Enter');
 
