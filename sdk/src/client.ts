@@ -4,7 +4,7 @@
  */
 import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
-import { ConfigError, CryptoError, ProtocolError, type ThreadlineError } from './errors.ts';
+import { ConfigError, CryptoError, type ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
 import { handoffLink } from './handoff.ts';
 import { request } from './http.ts';
@@ -82,9 +82,11 @@ export interface Client {
 
 interface VisitorSession extends VisitorRegistration {
   deviceId: string;
+  /** When this browser deletes the conversation: the relay's expiry, at most the visitor's choice. */
+  deleteAt?: number;
 }
 
-/** How far the relay's clock may be ahead of this browser's before a conversation's expiry counts as stretched. */
+/** How far the relay's clock may be ahead of this browser's before its expiry stops counting here. */
 const EXPIRY_SLACK_MS = 3600_000;
 
 export function createClient(options: ClientOptions): Client {
@@ -150,7 +152,7 @@ export function createClient(options: ClientOptions): Client {
     persistent.value = deviceKeys.persistent;
     await trustCurrentDirectory();
     const saved = (await getWorker().kept('visitor')) as VisitorSession | undefined;
-    if (saved?.deviceId === deviceKeys.device.id && saved.expiresAt > Date.now()) {
+    if (saved?.deviceId === deviceKeys.device.id && (saved.deleteAt ?? saved.expiresAt) > Date.now()) {
       session.value = saved;
       const engine = connect(saved);
       await engine.open(saved.conversationId);
@@ -177,13 +179,10 @@ export function createClient(options: ClientOptions): Client {
     const registration = await request<VisitorRegistration>(relay, `/v1/sites/${site}/visitors`, 'start a conversation', {
       body: { device: deviceKeys.device, ...(chosen ? { retention: chosen } : {}) },
     });
-    // The visitor's choice decides how long the conversation lives, not the relay's answer: a relay
-    // that stretches it would keep the keys and history in this browser for longer than chosen.
-    const longest = asked + RETENTION_MS[chosen ?? business.peek()!.retention.default] + EXPIRY_SLACK_MS;
-    if (!(registration.expiresAt <= longest)) {
-      throw new ProtocolError('expiry_stretched', 'start a conversation', 'the relay stretched its expiry', 'Reload the page.');
-    }
-    const created = { ...registration, deviceId: deviceKeys.device.id };
+    // The visitor's choice decides how long this browser keeps the conversation, on its own clock,
+    // not the relay's answer (which messages stay bound to): a relay that stretches it gains nothing.
+    const deleteAt = Math.min(registration.expiresAt, asked + RETENTION_MS[chosen ?? business.peek()!.retention.default] + EXPIRY_SLACK_MS);
+    const created = { ...registration, deviceId: deviceKeys.device.id, deleteAt };
     await getWorker().keep('visitor', created);
     session.value = created;
     const engine = connect(created);
@@ -220,7 +219,7 @@ export function createClient(options: ClientOptions): Client {
       const id = session.value?.conversationId;
       return (id && sync.value?.thread(id).messages.value) || [];
     }),
-    expiresAt: computed(() => session.value?.expiresAt ?? null),
+    expiresAt: computed(() => session.value?.deleteAt ?? null),
     agentTyping: computed(() => {
       const id = session.value?.conversationId;
       return (id && sync.value?.thread(id).typing.value === 'agent') || false;

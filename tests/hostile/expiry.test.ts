@@ -1,14 +1,16 @@
 /**
  * A relay that stretches a conversation's life: in its answer to the visitor's registration, or in
  * the conversation it describes to agents (whose replies then carry the later expiry). The
- * visitor's choice is the bound: a longer registration is refused, and a reply bound to another
- * expiry than the visitor's shows as unreadable, flagged.
+ * visitor's choice is the bound: its browser deletes the conversation then, on its own clock, and a
+ * reply bound to another expiry than the visitor's shows as unreadable, flagged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationSummary, StoredEnvelope } from '../../sdk/src/protocol.ts';
 import { ADMIN, startHostileRelay, until, type ClientSocket, type HostileRelay } from './harness.ts';
 
-const MONTH = 30 * 24 * 3600_000;
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+const MONTH = 30 * DAY;
 let hostile: HostileRelay;
 beforeAll(async () => void (hostile = await startHostileRelay()));
 afterAll(() => hostile.stop());
@@ -17,7 +19,10 @@ describe('a relay stretching a conversation’s expiry', { timeout: 60_000 }, ()
   it('cannot make the visitor’s browser keep a conversation longer than chosen', async () => {
     hostile.hooks.http = (path, body) => (path.endsWith('/visitors') ? { ...(body as object), expiresAt: (body as { expiresAt: number }).expiresAt + MONTH } : body);
     const visitor = hostile.visitor({ origin: 'b' });
-    await expect(visitor.send('hello', { retention: '24h' })).rejects.toMatchObject({ code: 'expiry_stretched' });
+    const asked = Date.now();
+    await visitor.send('hello', { retention: '24h' });
+    // The browser deletes it at its own bound (an hour's slack for the relay's clock), not a month later.
+    expect(visitor.expiresAt.value).toBeLessThanOrEqual(asked + DAY + HOUR + (Date.now() - asked));
     hostile.hooks.http = (_, body) => body;
   });
 
