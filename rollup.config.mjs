@@ -38,6 +38,16 @@ const copy = (dir) => ({
   },
 });
 
+/** The frame's HTML entry, naming its hashed script (the one file served `no-cache`). */
+const frameDocument = {
+  name: 'frame-document',
+  generateBundle(_, bundle) {
+    const entry = Object.values(bundle).find((file) => file.type === 'chunk' && file.isEntry);
+    const source = `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Chat</title><script type="module" src="${entry.fileName}"></script></head><body></body></html>\n`;
+    this.emitFile({ type: 'asset', fileName: 'index.html', source });
+  },
+};
+
 /** Collapses the whitespace of lit `css\`…\`` templates, which terser leaves as written. */
 const minifyCss = {
   name: 'minify-lit-css',
@@ -72,30 +82,34 @@ const nodeExternal = (id) =>
 const node = [workspace, esbuild({ target: 'node20', tsconfig: path('tsconfig.json') })];
 
 export default [
-  // The script-tag loader: a tiny IIFE.
+  // The host page: the script tag's loader (a tiny IIFE), and `<threadline-chat>` with the frame's protocol.
   {
     input: 'widget/src/loader.ts',
     output: { file: 'widget/dist/threadline.js', format: 'iife' },
     plugins: browser([terser({ ecma: 2020, compress: { passes: 2 } })]),
   },
-  // The widget: the launcher, with the panel (and the SDK) in a lazily loaded chunk.
   {
-    input: { widget: 'widget/src/widget.ts' },
-    // The entry's exports are not an API: no facade file, the entry chunk holds the shared code.
+    input: 'widget/src/widget.ts',
+    output: { file: 'widget/dist/widget.js', format: 'es' },
+    plugins: browser([minify]),
+  },
+  // The chat's frame: a static document and content-hashed scripts (cached as immutable), the
+  // panel and the SDK in a chunk loaded on first use, each language in its own chunk.
+  {
+    input: { frame: 'widget/src/frame.ts' },
     preserveEntrySignatures: false,
     output: {
-      dir: 'widget/dist',
+      dir: 'widget/dist/frame',
       format: 'es',
-      entryFileNames: '[name].js',
-      // Languages other than English sit apart: a visitor downloads one of them at most.
+      entryFileNames: '[name]-[hash].js',
       chunkFileNames: (chunk) => (chunk.facadeModuleId?.includes('/i18n/') ? 'i18n/[name]-[hash].js' : '[name]-[hash].js'),
     },
-    plugins: browser([minify, collapseIndentation]),
+    plugins: browser([minify, collapseIndentation, frameDocument]),
   },
-  // The crypto worker, beside each bundle that starts it.
+  // The crypto worker, beside each bundle that starts it (same origin as the frame: no blob: needed).
   {
     input: { 'crypto-worker': 'sdk/src/crypto/worker.ts' },
-    output: ['sdk/dist', 'widget/dist', 'console/dist'].map((dir) => ({ dir, format: 'es', entryFileNames: '[name].js' })),
+    output: ['sdk/dist', 'widget/dist/frame', 'console/dist'].map((dir) => ({ dir, format: 'es', entryFileNames: '[name].js' })),
     plugins: browser([minify]),
   },
   // The SDK as a library: ESM, dependencies left to the app's bundler.

@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const outputs = ['widget/dist/threadline.js', 'widget/dist/crypto-worker.js', 'console/dist/app.js', 'server/dist/index.js', 'demo-site/dist/start.js'];
+const outputs = ['widget/dist/threadline.js', 'widget/dist/frame/index.html', 'console/dist/app.js', 'server/dist/index.js', 'demo-site/dist/start.js'];
 if (outputs.some((file) => !existsSync(new URL(`../${file}`, import.meta.url)))) {
   console.log('Building Threadline (first start)…');
   const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit', cwd: new URL('..', import.meta.url) });

@@ -11,25 +11,27 @@ export function AcceptInvite({ client, code }: { client: AgentClient; code: stri
   });
 
   return (
-    <form class="sign-in" onSubmit={submit}>
-      <h1>Join your team’s inbox</h1>
-      <p>Choose a password. After you set it, an admin approves this device before it can read conversations.</p>
-      <label>
-        Password
-        <input name="password" type="password" autocomplete="new-password" minLength={10} required />
-      </label>
-      <label>
-        Repeat the password
-        <input name="confirm" type="password" autocomplete="new-password" minLength={10} required />
-      </label>
-      {error.value && (
-        <p class="error" role="alert">
-          {error.value}
-        </p>
-      )}
-      <button class="primary" type="submit" disabled={busy.value}>
-        {busy.value ? 'Setting up…' : 'Set password and sign in'}
-      </button>
-    </form>
+    <main>
+      <form class="sign-in" onSubmit={submit}>
+        <h1>Join your team’s inbox</h1>
+        <p>Choose a password. After you set it, an admin approves this device before it can read conversations.</p>
+        <label>
+          Password
+          <input name="password" type="password" autocomplete="new-password" minLength={10} required />
+        </label>
+        <label>
+          Repeat the password
+          <input name="confirm" type="password" autocomplete="new-password" minLength={10} required />
+        </label>
+        {error.value && (
+          <p class="error" role="alert">
+            {error.value}
+          </p>
+        )}
+        <button class="primary" type="submit" disabled={busy.value}>
+          {busy.value ? 'Setting up…' : 'Set password and sign in'}
+        </button>
+      </form>
+    </main>
   );
 }

@@ -45,7 +45,9 @@ export function App({ client }: { client: AgentClient }) {
           <span class="status" role="status">
             {STATUS[client.status.value]}
           </span>
-          <span class="status">{agent.name}</span>
+          <span class="status">
+            {agent.name} ({agent.role === 'admin' ? 'admin' : 'agent'})
+          </span>
           <button type="button" onClick={() => void client.signOut()}>
             Sign out
           </button>

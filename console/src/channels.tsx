@@ -12,6 +12,7 @@ const FIELDS = [
 export function Channels({ client }: { client: AgentClient }) {
   const settings = useSignal<ChannelSettings | null>(null);
   const status = useSignal('');
+  const admin = client.agent.value?.role === 'admin';
   useEffect(() => void client.channels().then((loaded) => (settings.value = loaded), (error: Error) => (status.value = error.message)), [client]);
   if (!settings.value) return <main class="page">{status.value || 'Loading…'}</main>;
 
@@ -37,11 +38,12 @@ export function Channels({ client }: { client: AgentClient }) {
     <main class="page">
       <h1>Messengers</h1>
       <p>Visitors can continue a conversation on these; the thread stays one. Access tokens and the app secret are set on the relay, not here.</p>
+      {!admin && <p class="notice">Only an admin of your team can change the messengers.</p>}
       <form class="inline" onSubmit={save}>
         {FIELDS.map((field) => {
           const current = settings.value![field.channel] as Record<string, string> | undefined;
           return (
-            <fieldset key={field.channel}>
+            <fieldset key={field.channel} disabled={!admin}>
               <legend>{field.name}</legend>
               <label>
                 {field.public[1]} <input name={`${field.channel}.${field.public[0]}`} defaultValue={current?.[field.public[0]] ?? ''} />
@@ -52,9 +54,11 @@ export function Channels({ client }: { client: AgentClient }) {
             </fieldset>
           );
         })}
-        <button class="primary" type="submit" disabled={client.agent.value?.role !== 'admin'}>
-          Save
-        </button>
+        {admin && (
+          <button class="primary" type="submit">
+            Save
+          </button>
+        )}
         <p role="status">{status.value}</p>
       </form>
     </main>

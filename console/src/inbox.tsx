@@ -1,58 +1,60 @@
 import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
-import { CHANNEL_NAMES, replyWindow, tokenize, type AgentClient, type Channel, type ChatMessage, type ConversationSummary } from '@threadline/sdk/agent';
-import { FileView } from './file-view.tsx';
+import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ConversationSummary, type TeamMember } from '@threadline/sdk/agent';
+import { AttachButton } from './attach-button.tsx';
+import { count } from './format.ts';
+import { Message } from './message.tsx';
 import { SafetyNumber } from './safety-number.tsx';
+import { Time, times, useNow } from './time.tsx';
+import { AssignSelect, inView, StatusActions, VIEWS, ViewTabs, type View } from './views.tsx';
 import { useStickToBottom } from './stick-to-bottom.ts';
 
-/** Message text as elements (links, bold, italic, code); never HTML. */
-const rich = (token: ReturnType<typeof tokenize>[number], i: number) =>
-  token.kind === 'link' ? (
-    <a key={i} href={token.href} target="_blank" rel="noopener noreferrer">
-      {token.text}
-    </a>
-  ) : token.kind === 'bold' ? (
-    <strong key={i}>{token.text}</strong>
-  ) : token.kind === 'italic' ? (
-    <em key={i}>{token.text}</em>
-  ) : token.kind === 'code' ? (
-    <code key={i}>{token.text}</code>
-  ) : (
-    token.text
-  );
-
-const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'short' });
-
-/** A short, stable label for the customer: their messenger name, or an anonymous web visitor. */
-const visitorLabel = (conversation: ConversationSummary) => conversation.channel?.label ?? `Visitor ${(conversation.visitor?.id ?? conversation.id).slice(0, 6)}`;
+/**
+ * A short, stable label for the customer: their messenger profile name (decrypted from their latest
+ * message that carries one; the relay keeps only a shortened id), or an anonymous web visitor.
+ */
+const visitorLabel = (client: AgentClient, conversation: ConversationSummary) =>
+  client.messages(conversation.id).value.findLast((m) => m.sender)?.sender ?? conversation.channel?.label ?? `Visitor ${(conversation.visitor?.id ?? conversation.id).slice(0, 6)}`;
 
 export function Inbox({ client }: { client: AgentClient }) {
   const selected = useSignal<string | null>(null);
+  const view = useSignal<View>('open');
+  const team = useSignal<TeamMember[]>([]);
+  const now = useNow();
+  useEffect(() => void client.team().then((loaded) => (team.value = loaded), () => undefined), [client]);
+  const me = team.value.find((member) => member.email === client.agent.value?.email)?.id;
   const all = client.conversations.value;
   const conversations = all.filter((c) => !c.mergedInto);
-  const current = conversations.find((c) => c.id === selected.value) ?? conversations[0];
+  const shown = conversations.filter((c) => inView(view.value, c, now, me));
+  const current = shown.find((c) => c.id === selected.value) ?? shown[0];
+  // A merged conversation's messages show in the one it was merged into, so they count there too.
+  const total = (conversation: ConversationSummary) => all.reduce((sum, c) => (c.mergedInto === conversation.id ? sum + c.lastSeq : sum), conversation.lastSeq);
   return (
-    <div class="inbox">
-      <nav aria-label="Conversations">
-        <ul class="list">
-          {conversations.length === 0 && <li class="empty">No conversations yet.</li>}
-          {conversations.map((conversation) => (
-            <li key={conversation.id}>
-              <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
-                <span class="who">
-                  {visitorLabel(conversation)}
-                  {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
-                </span>
-                <span class="when">
-                  {conversation.lastSeq} messages · {when.format(conversation.lastAt)}
-                </span>
-              </button>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      {current ? <Thread key={current.id} client={client} conversation={current} merged={all.filter((c) => c.mergedInto === current.id)} others={conversations.filter((c) => c !== current)} /> : <p class="empty">Select a conversation.</p>}
-    </div>
+    <main class="inbox">
+      <h1 class="visually-hidden">Inbox</h1>
+      <div class="side">
+        <ViewTabs client={client} conversations={conversations} view={view.value} now={now} me={me} choose={(next) => (view.value = next)} />
+        <nav aria-label="Conversations">
+          <ul class="list">
+            {shown.length === 0 && <li class="empty">{conversations.length ? `No ${VIEWS[view.value].toLowerCase()} conversations.` : 'No conversations yet.'}</li>}
+            {shown.map((conversation) => (
+              <li key={conversation.id}>
+                <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
+                  <span class="who">
+                    {visitorLabel(client, conversation)}
+                    {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
+                  </span>
+                  <span class="when">
+                    {count(total(conversation), 'message')} · <Time at={conversation.lastAt} text={times.relative(conversation.lastAt, now)} />
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </div>
+      {current ? <Thread key={current.id} client={client} now={now} team={team.value} me={me} conversation={current} merged={all.filter((c) => c.mergedInto === current.id)} others={conversations.filter((c) => c !== current)} /> : <p class="empty">Select a conversation.</p>}
+    </main>
   );
 }
 
@@ -72,7 +74,7 @@ function replyTargets(conversation: ConversationSummary): { value: Channel | 'we
   return targets;
 }
 
-function Thread({ client, conversation, merged, others }: { client: AgentClient; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
+function Thread({ client, now, team, me, conversation, merged, others }: { client: AgentClient; now: number; team: TeamMember[]; me: string | undefined; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
   const ownMessages = client.messages(conversation.id).value;
   const typing = client.visitorTyping(conversation.id).value;
   const readUpTo = client.readByVisitor(conversation.id).value;
@@ -118,10 +120,14 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
   }
 
   return (
-    <section class="thread" aria-label={`Conversation with ${visitorLabel(conversation)}`}>
+    <section class="thread" aria-label={`Conversation with ${visitorLabel(client, conversation)}`}>
       <header class="thread-head">
-        <h2>{visitorLabel(conversation)}</h2>
-        <span class="when">Deleted on {when.format(conversation.expiresAt)}</span>
+        <h2>{visitorLabel(client, conversation)}</h2>
+        <span class="when">
+          Deleted <Time at={conversation.expiresAt} text={times.until(conversation.expiresAt)} />
+        </span>
+        <StatusActions conversation={conversation} now={now} act={(status, until) => void attempt(() => client.setStatus(conversation.id, status, until))} />
+        <AssignSelect conversation={conversation} team={team} me={me} assign={(agentId) => void attempt(() => client.assign(conversation.id, agentId))} />
         {conversation.visitor && <SafetyNumber load={() => client.safetyNumber(conversation.id)} />}
         {others.length > 0 && (
           <form
@@ -137,7 +143,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
               <select name="into">
                 {others.map((c) => (
                   <option key={c.id} value={c.id}>
-                    {visitorLabel(c)}
+                    {visitorLabel(client, c)}
                   </option>
                 ))}
               </select>
@@ -160,7 +166,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
       )}
       {typing && (
         <p class="typing" role="status">
-          {visitorLabel(conversation)} is typing…
+          {visitorLabel(client, conversation)} is typing…
         </p>
       )}
       {progress.value !== null && <progress aria-label="Uploading the file" max={1} value={progress.value} />}
@@ -193,10 +199,7 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
             event.currentTarget.form?.requestSubmit();
           }}
         />
-        <label class="attach">
-          <span class="visually-hidden">Attach a file</span>
-          <input type="file" disabled={!canReply} onChange={attach} />
-        </label>
+        <AttachButton disabled={!canReply} onChange={attach} />
         <button class="primary" type="submit" disabled={!canReply}>
           Send
         </button>
@@ -205,29 +208,3 @@ function Thread({ client, conversation, merged, others }: { client: AgentClient;
   );
 }
 
-function Message({ message, read, open }: { message: ChatMessage; read: boolean; open: Parameters<typeof FileView>[0]['open'] }) {
-  const status = message.status === 'sending' ? 'Sending…' : message.status === 'failed' ? `Not sent: ${message.problem ?? ''}` : `${read ? 'Read · ' : ''}${when.format(message.at)}`;
-  if (message.handoff) return <li class="marker">Visitor continued on {CHANNEL_NAMES[message.handoff]}</li>;
-  return (
-    <li class={`message ${message.from} ${message.status}`}>
-      <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
-      {message.status === 'unreadable' ? (
-        <p title={message.problem}>This message could not be decrypted ({message.problem}).</p>
-      ) : (
-        <>
-          {message.text && <p dir="auto">{tokenize(message.text).map(rich)}</p>}
-          {message.rating && (
-            <p class="rating" aria-label={`Rated ${message.rating.score} of 5`}>
-              {'★'.repeat(message.rating.score)}
-              {'☆'.repeat(5 - message.rating.score)} {message.rating.score}/5{message.rating.comment ? ` — ${message.rating.comment}` : ''}
-            </p>
-          )}
-          {message.file && <FileView file={message.file} open={open} />}
-        </>
-      )}
-      <span class="meta">
-        {message.channel ? <span class={`badge ${message.channel}`}>{CHANNEL_NAMES[message.channel]}</span> : <span class="badge web">Web</span>} {status}
-      </span>
-    </li>
-  );
-}

@@ -1,5 +1,6 @@
 import type { AgentClient } from '@threadline/sdk/agent';
 import { AllowedOrigins } from './origins.tsx';
+import { ShareText } from './share-text.tsx';
 
 /** The script tag to paste, with the organisation key pinned so no relay can swap the keys. */
 export function Install({ client }: { client: AgentClient }) {
@@ -8,7 +9,7 @@ export function Install({ client }: { client: AgentClient }) {
   return (
     <main class="page">
       <h1>Install on your website</h1>
-      <p>Paste this line into every page, just before &lt;/head&gt;. It loads under 1 KB, then the chat when the page is idle.</p>
+      <p>Paste this line into every page, just before &lt;/head&gt;. It loads under 2 KB; the chat itself runs in its own frame, out of your page’s reach. Your page’s Content-Security-Policy needs to allow this origin in script-src and frame-src only.</p>
       <pre class="snippet" aria-label="Script tag">
         {snippet}
       </pre>
@@ -17,6 +18,8 @@ export function Install({ client }: { client: AgentClient }) {
       </button>
       <h2>Allowed websites</h2>
       <AllowedOrigins client={client} />
+      <h2>Message text on your pages</h2>
+      <ShareText client={client} />
       <h2>SDK</h2>
       <pre class="snippet">{`createClient({ site: '${agent.site}', relay: '${location.origin}'${agent.orgFingerprint ? `, orgKey: '${agent.orgFingerprint}'` : ''} })`}</pre>
       <p>

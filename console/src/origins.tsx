@@ -7,6 +7,7 @@ import { useSubmit } from './use-submit.ts';
 export function AllowedOrigins({ client }: { client: AgentClient }) {
   const origins = useSignal<string[] | null>(null);
   const saved = useSignal('');
+  const admin = client.agent.value?.role === 'admin';
   useEffect(() => void client.origins().then((loaded) => (origins.value = loaded), (error: Error) => (saved.value = error.message)), [client]);
   const { busy, error, submit } = useSubmit(async (form) => {
     const lines = String(form.get('origins') ?? '')
@@ -21,12 +22,16 @@ export function AllowedOrigins({ client }: { client: AgentClient }) {
     <form class="inline" onSubmit={submit}>
       <label>
         Allowed origins (one a line, like https://shop.example)
-        <textarea name="origins" rows={4} defaultValue={origins.value.join('\n')} onInput={() => (saved.value = '')} />
+        <textarea name="origins" rows={4} readOnly={!admin} defaultValue={origins.value.join('\n')} onInput={() => (saved.value = '')} />
       </label>
       <p>{origins.value.length ? 'Only pages on these origins can open the chat.' : 'Empty: pages on any website can open your chat. List your sites to refuse the others.'}</p>
-      <button class="primary" type="submit" disabled={busy.value || client.agent.value?.role !== 'admin'}>
-        Save origins
-      </button>
+      {admin ? (
+        <button class="primary" type="submit" disabled={busy.value}>
+          Save origins
+        </button>
+      ) : (
+        <p class="notice">Only an admin of your team can change the allowed websites.</p>
+      )}
       <p role="status">{error.value || saved.value}</p>
     </form>
   );

@@ -1,13 +1,15 @@
 /**
- * `npm start`: the relay, the console, the widget and this demo shop on one origin, with an
- * embedded SQLite file. On first start it seeds the demo business and its first agent the way the
+ * `npm start`: the relay, the console, the widget and this demo shop, with an embedded SQLite file.
+ * As on a real business's website, the shop and the chat's frame are on different sites: the shop
+ * at `http://127.0.0.1:PORT/`, the frame at `http://localhost:PORT/frame/` (the same relay), so a
+ * script on the shop's page cannot reach the conversation. On first start it seeds the demo business and its first agent the way the
  * console would (keys made and wrapped here, only public halves and the backup stored).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { provisionOrganisation } from '@threadline/sdk/setup';
+import { orgFingerprint, provisionOrganisation } from '@threadline/sdk/setup';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError, createRelay, defaultMounts, readConfig, readLimits, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Store, type TestClock } from '@threadline/server';
 import { createSimulator, DEMO_TOKENS } from './simulator.ts';
@@ -22,24 +24,60 @@ const CHANNELS: SiteChannels = {
 };
 const SHOP_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; worker-src 'self'; img-src 'self' data: blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+/** The shop's pages with the chat: Threadline needs only `script-src` (the loader) and `frame-src` (the frame). */
+const chatPageCsp = (frameOrigin: string) =>
+  `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; frame-src ${frameOrigin}; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+
+/** The chat's frame origin for a shop served at `base`: the same relay under its other loopback name, else the same origin. */
+function frameOriginFor(base: string): string {
+  const url = new URL(base);
+  if (url.hostname === '127.0.0.1') url.hostname = 'localhost';
+  else if (url.hostname === 'localhost') url.hostname = '127.0.0.1';
+  return url.origin;
+}
+
+/**
+ * The shop's pages that carry the chat, with the script tag (and the element) as we recommend a
+ * business writes it: the frame's origin (`data-frame-origin`) and the organisation key pinned
+ * (`data-org-key`; the demo's seed knows the key, so the shop shows that setup).
+ */
+function shopPages(store: Store, dir: string) {
+  const pages: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/component.html': 'component.html' };
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const page = pages[url.pathname];
+    if (!page || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    // From the address the shop was reached at (a proxy in front keeps its own port).
+    const origin = frameOriginFor(`http://${req.headers.host ?? 'localhost'}`);
+    const orgKey = store.site(SITE)?.orgKey;
+    const pin = orgKey ? ` data-org-key="${await orgFingerprint(orgKey)}"` : '';
+    const html = readFileSync(join(dir, page), 'utf8')
+      .replace('data-site="demo"', `data-site="demo" data-frame-origin="${origin}"${pin}`)
+      .replace('<threadline-chat site="demo"', `<threadline-chat site="demo" frame-origin="${origin}"`);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'content-security-policy': chatPageCsp(origin), 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer' });
+    res.end(req.method === 'HEAD' ? undefined : html);
+    return true;
+  };
+}
 /** The demo's Meta app secret: the simulator signs webhooks with it as Meta would. */
 const APP_SECRET = 'demo-app-secret';
 
 /**
- * The demo agent's password: THREADLINE_DEMO_PASSWORD, else the one made on first start. It is kept
- * in the data directory only so the demo can print it every time; a real deployment has no such file.
+ * The demo agent's password, never stored: THREADLINE_DEMO_PASSWORD, else one made when the data
+ * directory is first seeded and printed that once. (Older demos kept it in `demo-password.txt`:
+ * that file is printed one last time and deleted.) Returns the password and how to tell the user.
  */
-function demoPassword(dataDir: string): string {
-  const file = join(dataDir, 'demo-password.txt');
-  if (process.env.THREADLINE_DEMO_PASSWORD) return process.env.THREADLINE_DEMO_PASSWORD;
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+function demoPassword(dataDir: string, seeded: boolean): { password?: string; signIn: string } {
+  const legacy = join(dataDir, 'demo-password.txt');
+  const kept = existsSync(legacy) ? readFileSync(legacy, 'utf8').trim() : undefined;
+  if (kept !== undefined) rmSync(legacy);
+  if (process.env.THREADLINE_DEMO_PASSWORD) return { password: process.env.THREADLINE_DEMO_PASSWORD, signIn: `${AGENT} with the password in THREADLINE_DEMO_PASSWORD` };
+  if (kept) return { password: kept, signIn: `${AGENT} / ${kept}   (shown this once: it is no longer kept in the data directory)` };
+  if (seeded) return { signIn: `${AGENT} with the password printed when this data directory was made (to start over, delete ${dataDir})` };
   const password = randomBytes(9).toString('base64url');
-  writeFileSync(file, password + '\n', { mode: 0o600 });
-  return password;
+  return { password, signIn: `${AGENT} / ${password}   (shown this once: it is not stored)` };
 }
 
 async function seed(store: Store, password: string): Promise<void> {
-  if (store.site(SITE)) return;
   const org = await provisionOrganisation(SITE, password);
   store.createSite(SITE, 'Northwind Outfitters');
   store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey);
@@ -84,7 +122,7 @@ try {
   const site = fileURLToPath(new URL('../public', import.meta.url));
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const clock = readTestClock(process.env, config.host);
-  const handlers = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })];
+  const handlers: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[] = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })];
   const relay = createRelay({
     dataDir: config.dataDir,
     ...(clock ? { now: clock.now } : {}),
@@ -95,15 +133,17 @@ try {
     meta: { appSecret: APP_SECRET, verifyToken: 'demo-verify-token', graphUrl: `${base}/simulator/graph`, tokens: DEMO_TOKENS },
     handlers,
   });
+  handlers.push(shopPages(relay.store, site));
   if (clock) handlers.push(clockHandler(clock, relay.sweep));
-  const password = demoPassword(config.dataDir);
-  await seed(relay.store, password);
+  const seeded = Boolean(relay.store.site(SITE));
+  const { password, signIn } = demoPassword(config.dataDir, seeded);
+  if (!seeded) await seed(relay.store, password!);
   const address = await relay.listen(config.port, config.host);
   seedOrigins(relay.store, config.host, address.port);
   console.log(`
 Threadline demo is running (data in ${config.dataDir})
-  shop (visitor):  ${base}/
-  agent console:   ${base}/console/   sign in as ${AGENT} / ${password}
+  shop (visitor):  ${base}/   (the chat runs in a frame on ${frameOriginFor(base)})
+  agent console:   ${base}/console/   sign in as ${signIn}
   channel simulator (WhatsApp, Messenger, Instagram): ${base}/simulator/
   relay health:    ${base}/healthz
 Press Ctrl+C to stop.`);

@@ -10,18 +10,19 @@ import { KDF_ITERATIONS } from './crypto/backup.ts';
 import { directoryNeedsRenewal, orgFingerprint } from './crypto/directory.ts';
 import { randomBytes, toBase64Url } from './crypto/encoding.ts';
 import type { DeviceInfo } from './crypto/service.ts';
-import { ConfigError, ThreadlineError } from './errors.ts';
+import { ConfigError, ConnectionError, ThreadlineError } from './errors.ts';
 import { openFile, sendFile, type FileRef } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
-import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig } from './protocol.ts';
+import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig, type TeamMember } from './protocol.ts';
 import { recipients, Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
 
-export type { Channel, ChannelState, ConversationSummary, DeviceRecord, DeviceStatus } from './protocol.ts';
-export { CHANNEL_NAMES, CHANNELS } from './protocol.ts';
+export type { Channel, ChannelState, ConversationStatus, ConversationSummary, DeviceRecord, DeviceStatus, TeamMember } from './protocol.ts';
+export { CHANNEL_NAMES, CHANNELS, WHATSAPP_CODE } from './protocol.ts';
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
+export { workState, type WorkState } from './conversation-status.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
 export { tokenize, type Token } from './format.ts';
 export { fileSize, previewed, type FileRef } from './files.ts';
@@ -60,6 +61,8 @@ export interface AgentClient {
   /** Whether the conversation's customer is typing, and how far they have read (a sequence number). */
   visitorTyping(conversationId: string): ReadonlySignal<boolean>;
   readByVisitor(conversationId: string): ReadonlySignal<number>;
+  /** How far the team has read (any agent): messages after it are unread. */
+  readByAgents(conversationId: string): ReadonlySignal<number>;
   /** Call as the agent types in a conversation (throttled); `markRead` while it is shown. */
   typing(conversationId: string): void;
   markRead(conversationId: string): void;
@@ -67,6 +70,12 @@ export interface AgentClient {
   reply(conversationId: string, text: string, via?: Channel): Promise<ChatMessage>;
   /** Shows conversation `from` as part of `into` from now on (same customer, two threads). */
   merge(from: string, into: string): Promise<void>;
+  /** Closes, snoozes (until a time, ms since 1970) or reopens a conversation; a new message reopens it too. */
+  setStatus(conversationId: string, status: 'open' | 'closed' | 'snoozed', until?: number): Promise<void>;
+  /** Gives the conversation to an agent of the team (an id from `team()`), or to nobody. */
+  assign(conversationId: string, agentId: string | null): Promise<void>;
+  /** The site's agents. */
+  team(): Promise<TeamMember[]>;
   sendFile(conversationId: string, file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<ChatMessage>;
   openFile(conversationId: string, file: FileRef): Promise<Blob>;
   /** The safety number shared with a conversation's visitor. */
@@ -88,6 +97,9 @@ export interface AgentClient {
   origins(): Promise<string[]>;
   /** Saves them (admins); returns the list as stored. */
   setOrigins(origins: string[]): Promise<string[]>;
+  /** Whether the chat frame tells the site's pages a message's text (off by default). */
+  shareText(): Promise<boolean>;
+  setShareText(on: boolean): Promise<boolean>;
   /** Invites another agent; returns the invitation code for the link. */
   invite(email: string, name: string): Promise<string>;
 }
@@ -101,6 +113,8 @@ export interface ChannelSettings {
 
 const SESSION_KEY = 'threadline-agent';
 const LOW_PREKEYS = 20;
+/** How often an open console looks for conversations that have ended. */
+const SHRED_INTERVAL_MS = 60_000;
 type StoredSession = Omit<AgentSession, 'keyBackup'>;
 
 const deviceName = () => {
@@ -118,6 +132,9 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   const startError = signal<ThreadlineError | null>(null);
   let worker: CryptoWorker | undefined;
   let session: StoredSession | undefined;
+  /** Conversations this device has shredded: the relay listing them again changes nothing. */
+  const ended = new Set<string>();
+  let shredTimer: ReturnType<typeof setInterval> | undefined;
   let directory: Directory | undefined;
   const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
   /** Keys and storage of the console, apart from a visitor's on the same origin. */
@@ -160,9 +177,26 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     return { recipients: to, inboxKey: directory.inboxKey, expiresAt: conversation.expiresAt };
   }
 
+  /** Shows the conversation a relay answer returned, without waiting for the frame every agent gets. */
+  async function changed(answer: Promise<unknown>): Promise<void> {
+    const { conversation } = (await answer) as { conversation: unknown };
+    await track(parseConversations({ conversations: [conversation] })[0]!);
+  }
+
+  /** Crypto-shredding of one conversation on this device: out of the inbox, its history and its visitor's sessions deleted. */
+  function drop(conversationId: string): void {
+    ended.add(conversationId);
+    const next = new Map(summaries.peek());
+    const visitor = next.get(conversationId)?.visitor?.id;
+    next.delete(conversationId);
+    summaries.value = next;
+    sync.peek()?.forget(conversationId);
+    void getWorker().forget(conversationId, visitor).catch((error: unknown) => sync.peek()?.report(error));
+  }
+
   async function track(conversation: ConversationSummary): Promise<void> {
     const engine = sync.peek();
-    if (!engine) return;
+    if (!engine || ended.has(conversation.id)) return;
     const known = summaries.peek().has(conversation.id);
     summaries.value = new Map(summaries.peek()).set(conversation.id, conversation);
     if (conversation.visitor) await call('check the visitor’s keys', getWorker().addVisitor(conversation.visitor));
@@ -177,6 +211,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   /** Registers this browser's device, sets up or opens the organisation keys, and connects. */
   async function connect(stored: StoredSession, info: DeviceInfo, holdsOrgKeys: boolean): Promise<void> {
     session = stored;
+    startError.value = null;
     const registered = await api<{ status: string; prekeys: number }>('/v1/agent/devices', 'register this device', { body: { device: info.device, oneTimePrekeys: info.oneTimePrekeys, name: deviceName() } });
     // Top up one-time prekeys, and rotate the signed prekey when it is due (weekly).
     const more = await call('make prekeys', getWorker().replenish(registered.prekeys < LOW_PREKEYS ? 50 : 0));
@@ -186,23 +221,30 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     // An admin's own new device approves itself: it holds the key that signs the directory.
     if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, null, info.device);
 
+    // Conversations that ended while this console was closed go before anything is shown, and the
+    // ones ending while it is open go when their time comes: this device's clock decides, not the relay.
+    const shredEnded = async () => {
+      for (const conversationId of await call('delete ended conversations', getWorker().shredExpired())) drop(conversationId);
+    };
+    await shredEnded();
+    clearInterval(shredTimer);
+    shredTimer = setInterval(() => void shredEnded().catch((error: unknown) => sync.peek()?.report(error)), SHRED_INTERVAL_MS);
     const engine = new Sync(getWorker(), socketUrl(relay), stored.token, route, parseRelayFrame);
+
     engine.refreshTrust = refreshDirectory;
+    // The session token expired (the relay closes the socket with 4401): back to sign-in, saying why;
+    // signing in again connects anew.
+    engine.onUnauthorized = () =>
+      void signOut().then(() => (startError.value = new ConnectionError('unauthorized', 'stay connected', 'the session expired', 'Sign in again.')));
     engine.onFrame = (frame) => {
       const report = (error: unknown) => engine.report(error);
       if (frame.type === 'welcome') void loadConversations().catch(report);
       if (frame.type === 'conversation') void track(frame.conversation).catch(report);
       if (frame.type === 'message') bump(frame.envelope.conversationId, frame.envelope.seq, frame.envelope.at);
       if (frame.type === 'directory') void refreshDirectory().then(loadDevices).catch(report);
-      if (frame.type === 'expired') {
-        const next = new Map(summaries.peek());
-        const visitor = next.get(frame.conversationId)?.visitor?.id;
-        next.delete(frame.conversationId);
-        summaries.value = next;
-        engine.forget(frame.conversationId);
-        void getWorker().forget(frame.conversationId, visitor).catch(report);
-      }
+      if (frame.type === 'expired') drop(frame.conversationId);
     };
+    engine.onExpired = drop;
     sync.value = engine;
     engine.connection.start();
     await loadDevices();
@@ -256,6 +298,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   }
 
   async function signOut(): Promise<void> {
+    clearInterval(shredTimer);
     sync.peek()?.connection.close();
     sessionStorage.removeItem(SESSION_KEY);
     session = undefined;
@@ -325,6 +368,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     messages: (conversationId) => computed(() => sync.value?.thread(conversationId).messages.value ?? []),
     visitorTyping: (conversationId) => computed(() => sync.value?.thread(conversationId).typing.value === 'visitor'),
     readByVisitor: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.visitor ?? 0),
+    readByAgents: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.agent ?? 0),
     typing: (conversationId) => sync.peek()?.typing(conversationId),
     markRead: (conversationId) => sync.peek()?.markRead(conversationId, 'agent'),
     async reply(conversationId, text, via) {
@@ -345,6 +389,13 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       if (!visitor || !directory) throw new ConfigError('no_visitor', 'compute the safety number', 'this conversation has no web visitor', 'Safety numbers exist only for conversations started on the website.');
       return getWorker().safetyNumber(visitor, directory.orgKey, session!.site);
     },
+    setStatus: guard(async (conversationId: string, status: 'open' | 'closed' | 'snoozed', until?: number) => {
+      await changed(api(`/v1/agent/conversations/${conversationId}/status`, 'change the conversation’s status', { method: 'PUT', body: { status, ...(until ? { until } : {}) } }));
+    }),
+    assign: guard(async (conversationId: string, agentId: string | null) => {
+      await changed(api(`/v1/agent/conversations/${conversationId}/assignee`, 'assign the conversation', { method: 'PUT', body: { agent: agentId } }));
+    }),
+    team: guard(async () => (await api<{ team: TeamMember[] }>('/v1/agent/team', 'list the team')).team),
     merge: guard(async (from: string, into: string) => {
       await api('/v1/agent/conversations/merge', 'merge the conversations', { body: { from, into } });
     }),
@@ -356,6 +407,8 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     setChannels: guard(async (channels: ChannelSettings) => void (await api('/v1/agent/channels', 'save the messenger settings', { method: 'PUT', body: channels }))),
     origins: async () => (await api<{ origins: string[] }>('/v1/agent/origins', 'load the allowed origins')).origins,
     setOrigins: guard(async (origins: string[]) => (await api<{ origins: string[] }>('/v1/agent/origins', 'save the allowed origins', { method: 'PUT', body: { origins } })).origins),
+    shareText: async () => (await api<{ shareText: boolean }>('/v1/agent/share-text', 'load the message text setting')).shareText === true,
+    setShareText: guard(async (on: boolean) => (await api<{ shareText: boolean }>('/v1/agent/share-text', 'save the message text setting', { method: 'PUT', body: { shareText: on } })).shareText === true),
     invite: guard(async (email: string, name: string) => (await api<{ code: string }>('/v1/agent/invites', 'invite the agent', { body: { email, name } })).code),
   };
 }

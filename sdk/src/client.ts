@@ -82,12 +82,13 @@ export interface Client {
 
 interface VisitorSession extends VisitorRegistration {
   deviceId: string;
-  /** When this browser deletes the conversation: the relay's expiry, at most the visitor's choice. */
-  deleteAt?: number;
+  /**
+   * When this browser deletes the conversation, by its own clock: the relay's expiry, but never
+   * later than the retention the visitor chose (or the business showed) from the moment it began.
+   */
+  shredAt?: number;
 }
 
-/** How far the relay's clock may be ahead of this browser's before its expiry stops counting here. */
-const EXPIRY_SLACK_MS = 3600_000;
 
 export function createClient(options: ClientOptions): Client {
   const relay = relayUrl(options?.relay);
@@ -143,6 +144,9 @@ export function createClient(options: ClientOptions): Client {
       if (frame.type === 'directory') void trustCurrentDirectory().catch((error) => engine.report(error));
       if (frame.type === 'expired' && frame.conversationId === current.conversationId) void forget();
     };
+    // A message whose bound expiry has passed ends the conversation (by this browser's clock), whatever the relay says.
+    engine.onExpired = (conversationId) => void (conversationId === current.conversationId && forget());
+
     sync.value = engine;
     return engine;
   }
@@ -152,7 +156,7 @@ export function createClient(options: ClientOptions): Client {
     persistent.value = deviceKeys.persistent;
     await trustCurrentDirectory();
     const saved = (await getWorker().kept('visitor')) as VisitorSession | undefined;
-    if (saved?.deviceId === deviceKeys.device.id && (saved.deleteAt ?? saved.expiresAt) > Date.now()) {
+    if (saved?.deviceId === deviceKeys.device.id && (saved.shredAt ?? saved.expiresAt) > Date.now()) {
       session.value = saved;
       const engine = connect(saved);
       await engine.open(saved.conversationId);
@@ -175,14 +179,12 @@ export function createClient(options: ClientOptions): Client {
 
   async function register(retention: Retention | undefined): Promise<VisitorSession> {
     const chosen = retention ?? options.retention;
-    const asked = Date.now();
+    const began = Date.now();
     const registration = await request<VisitorRegistration>(relay, `/v1/sites/${site}/visitors`, 'start a conversation', {
       body: { device: deviceKeys.device, ...(chosen ? { retention: chosen } : {}) },
     });
-    // The visitor's choice decides how long this browser keeps the conversation, on its own clock,
-    // not the relay's answer (which messages stay bound to): a relay that stretches it gains nothing.
-    const deleteAt = Math.min(registration.expiresAt, asked + RETENTION_MS[chosen ?? business.peek()!.retention.default] + EXPIRY_SLACK_MS);
-    const created = { ...registration, deviceId: deviceKeys.device.id, deleteAt };
+    const kept = chosen ?? business.peek()?.retention.default;
+    const created = { ...registration, deviceId: deviceKeys.device.id, shredAt: Math.min(registration.expiresAt, began + (kept ? RETENTION_MS[kept] : Infinity)) };
     await getWorker().keep('visitor', created);
     session.value = created;
     const engine = connect(created);
@@ -219,7 +221,7 @@ export function createClient(options: ClientOptions): Client {
       const id = session.value?.conversationId;
       return (id && sync.value?.thread(id).messages.value) || [];
     }),
-    expiresAt: computed(() => session.value?.deleteAt ?? null),
+    expiresAt: computed(() => session.value?.expiresAt ?? null),
     agentTyping: computed(() => {
       const id = session.value?.conversationId;
       return (id && sync.value?.thread(id).typing.value === 'agent') || false;

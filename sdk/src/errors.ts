@@ -39,3 +39,11 @@ export class CryptoError extends ThreadlineError {
 export class StorageError extends ThreadlineError {
   override name = 'StorageError';
 }
+
+/**
+ * The relay's storage quota for the conversation or the business is used up. Nothing was lost: the
+ * message waits in the outbox and goes again on the next connection.
+ */
+export class QuotaExceededError extends ThreadlineError {
+  override name = 'QuotaExceededError';
+}

@@ -16,7 +16,7 @@ export { tokenize } from './format.ts';
 export type { Token } from './format.ts';
 
 // Errors
-export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
+export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError, QuotaExceededError } from './errors.ts';
 
 export type { Client, ClientOptions, Verification } from './client.ts';
 export type { Content, Rating } from './thread.ts';

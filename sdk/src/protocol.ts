@@ -7,7 +7,7 @@
 import { count, fail, list, nullable, object, oneOf, optional, parseJson, pattern, shallow, text, type Check, type Checked } from './schema.ts';
 
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
-export { FrameError, count, list, object, oneOf, optional, pattern, text, type Check, type Checked } from './schema.ts';
+export { FrameError, count, list, nullable, object, oneOf, optional, pattern, text, type Check, type Checked } from './schema.ts';
 
 /** Largest WebSocket frame the relay accepts, in bytes. */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -128,6 +128,8 @@ const channelState = /*#__PURE__*/ object({
   /** Last message from the customer on it: replies are free-form for 24 hours after. */
   lastInboundAt: count,
 });
+/** An agent closed or snoozed the conversation when it had `seq` messages; a later message reopens it (see conversation-status.ts). */
+const conversationStatus = /*#__PURE__*/ object({ state: /*#__PURE__*/ oneOf('closed', 'snoozed'), seq: count, until: /*#__PURE__*/ nullable(count) });
 export const conversationSummary = /*#__PURE__*/ object({
   id,
   /** The web visitor's device; null for a conversation that started on a messenger. */
@@ -139,8 +141,20 @@ export const conversationSummary = /*#__PURE__*/ object({
   channel: /*#__PURE__*/ nullable(channelState),
   /** Set when an agent merged this conversation into another. */
   mergedInto: /*#__PURE__*/ nullable(id),
+  /** Null while open. */
+  status: /*#__PURE__*/ nullable(conversationStatus),
+  /** The agent who has it (an id from the team list), or nobody. */
+  assignee: /*#__PURE__*/ nullable(id),
 });
 export type ChannelState = Checked<typeof channelState>;
+export type ConversationStatus = Checked<typeof conversationStatus>;
+/** An agent of the site, as `GET /v1/agent/team` lists them. */
+export interface TeamMember {
+  id: string;
+  name: string;
+  email: string;
+  role: AgentRole;
+}
 export type ConversationSummary = Checked<typeof conversationSummary>;
 export const parseConversations = (value: unknown): ConversationSummary[] => /*#__PURE__*/ object({ conversations: /*#__PURE__*/ list(conversationSummary, 10_000) })(value, '').conversations;
 
@@ -167,8 +181,11 @@ export type RelayFrame =
   | { type: 'expired'; conversationId: string }
   | { type: 'error'; code: ErrorCode; message: string; id?: string };
 
-/** `rate_limited`: nothing was stored; try again later (the message says when, HTTP adds `Retry-After`). */
-export type ErrorCode = 'bad_frame' | 'too_large' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'rate_limited' | 'internal';
+/**
+ * `rate_limited`: nothing was stored; try again later (the message says when, HTTP adds `Retry-After`).
+ * `quota_exceeded`: nothing was stored; the conversation's or the site's storage quota is used up.
+ */
+export type ErrorCode = 'bad_frame' | 'too_large' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'gone' | 'rate_limited' | 'quota_exceeded' | 'internal';
 
 const clientFrames: Record<ClientFrame['type'], Check<ClientFrame>> = {
   hello: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('hello'), token: /*#__PURE__*/ b64(128) }),
@@ -226,6 +243,12 @@ export interface ChannelLinks {
   messenger?: { page: string };
   instagram?: { username: string };
 }
+/**
+ * The WhatsApp handoff code as it travels in the customer's prefilled text (`#TL-7K3Q9X`): WhatsApp
+ * links carry no ref parameter, so the relay finds the code by this pattern and the console shows it
+ * as a marker, not as words the customer wrote. Letters and digits that cannot be misread.
+ */
+export const WHATSAPP_CODE = /#(TL-[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5})\b/;
 export interface Handoff {
   /** The single-use reference: a short code for WhatsApp, a token for Messenger and Instagram. */
   ref: string;

@@ -9,7 +9,7 @@ import type { Channel, Envelope } from './protocol.ts';
 
 export async function sealMessengerMessage(
   meta: { conversationId: string; id: string; channel: Channel; expiresAt: number },
-  content: { text: string },
+  content: { text: string; name?: string },
   devices: { id: string; identityKey: string }[],
   inboxKey: string,
 ): Promise<Envelope> {

@@ -27,3 +27,5 @@ export async function provisionOrganisation(site: string, password: string, iter
 }
 
 export { KDF_ITERATIONS };
+/** The fingerprint a site pins with `data-org-key`. */
+export { orgFingerprint } from './crypto/directory.ts';

@@ -8,7 +8,7 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { Connection } from './connection.ts';
 import { randomId } from './crypto/encoding.ts';
-import { ConfigError, ThreadlineError } from './errors.ts';
+import { ConfigError, QuotaExceededError, ThreadlineError } from './errors.ts';
 import type { HistoryEntry } from './crypto/vault.ts';
 import type { PrekeyBundleWire, RelayFrame, Role, StoredEnvelope } from './protocol.ts';
 import { Thread, toMessage, type ChatMessage, type Content } from './thread.ts';
@@ -48,6 +48,8 @@ export class Sync {
   onUnauthorized?: () => void;
   /** The conversation's expiry as this side knows it (the visitor chose it): an envelope bound to another is refused. */
   expiresAt?: (conversationId: string) => number | undefined;
+  /** A message's own bound expiry says its conversation has ended (by this device's clock, whatever the relay says). */
+  onExpired: (conversationId: string) => void = () => {};
   /** Called when a message comes from a device not (yet) trusted: reload the key directory. */
   refreshTrust: () => Promise<void> = async () => {};
 
@@ -131,6 +133,8 @@ export class Sync {
         break;
       case 'ack':
         this.#arrived(frame.conversationId, frame.seq);
+        // A message went: whatever quota refused one before has room again.
+        if (this.#error.peek() instanceof QuotaExceededError) this.#error.value = null;
         run(this.#acknowledged(frame.conversationId, frame.id, frame.seq, frame.at));
         break;
       case 'message':
@@ -150,6 +154,7 @@ export class Sync {
       case 'error':
         // Nothing was stored and it may work later: the outbox goes again (the relay closes a rate-limited socket).
         if (frame.code === 'rate_limited' || frame.code === 'internal') setTimeout(() => run(this.#resume()), 2000);
+        else if (frame.code === 'quota_exceeded') this.report(new QuotaExceededError(frame.code, 'send the message', 'storage is full', 'It waits for room.'));
         else if (frame.id) run(this.#refused(frame.id, frame.message));
         else this.report(new ThreadlineError(frame.code, 'talk to the relay', frame.message, 'Reload the page if this persists.'));
         break;
@@ -212,6 +217,7 @@ export class Sync {
       await this.refreshTrust();
       result = await this.worker.decrypt(envelope);
     }
+    if (!result.ok && result.code === 'expired') return this.onExpired(envelope.conversationId);
     if (result.ok) thread.upsert(toMessage(result.value));
     else {
       // A tampered or undecryptable copy: shown as such, not stored, the rest carries on.

@@ -40,6 +40,8 @@ export interface ChatMessage {
   readonly problem?: string;
   /** The messenger it came in from or went out on: outside Threadline's own encryption. */
   readonly channel?: Channel;
+  /** The customer's messenger profile name, sealed by the relay into their message. */
+  readonly sender?: string;
   /** A marker: the visitor continued the conversation on this messenger. */
   readonly handoff?: Channel;
   readonly rating?: Rating;
@@ -62,7 +64,7 @@ export function toMessage(entry: HistoryEntry): ChatMessage {
     const { reason } = (entry.content ?? {}) as { reason?: string };
     return { id, from, at, ...(seq ? { seq } : {}), status, text: '', problem: reason ?? 'could not be decrypted' };
   }
-  const content = (entry.content ?? {}) as Content & { problem?: string };
+  const content = (entry.content ?? {}) as Content & { problem?: string; name?: unknown };
   // Decrypted content is the sender's word: only an agent says a reply went out on a messenger.
   const channel = entry.channel ?? (from === 'agent' && isChannel(content.channel) ? content.channel : undefined);
   const file = isFileRef(content.file) ? content.file : undefined;
@@ -75,6 +77,7 @@ export function toMessage(entry: HistoryEntry): ChatMessage {
     text: typeof content.text === 'string' ? content.text : '',
     ...(file ? { file } : {}),
     ...(channel ? { channel } : {}),
+    ...(entry.channel && typeof content.name == 'string' ? { sender: content.name } : {}),
     ...(isChannel(content.handoff) ? { handoff: content.handoff } : {}),
     ...(status === 'failed' && typeof content.problem === 'string' ? { problem: content.problem } : {}),
     ...(from === 'visitor' && isRating(content.rating) ? { rating: content.rating } : {}),

@@ -23,6 +23,7 @@ import {
   object,
   oneOf,
   optional,
+  nullable,
   pattern,
   text,
   type Check,
@@ -34,11 +35,12 @@ import {
   type ChannelLinks,
   type Handoff,
 } from '@threadline/sdk/protocol';
-import { qrSvgPath } from '@threadline/sdk/qr';
 import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
+import { ROUTE_ACCESS } from './access.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
 import { MAX_ORIGINS, normalOrigin } from './origins.ts';
+import { overQuota, quotaError } from './quotas.ts';
 import type { Limiter, Limits } from './rate-limit.ts';
 import { API_HEADERS, HttpError, readJson, sendJson, tooMany, voice } from './responses.ts';
 import { DeviceTakenError, type Principal, type Store } from './store.ts';
@@ -65,17 +67,12 @@ export class Raw {
   ) {}
 }
 
-/** A QR code as SVG, so the widget need not ship an encoder: `GET /v1/qr?data=…` (at most 412 bytes). */
-function qrSvg(data: string): Buffer {
-  const { d, size } = qrSvgPath(data);
-  return Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size} ${size}" shape-rendering="crispEdges"><rect width="${size}" height="${size}" fill="#fff"/><path d="${d}" fill="#000"/></svg>`);
-}
-
 const HANDOFF_TTL_MS = 24 * 3600_000;
-/** Unambiguous letters and digits for the WhatsApp code a customer may read aloud. */
+/** Unambiguous letters and digits for the WhatsApp code a customer may read aloud (32: 5 bits each, unbiased from a byte). */
 const CODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
-const handoffRef = (channel: Channel) =>
-  channel === 'whatsapp' ? `TL-${Array.from(randomBytes(6), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('')}` : randomBytes(16).toString('base64url');
+const codeGroup = () => Array.from(randomBytes(5), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
+/** WhatsApp: `TL-XXXXX-XXXXX`, 50 bits in the prefilled text; Messenger and Instagram: 128 bits in the link's `ref`. */
+const handoffRef = (channel: Channel) => (channel === 'whatsapp' ? `TL-${codeGroup()}-${codeGroup()}` : randomBytes(16).toString('base64url'));
 
 export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConfig | undefined, limiter: Limiter) {
   function limit(kind: keyof Limits, key: string, action: string): void {
@@ -100,14 +97,17 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
   }
 
   /** An agent; `approved` when the request needs this device in the signed directory (conversation data). */
-  function agent(req: IncomingMessage, admin = false, approved = false): AgentPrincipal {
+  function agent(req: IncomingMessage, approved = false): AgentPrincipal {
     const found = principal(req);
     if (found.role !== 'agent') throw unauthorized();
     if (approved && !found.approved) throw forbidden('use the conversations', 'this device is not approved (or was revoked)', 'Ask an admin to approve it in Devices & team.');
-    if (admin && store.agent(found.agentId)?.role !== 'admin') {
-      throw forbidden('change the organisation', 'only an admin agent may', 'Ask an admin of your team.');
-    }
     return found;
+  }
+
+  /** Routes that change the organisation: the role is read from storage each time, so a demotion holds at once. */
+  function admin(req: IncomingMessage, action: string): void {
+    const found = agent(req);
+    if (store.agent(found.agentId)?.role !== 'admin') throw forbidden(action, 'only an admin of the team may', 'Ask an admin of your team to do it.');
   }
 
   function site(id: string) {
@@ -148,6 +148,12 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
         ...(instagram ? { instagram: { username: instagram.username } } : {}),
       };
       return { site: found.id, name: found.name, channels, directory: found.directory, retention: found.retention };
+    },
+
+    /** What the chat frame needs to know about its embedding: who may embed it, and whether pages see message text. */
+    'GET /v1/sites/:id/embed': (_req, [id]) => {
+      const found = site(id!);
+      return { origins: store.origins(found.id), shareText: store.shareText(found.id) };
     },
 
     'POST /v1/sites/:id/visitors': async (req, [id]): Promise<VisitorRegistration> => {
@@ -197,7 +203,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/invites': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       const invite = await body(req, object({ email, name: text(80) }), 'invite an agent');
       if (store.agentByEmail(invite.email)) throw new HttpError(409, 'conflict', voice('invite an agent', `${invite.email} already has an account`, 'Use another address.'));
       return { code: store.createInvite(who.site, invite.email, invite.name || invite.email) };
@@ -215,7 +221,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'PUT /v1/agent/org': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       const setup = await body(req, object({ backup: keyBackup, directory: signedDirectory }), 'set up the organisation keys');
       // Everything or nothing: the key, the backup and a first directory signed by that key.
       store.db.transaction(() => {
@@ -258,22 +264,15 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'PUT /v1/agent/directory': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       acceptDirectory(who.site, await body(req, signedDirectory, 'publish the key directory'));
       return { ok: true };
-    },
-
-    'GET /v1/qr': (req) => {
-      const data = new URL(req.url ?? '/', 'http://relay').searchParams.get('data') ?? '';
-      if (!data || Buffer.byteLength(data) > 412) throw new HttpError(400, 'bad_frame', voice('draw the QR code', 'the data is empty or over 412 bytes', 'Send a shorter link.'));
-      const svg = qrSvg(data);
-      return new Raw(svg, svg.length, 'image/svg+xml');
     },
 
     'GET /v1/agent/channels': (req) => ({ channels: store.channels(agent(req).site) }),
 
     'PUT /v1/agent/channels': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       const account = pattern(/^\d{1,30}$/, 30);
       const channels = await body(
         req,
@@ -288,10 +287,23 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { channels };
     },
 
+    'GET /v1/agent/share-text': (req) => ({ shareText: store.shareText(agent(req).site) }),
+
+    'PUT /v1/agent/share-text': async (req) => {
+      const who = agent(req);
+      const flag: Check<boolean> = (value, path) => {
+        if (typeof value !== 'boolean') throw new FrameError(path);
+        return value;
+      };
+      const { shareText } = await body(req, object({ shareText: flag }), 'save the message text setting');
+      store.setShareText(who.site, shareText);
+      return { shareText };
+    },
+
     'GET /v1/agent/origins': (req) => ({ origins: store.origins(agent(req).site) }),
 
     'PUT /v1/agent/origins': async (req) => {
-      const who = agent(req, true);
+      const who = agent(req);
       const { origins } = await body(req, object({ origins: list(text(200), MAX_ORIGINS) }), 'save the allowed origins');
       const bad = origins.find((origin) => !normalOrigin(origin));
       if (bad !== undefined) {
@@ -301,7 +313,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { origins: store.origins(who.site) };
     },
 
-    'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req, false, true).site) }),
+    'GET /v1/agent/conversations': (req) => ({ conversations: store.conversations(agent(req, true).site) }),
 
     'POST /v1/conversations/:id/handoff': async (req, [conversationId]): Promise<Handoff> => {
       const who = principal(req);
@@ -317,7 +329,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/conversations/:id/channel-reply': async (req, [conversationId]) => {
-      const who = agent(req, false, true);
+      const who = agent(req, true);
       const { channel, text: reply } = await body(req, object({ channel: oneOf(...CHANNELS), text: text(10_000) }), 'send the reply');
       const conversation = store.conversation(conversationId!);
       const customer = conversation?.site === who.site ? store.channelIdentity(conversationId!, channel) : undefined;
@@ -338,7 +350,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     },
 
     'POST /v1/agent/conversations/merge': async (req) => {
-      const who = agent(req, false, true);
+      const who = agent(req, true);
       const { from, into } = await body(req, object({ from: id, into: id }), 'merge the conversations');
       const [a, b] = [store.conversation(from), store.conversation(into)];
       if (!a || !b || a.site !== who.site || b.site !== who.site || from === into || b.mergedInto) {
@@ -352,10 +364,49 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       return { ok: true };
     },
 
+    'PUT /v1/agent/conversations/:id/status': async (req, [conversationId]) => {
+      const who = agent(req, true);
+      const action = 'change the conversation’s status';
+      const { status, until } = await body(req, object({ status: oneOf('open', 'closed', 'snoozed'), until: optional(count) }), action);
+      const conversation = store.conversation(conversationId!);
+      if (conversation?.site !== who.site) throw notFound(`conversation '${conversationId}'`);
+      if (status === 'snoozed' && !(until && until > store.now())) {
+        throw new HttpError(400, 'bad_frame', voice(action, 'a snooze needs a time in the future', 'Send `until` as milliseconds since 1970, later than now.'));
+      }
+      store.setStatus(conversationId!, status === 'open' ? null : { state: status, until: status === 'snoozed' ? until! : null });
+      const { site: _, ...summary } = store.conversation(conversationId!)!;
+      hub.toAgents(who.site, { type: 'conversation', conversation: summary });
+      return { conversation: summary };
+    },
+
+    'GET /v1/agent/team': (req) => ({ team: store.team(agent(req).site) }),
+
+    'PUT /v1/agent/conversations/:id/assignee': async (req, [conversationId]) => {
+      const who = agent(req, true);
+      const action = 'assign the conversation';
+      const { agent: assignee } = await body(req, object({ agent: nullable(id) }), action);
+      if (store.conversation(conversationId!)?.site !== who.site) throw notFound(`conversation '${conversationId}'`);
+      if (assignee !== null && store.agent(assignee)?.site !== who.site) {
+        throw new HttpError(400, 'bad_frame', voice(action, `'${assignee}' is not an agent of your team`, 'Pick someone from the team list.'));
+      }
+      store.assign(conversationId!, assignee);
+      const { site: _, ...summary } = store.conversation(conversationId!)!;
+      hub.toAgents(who.site, { type: 'conversation', conversation: summary });
+      return { conversation: summary };
+    },
+
     'PUT /v1/conversations/:id/blobs/:id': async (req, [conversationId, blobId]) => {
       member(req, conversationId!);
       limit('blobs', conversationId!, 'store the attachment');
-      return { size: await blobs.write(conversationId!, blobId!, req) };
+      // The upload may take what is left of both quotas (concurrent uploads may pass them by at most one attachment).
+      const used = store.usage(conversationId!) ?? { conversation: 0, site: 0 };
+      const declared = Number(req.headers['content-length'] ?? 0);
+      const over = overQuota(store.quotas, used, Math.max(1, declared));
+      if (over) throw quotaError('store the attachment', store.quotas, over);
+      const room = Math.min(store.quotas.conversationBytes - used.conversation, store.quotas.siteBytes - used.site);
+      const size = await blobs.write(conversationId!, blobId!, req, room, () => quotaError('store the attachment', store.quotas, overQuota(store.quotas, used, room + 1)!));
+      store.addBlobBytes(conversationId!, size);
+      return { size };
     },
 
     'GET /v1/conversations/:id/blobs/:id': (req, [conversationId, blobId]) => {
@@ -376,7 +427,9 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
 
   const table = Object.entries(routes).map(([route, handler]) => {
     const [method, path] = route.split(' ') as [string, string];
-    return { method, regex: new RegExp('^' + path.replace(/:id/g, '([^/]+)') + '$'), handler };
+    const access = ROUTE_ACCESS[route];
+    if (!access) throw new Error(`Threadline: failed to start the API: ${route} has no entry in ROUTE_ACCESS. Say who may call it in server/src/access.ts.`);
+    return { method, regex: new RegExp('^' + path.replace(/:id/g, '([^/]+)') + '$'), handler, access };
   });
 
   /** Handles the request if a route matches; returns false otherwise. */
@@ -390,6 +443,7 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
     const raw = route.regex.exec(pathname)!.slice(1);
     if (raw.some((param) => !isId(param))) throw notFound(`'${raw.join('/')}'`);
     const params = raw;
+    if (typeof route.access === 'object') admin(req, route.access.admin);
     const result = await route.handler(req, params);
     if (result instanceof Raw) {
       res.writeHead(200, { ...API_HEADERS, 'content-type': result.type, 'content-length': result.size, 'cache-control': 'no-store', 'cross-origin-resource-policy': 'cross-origin' });

@@ -25,11 +25,16 @@ export class Blobs {
     return join(this.#dir, conversationId, blobId);
   }
 
-  /** Streams a request body into a blob; 413 past the limit (nothing is kept), 409 if it exists. */
-  async write(conversationId: string, blobId: string, req: IncomingMessage): Promise<number> {
+  /**
+   * Streams a request body into a blob; 413 past the size limit, or `overRoom()` past `room` (the
+   * storage quota left), with nothing kept; 409 if it exists.
+   */
+  async write(conversationId: string, blobId: string, req: IncomingMessage, room = Infinity, overRoom?: () => HttpError): Promise<number> {
     const tooLarge = () =>
       new HttpError(413, 'too_large', voice('store the attachment', `it is over the limit of ${Math.round(this.maxBytes / 1024 / 1024)} MB`, 'Send a smaller file.'));
-    if (Number(req.headers['content-length'] ?? 0) > this.maxBytes) throw tooLarge();
+    const refuse = (size: number) => (size > this.maxBytes ? tooLarge() : overRoom && size > room ? overRoom() : null);
+    const declared = refuse(Number(req.headers['content-length'] ?? 0));
+    if (declared) throw declared;
     const target = this.#path(conversationId, blobId);
     if (statSync(target, { throwIfNoEntry: false })) throw new HttpError(409, 'conflict', voice('store the attachment', 'a blob with this id exists', 'Upload under a new id.'));
     mkdirSync(join(this.#dir, conversationId), { recursive: true });
@@ -38,7 +43,7 @@ export class Blobs {
     const limit = new Transform({
       transform: (chunk: Buffer, _encoding, done) => {
         size += chunk.length;
-        done(size > this.maxBytes ? tooLarge() : null, chunk);
+        done(refuse(size), chunk);
       },
     });
     try {

@@ -1,6 +1,7 @@
 /** The relay's settings from command-line flags, then environment variables, then defaults. */
 import { resolve } from 'node:path';
 import type { MetaConfig } from './relay.ts';
+import { DEFAULT_QUOTAS, type Quotas } from './quotas.ts';
 import { DEFAULT_LIMITS, type Limits } from './rate-limit.ts';
 
 export interface RelayConfig {
@@ -81,20 +82,26 @@ export function readTestClock(env: NodeJS.ProcessEnv, host: string): TestClock |
 }
 
 /**
- * `THREADLINE_LIMITS="connections=20000/20000,frames=1000/60000"`: rate limits that differ from the
- * defaults, each as burst/per-minute (see `DEFAULT_LIMITS` for the kinds).
+ * `THREADLINE_LIMITS="connections=20000/20000,frames=1000/60000,siteBytes=53687091200"`: rate limits
+ * that differ from the defaults, each as burst/per-minute (see `DEFAULT_LIMITS` for the kinds), and
+ * storage quotas in bytes (see `DEFAULT_QUOTAS`).
  */
-export function readLimits(env: NodeJS.ProcessEnv): Partial<Limits> {
-  const limits: Partial<Limits> = {};
+export function readLimits(env: NodeJS.ProcessEnv): Partial<Limits & Quotas> {
+  const limits: Partial<Limits & Quotas> = {};
   for (const item of (env.THREADLINE_LIMITS ?? '').split(',').filter(Boolean)) {
-    const match = /^\s*([a-zA-Z]+)=(\d+)\/(\d+)\s*$/.exec(item);
-    const kind = match?.[1] as keyof Limits | undefined;
-    if (!match || !kind || !Object.hasOwn(DEFAULT_LIMITS, kind) || Number(match[2]) < 1 || Number(match[3]) < 1) {
+    const rate = /^\s*([a-zA-Z]+)=(\d+)\/(\d+)\s*$/.exec(item);
+    const quota = /^\s*([a-zA-Z]+)=(\d+)\s*$/.exec(item);
+    const kind = rate?.[1] as keyof Limits | undefined;
+    const quotaKind = quota?.[1] as keyof Quotas | undefined;
+    if (rate && kind && Object.hasOwn(DEFAULT_LIMITS, kind) && Number(rate[2]) >= 1 && Number(rate[3]) >= 1) {
+      limits[kind] = { capacity: Number(rate[2]), perMinute: Number(rate[3]) };
+    } else if (quota && quotaKind && Object.hasOwn(DEFAULT_QUOTAS, quotaKind) && Number(quota[2]) >= 1) {
+      limits[quotaKind] = Number(quota[2]);
+    } else {
       throw new ConfigError(
-        `Threadline: failed to start the relay: THREADLINE_LIMITS item '${item}' is not kind=burst/perMinute with a kind of ${Object.keys(DEFAULT_LIMITS).join(', ')}. Write it like connections=2000/2000.`,
+        `Threadline: failed to start the relay: THREADLINE_LIMITS item '${item}' is neither kind=burst/perMinute with a kind of ${Object.keys(DEFAULT_LIMITS).join(', ')} nor quota=bytes with a quota of ${Object.keys(DEFAULT_QUOTAS).join(', ')}. Write it like connections=2000/2000 or siteBytes=21474836480.`,
       );
     }
-    limits[kind] = { capacity: Number(match[2]), perMinute: Number(match[3]) };
   }
   return limits;
 }

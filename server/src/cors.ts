@@ -5,7 +5,7 @@
  * console is served by the relay itself.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { originAllowed, originRefused, requestOrigin } from './origins.ts';
+import { originAllowed, originRefused, ownOrigin, requestOrigin } from './origins.ts';
 import { API_HEADERS, HttpError, voice } from './responses.ts';
 import type { Store } from './store.ts';
 
@@ -34,7 +34,7 @@ export function createCors(store: Store, methods: (pathname: string) => string[]
     // Echoed on a refusal too, so the page can read why.
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', 'retry-after');
-    if (site !== null && !originAllowed(store.origins(site), origin)) throw originRefused(site, origin);
+    if (site !== null && !ownOrigin(req, origin) && !originAllowed(store.origins(site), origin)) throw originRefused(site, origin);
     if (req.method !== 'OPTIONS') return false;
     const allowed = methods(pathname);
     if (allowed.length === 0) throw new HttpError(404, 'not_found', voice('find ' + pathname, 'there is nothing here', 'Check the address.'));

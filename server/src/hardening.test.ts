@@ -227,3 +227,70 @@ describe('size limits', () => {
     expect((await t.http('/healthz')).status).toBe(200);
   });
 });
+
+describe('static paths', () => {
+  it('answers a NUL byte, an over-long name or a bad escape in a static path with a typed 400 or 404, never a 500', async () => {
+    for (const path of ['/widget/%00', '/widget/threadline.js%00.html', '/console/%00/x', `/widget/${'a'.repeat(5000)}.js`, '/widget/%E0%A4%A', '/widget/..%2f..%2fetc%2fpasswd']) {
+      const response = await t.http(path);
+      expect([400, 404], `${path.slice(0, 40)} → ${response.status}`).toContain(response.status);
+      const body = (await response.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toMatch(/^(bad_frame|not_found)$/);
+      expect(body.error.message).toMatch(/^Threadline: failed to .+: .+\. .+/);
+    }
+  });
+});
+
+describe('the console’s Content-Security-Policy', () => {
+  it('lets the console connect to the relay’s own origin only: no scheme-wide ws: or wss:', async () => {
+    const { defaultMounts } = await import('./mounts.ts');
+    const consoleMount = defaultMounts().find((mount) => mount.prefix === '/console/');
+    const csp = consoleMount?.headers?.['content-security-policy'] ?? '';
+    const connect = /(?:^|;)\s*connect-src ([^;]*)/.exec(csp)?.[1]?.trim().split(/\s+/);
+    expect(connect).toEqual(["'self'"]);
+  });
+});
+
+describe('agents’ sockets', () => {
+  it('are accepted only from the relay’s own origin (the console), or from clients that send no Origin', async () => {
+    const agent = await t.agentSession();
+    for (const [origin, expected] of [
+      [SHOP, 'refused'], // even a site's allowed origin is not the console
+      ['https://evil.example', 'refused'],
+      [`http://${t.base}`, 'welcome'],
+      [undefined, 'welcome'],
+    ] as const) {
+      const socket = await t.connect(origin ? { origin } : {});
+      socket.send({ type: 'hello', token: agent.token });
+      const frame = await socket.next();
+      if (expected === 'welcome') {
+        expect(frame, origin).toEqual({ type: 'welcome', role: 'agent' });
+        socket.socket.close();
+      } else {
+        expect(frame, origin).toMatchObject({ type: 'error', code: 'forbidden', message: expect.stringMatching(/^Threadline: failed to use an agent’s session from .+: agents’ sockets are accepted only from the console/) });
+        expect(await socket.closed).toBe(1008);
+      }
+    }
+  });
+
+  it('are closed with 4401 when their session token expires, and the token opens nothing after', async () => {
+    const relay = await startTestRelay();
+    try {
+      const agent = await relay.agentSession();
+      const socket = await relay.connect();
+      socket.send({ type: 'hello', token: agent.token });
+      expect(await socket.next()).toEqual({ type: 'welcome', role: 'agent' });
+      relay.clock.now += 11 * 3600_000;
+      relay.relay.sweep(); // the session has an hour left
+      socket.send({ type: 'typing', conversationId: 'x1' });
+      expect(await socket.next()).toMatchObject({ type: 'error' }); // still open and answering
+      relay.clock.now += 2 * 3600_000;
+      relay.relay.sweep(); // as the scheduled sweep does, every minute
+      expect(await socket.closed).toBe(4401);
+      const again = await relay.connect();
+      again.send({ type: 'hello', token: agent.token });
+      expect(await again.closed).toBe(4401);
+    } finally {
+      await relay.stop();
+    }
+  });
+});

@@ -5,6 +5,8 @@ import type { Principal } from './store.ts';
 
 /** Close code telling a client its device or session was revoked: it must not reconnect. */
 export const REVOKED_CLOSE = 4403;
+/** Close code telling a client its session token is unknown or expired: sign in again, then reconnect. */
+export const UNAUTHORIZED_CLOSE = 4401;
 
 export class Hub {
   readonly #principals = new Map<WebSocket, Principal>();
@@ -81,6 +83,13 @@ export class Hub {
   closeDevices(deviceIds: string[]): void {
     for (const [socket, principal] of this.#principals) {
       if (principal.deviceId && deviceIds.includes(principal.deviceId)) socket.close(REVOKED_CLOSE, 'device revoked');
+    }
+  }
+
+  /** Closes agents' sockets whose session token has expired (4401: the console signs in again, then reconnects). */
+  closeExpiredSessions(now: number): void {
+    for (const [socket, principal] of this.#principals) {
+      if (principal.role === 'agent' && principal.expiresAt <= now) socket.close(UNAUTHORIZED_CLOSE, 'session expired');
     }
   }
 

@@ -3,9 +3,13 @@
  * requests from any other page are refused, over HTTP (the `Origin` header, with exact CORS) and on
  * the socket (checked at `hello`, when the site is known). An empty list allows any origin.
  * A request without `Origin` is not from a page of another origin (browsers always send it then).
+ *
+ * The chat itself runs in the frame the relay serves, so its requests come from the relay's own
+ * origin and pass: there the allow-list is enforced by the frame's `frame-ancestors` and by the
+ * frame, which refuses an embedder the site does not allow (see frame.ts and widget/src/frame.ts).
  */
 import type { IncomingMessage } from 'node:http';
-import { HttpError, voice } from './responses.ts';
+import { HttpError, overTls, voice } from './responses.ts';
 
 /** Most origins one site may list. */
 export const MAX_ORIGINS = 20;
@@ -35,3 +39,14 @@ export function originRefused(site: string, origin: string): HttpError {
 }
 
 export const requestOrigin = (req: IncomingMessage): string | undefined => (typeof req.headers.origin === 'string' ? req.headers.origin : undefined);
+
+/**
+ * Whether `origin` is the relay's own (the console's, and the chat frame's it serves): the host the
+ * request was made to, over the scheme it arrived by (a TLS socket, or a trusted proxy's `X-Forwarded-Proto`).
+ */
+export function ownOrigin(req: IncomingMessage, origin: string): boolean {
+  return req.headers.host !== undefined && origin === `${overTls(req) ? 'https' : 'http'}://${req.headers.host}`;
+}
+
+export const agentOriginRefused = (origin: string): string =>
+  voice(`use an agent’s session from ${origin}`, 'agents’ sockets are accepted only from the console, on the relay’s own origin', 'Open the console from the relay’s address.');

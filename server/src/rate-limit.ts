@@ -15,6 +15,12 @@ export class RateLimiter {
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Whether a token is there to take (without taking it): for limits that count only failures. */
+  available(key: string): boolean {
+    const bucket = this.#buckets.get(key);
+    return !bucket || bucket.tokens + ((this.now() - bucket.at) / 60_000) * this.perMinute >= 1;
+  }
+
   /** Takes a token; returns 0, or the seconds to wait when the bucket is empty. */
   take(key: string): number {
     const now = this.now();
@@ -62,6 +68,8 @@ export const DEFAULT_LIMITS = {
   blobs: { capacity: 30, perMinute: 30 },
   /** Messenger handoff references, per conversation. */
   handoffs: { capacity: 20, perMinute: 20 },
+  /** Handoff codes that matched nothing, per customer's messenger identity: past it, codes are ignored. */
+  handoffMisses: { capacity: 5, perMinute: 1 },
   /** WebSocket connections, per IP address. */
   connections: { capacity: 600, perMinute: 1200 },
   /** Frames on one socket before it has said hello, and on a visitor's socket. */
@@ -82,6 +90,7 @@ export function createLimiters(overrides: Partial<Limits> = {}, trustProxy = fal
   const limiters = Object.fromEntries(Object.entries(limits).map(([kind, rate]) => [kind, new RateLimiter(rate.capacity, rate.perMinute, now)])) as Record<keyof Limits, RateLimiter>;
   return {
     take: (kind: keyof Limits, key: string): number => limiters[kind].take(key),
+    available: (kind: keyof Limits, key: string): boolean => limiters[kind].available(key),
     address(req: IncomingMessage): string {
       const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : undefined;
       return forwarded || req.socket.remoteAddress || '?';

@@ -249,13 +249,4 @@ describe('relay HTTP', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 'not_found', message: expect.stringMatching(/^Threadline: failed to/) } });
     expect((await http('/v1/agent/conversations')).status).toBe(401);
   });
-
-  it('draws QR codes as SVG for the widget, within the QR size limit', async () => {
-    const ok = await http(`/v1/qr?data=${encodeURIComponent('https://wa.me/15550001111?text=Hi%20%23TL-7K3Q9X')}`);
-    expect(ok.status).toBe(200);
-    expect(ok.headers.get('content-type')).toBe('image/svg+xml');
-    expect(await ok.text()).toMatch(/^<svg [^>]*viewBox="0 0 \d+ \d+".*<path d="M[\dMhvz -]+"/);
-    expect((await http(`/v1/qr?data=${'x'.repeat(413)}`)).status).toBe(400);
-    expect((await http('/v1/qr')).status).toBe(400);
-  });
 });

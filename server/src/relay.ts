@@ -5,11 +5,14 @@ import { createApi } from './api.ts';
 import { Blobs } from './blobs.ts';
 import type { GraphConfig } from './channels/graph.ts';
 import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
+import { createFrameHandler } from './frame.ts';
 import { Hub } from './hub.ts';
+import { defaultFrameDir } from './mounts.ts';
 import { startSweeper } from './sweeper.ts';
 import { createCors } from './cors.ts';
-import { originAllowed, originRefused, requestOrigin } from './origins.ts';
-import { createLimiters, type Limits } from './rate-limit.ts';
+import { agentOriginRefused, originAllowed, originRefused, ownOrigin, requestOrigin } from './origins.ts';
+import { DEFAULT_QUOTAS, type Quotas } from './quotas.ts';
+import { createLimiters, DEFAULT_LIMITS, type Limits } from './rate-limit.ts';
 import { HSTS, HttpError, overTls, SECURITY_HEADERS, sendError, tooMany, voice } from './responses.ts';
 import { createSocketServer } from './sockets.ts';
 import { serveStatic, type StaticMount } from './static.ts';
@@ -31,8 +34,10 @@ export interface RelayOptions {
   handlers?: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
   /** Static directories to serve, most specific prefix first. */
   mounts?: StaticMount[];
-  /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them). */
-  limits?: Partial<Limits>;
+  /** The chat frame's built files (served at `/frame/`); by default the workspace's widget build. */
+  frameDir?: string | undefined;
+  /** Rate limits that differ from `DEFAULT_LIMITS` (benchmarks raise them), and storage quotas that differ from `DEFAULT_QUOTAS`. */
+  limits?: Partial<Limits & Quotas>;
   /** Behind a reverse proxy: take the client's address from the last `X-Forwarded-For` entry (default false). */
   trustProxy?: boolean;
   /** How long `close` lets requests in flight finish before cutting them (default 5 s). */
@@ -58,9 +63,13 @@ export interface Relay {
 }
 
 /** What visitors' widgets (and anyone without an agent's sign-in) call: rate limited per address. */
-const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/|qr$)/;
+const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/)/;
 /** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
 export const RESTART_CLOSE = 1012;
+
+/** The entries of `values` whose keys `like` has. */
+const pick = <T extends object>(values: object | undefined, like: T): Partial<T> =>
+  Object.fromEntries(Object.entries(values ?? {}).filter(([key]) => Object.hasOwn(like, key))) as Partial<T>;
 
 /** The request's URL, or undefined when it cannot be parsed (`//[`, for one). */
 function requestUrl(req: IncomingMessage): URL | undefined {
@@ -73,19 +82,26 @@ function requestUrl(req: IncomingMessage): URL | undefined {
 
 export function createRelay(options: RelayOptions): Relay {
   const now = options.now ?? Date.now;
-  const store = new Store(options.dataDir, now);
+  const store = new Store(options.dataDir, now, { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) });
   const hub = new Hub();
   const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
-  const limit = createLimiters(options.limits, options.trustProxy);
+  const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy);
   const api = createApi(store, hub, blobs, options.meta, limit);
   const cors = createCors(store, api.methods);
-  const webhooks = createWebhooks(store, hub, options.meta);
+  const webhooks = createWebhooks(store, hub, options.meta, limit);
   const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
+  const frameDir = 'frameDir' in options ? options.frameDir : defaultFrameDir();
+  const frame = frameDir ? createFrameHandler(store, frameDir) : undefined;
   const wss = createSocketServer(store, hub, {
     admit(principal, req) {
       const origin = requestOrigin(req);
-      if (principal.role !== 'visitor' || originAllowed(store.origins(principal.site), origin)) return undefined;
+      // Agents use the console, which the relay serves: a page of any other origin holding an
+      // agent's token (cross-site WebSocket hijacking) is refused. Non-browser clients send no Origin.
+      if (principal.role === 'agent') return origin === undefined || ownOrigin(req, origin) ? undefined : agentOriginRefused(origin);
+      // The chat's frame, served by the relay, connects from the relay's own origin: the site's
+      // allow-list is enforced there by frame-ancestors and by the frame itself.
+      if ((origin !== undefined && ownOrigin(req, origin)) || originAllowed(store.origins(principal.site), origin)) return undefined;
       return originRefused(principal.site, origin!).message;
     },
     limit: (kind, key) => limit.take(kind, key),
@@ -106,6 +122,7 @@ export function createRelay(options: RelayOptions): Relay {
     if (await api(req, res, pathname)) return;
     if (await webhooks(req, res, url)) return;
     for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
+    if (frame?.(req, res, url)) return;
     if (req.method === 'GET' || req.method === 'HEAD') {
       for (const mount of mounts) if (serveStatic(mount, pathname, res)) return;
     }

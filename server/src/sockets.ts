@@ -9,9 +9,11 @@ import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type E
 import type { Hub } from './hub.ts';
 import { GroupCommit } from './group-commit.ts';
 import { voice } from './responses.ts';
+import { QuotaError, quotaMessage, type Quotas } from './quotas.ts';
 import { GoneError, type Appended, type Principal, type Store } from './store.ts';
 
-export const UNAUTHORIZED_CLOSE = 4401;
+export { UNAUTHORIZED_CLOSE } from './hub.ts';
+import { UNAUTHORIZED_CLOSE } from './hub.ts';
 /** "Try Again Later" (RFC 6455): a rate limit was hit; the client reconnects after a pause and resends. */
 export const TRY_AGAIN_CLOSE = 1013;
 /**
@@ -43,6 +45,8 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
     let principal: Principal | undefined;
     const connection = String(++connections);
     let throttled = false;
+    /** Conversations whose storage quota refused a message on this socket. */
+    const full = new Map<string, keyof Quotas>();
     const reply = (frame: RelayFrame | string): void => {
       if (socket.readyState === socket.OPEN) socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
     };
@@ -148,6 +152,8 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
       if (envelope.from !== who.role || envelope.device !== who.deviceId) {
         return fail('forbidden', voice('send the message', `this session cannot send as ${envelope.from} device ${envelope.device}`, 'Send from your own role and registered device.'), envelope.id);
       }
+      const over = full.get(conversationId);
+      if (over) return fail('quota_exceeded', quotaMessage('send the message', store.quotas, over), envelope.id);
       if (envelope.expiresAt !== conversation.expiresAt) {
         return fail('bad_frame', voice('send the message', 'its expiry differs from the conversation’s', 'Use the expiry the relay gave the conversation.'), envelope.id);
       }
@@ -155,6 +161,12 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
       commits.append(envelope, (result) => {
         if (result instanceof GoneError) {
           return fail('gone', voice('send the message', 'the conversation no longer exists', 'Start a new conversation.'), envelope.id);
+        }
+        // The client keeps it in its outbox and sends it again on its next connection; this socket
+        // refuses the conversation's later messages too, so none is stored before it.
+        if (result instanceof QuotaError) {
+          full.set(conversationId, result.which);
+          return fail('quota_exceeded', quotaMessage('send the message', store.quotas, result.which), envelope.id);
         }
         if (result instanceof Error) {
           return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);

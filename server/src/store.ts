@@ -8,6 +8,7 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { DEFAULT_QUOTAS, overQuota, QuotaError, type Quotas } from './quotas.ts';
 import type {
   AgentRole,
   Channel,
@@ -21,6 +22,7 @@ import type {
   Retention,
   SignedDirectory,
   StoredEnvelope,
+  TeamMember,
 } from '@threadline/sdk/protocol';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: object) => Promise<Buffer>;
@@ -28,6 +30,10 @@ const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen
 const SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const AGENT_TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
 const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** A messenger identity as the relay labels it (as `mask` in channels/parse.ts): its last four characters. */
+const SHORT_ID = "CASE WHEN length(identity) > 6 THEN '…' || substr(identity, -4) ELSE identity END";
+/** Meta retries a webhook delivery for up to a week. */
+const SEEN_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,7 +68,7 @@ CREATE TABLE IF NOT EXISTS channel_links (
   conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE, last_inbound_at INTEGER NOT NULL,
   PRIMARY KEY (site_id, channel, identity)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS channel_links_by_conversation ON channel_links(conversation_id, last_inbound_at);
-CREATE TABLE IF NOT EXISTS channel_seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS channel_seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL, conversation_id TEXT) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS conversations_by_site ON conversations(site_id, last_at);
 CREATE INDEX IF NOT EXISTS conversations_by_expiry ON conversations(expires_at);
 `;
@@ -122,7 +128,7 @@ export interface AgentRecord {
 }
 export type Principal =
   | { role: 'visitor'; site: string; conversationId: string; deviceId: string }
-  | { role: 'agent'; site: string; agentId: string; deviceId: string | null; approved: boolean };
+  | { role: 'agent'; site: string; agentId: string; deviceId: string | null; approved: boolean; expiresAt: number };
 
 export interface NewAgent {
   site: string;
@@ -157,6 +163,8 @@ export interface SiteChannels {
 const newId = () => randomBytes(12).toString('base64url');
 const hash = (secret: string) => createHash('sha256').update(secret).digest();
 
+type StatusRow = { state: 'closed' | 'snoozed' | null; statusSeq: number | null; snoozedUntil: number | null };
+
 export class Store {
   readonly db: Database.Database;
   readonly #statements;
@@ -166,6 +174,7 @@ export class Store {
   constructor(
     readonly dataDir: string,
     readonly now: () => number = Date.now,
+    readonly quotas: Quotas = DEFAULT_QUOTAS,
   ) {
     mkdirSync(dataDir, { recursive: true });
     this.db = new Database(join(dataDir, 'threadline.sqlite'));
@@ -182,18 +191,43 @@ export class Store {
     if (!(this.db.pragma('table_info(sites)') as { name: string }[]).some((column) => column.name === 'origins')) {
       this.db.exec("ALTER TABLE sites ADD COLUMN origins TEXT NOT NULL DEFAULT '[]'");
     }
+    // Added later: a platform message id belongs to its conversation, so shredding it takes the id too.
+    if (!(this.db.pragma('table_info(channel_seen)') as { name: string }[]).some((column) => column.name === 'conversation_id')) {
+      this.db.exec('ALTER TABLE channel_seen ADD COLUMN conversation_id TEXT');
+    }
+    // Added later: the bytes a conversation and a site keep, for the storage quotas.
+    for (const table of ['conversations', 'sites']) {
+      if (!(this.db.pragma(`table_info(${table})`) as { name: string }[]).some((column) => column.name === 'bytes')) {
+        this.db.exec(`ALTER TABLE ${table} ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0`);
+      }
+    }
+    // Earlier versions kept a WhatsApp customer's profile name as the label: it becomes the shortened id.
+    this.db.exec(`UPDATE channel_links SET label = ${SHORT_ID} WHERE label <> ${SHORT_ID}`);
+    // Added later: what an agent decided about a conversation (closed or snoozed, at which message) and who has it.
+    if (!(this.db.pragma('table_info(conversations)') as { name: string }[]).some((column) => column.name === 'status')) {
+      this.db.exec(
+        'ALTER TABLE conversations ADD COLUMN status TEXT; ALTER TABLE conversations ADD COLUMN status_seq INTEGER; ALTER TABLE conversations ADD COLUMN snoozed_until INTEGER; ALTER TABLE conversations ADD COLUMN assignee TEXT',
+      );
+    }
+    // Added with the chat frame: whether the site's pages may receive message text (off by default).
+    if (!(this.db.pragma('table_info(sites)') as { name: string }[]).some((column) => column.name === 'share_text')) {
+      this.db.exec('ALTER TABLE sites ADD COLUMN share_text INTEGER NOT NULL DEFAULT 0');
+    }
     migrateEnvelopes(this.db);
     this.db.exec(ENVELOPES);
     const db = this.db;
     this.#statements = {
       insertEnvelope: db.prepare('INSERT INTO envelopes (conversation_id, seq, id, body, at) VALUES (?, ?, ?, ?, ?)'),
-      bump: db.prepare('UPDATE conversations SET last_seq = last_seq + 1, last_at = ? WHERE id = ? RETURNING last_seq AS seq'),
+      bump: db.prepare('UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, bytes = bytes + ? WHERE id = ? RETURNING last_seq AS seq, site_id AS site'),
+      usage: db.prepare('SELECT c.bytes AS conversation, s.bytes AS site FROM conversations c JOIN sites s ON s.id = c.site_id WHERE c.id = ?'),
+      addSiteBytes: db.prepare('UPDATE sites SET bytes = bytes + ? WHERE id = ?'),
       findEnvelope: db.prepare('SELECT seq, at FROM envelopes WHERE conversation_id = ? AND id = ?'),
       since: db.prepare('SELECT body, seq, at FROM envelopes WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       route: db.prepare('SELECT site_id AS site, expires_at AS expiresAt FROM conversations WHERE id = ?'),
       conversation: db.prepare(
         `SELECT c.id, c.site_id AS site, d.keys AS visitor, c.created_at AS createdAt, c.expires_at AS expiresAt,
                 c.last_seq AS lastSeq, c.last_at AS lastAt, c.merged_into AS mergedInto,
+                c.status AS state, c.status_seq AS statusSeq, c.snoozed_until AS snoozedUntil, c.assignee AS assignee,
                 l.channel AS channel, l.label AS label, l.last_inbound_at AS lastInboundAt
          FROM conversations c LEFT JOIN devices d ON d.id = c.visitor_device
          LEFT JOIN channel_links l ON l.conversation_id = c.id
@@ -204,28 +238,46 @@ export class Store {
     this.#appendTransaction = db.transaction((envelope: Envelope) => {
       const appended = this.#appendOne(envelope);
       if (!appended) throw new GoneError(envelope.conversationId);
+      if (appended instanceof QuotaError) throw appended;
       return appended;
     });
     // No savepoint per envelope (it doubled the cost): an envelope fails alone only when its
-    // conversation is gone, which is found before anything is written; any other error rolls the
-    // whole batch back.
+    // conversation is gone or over quota, which is found before anything is written; any other
+    // error rolls the whole batch back.
     this.#batchTransaction = db.transaction((envelopes: Envelope[]) => envelopes.map((envelope) => this.#appendOne(envelope) ?? new GoneError(envelope.conversationId)));
   }
 
   /**
-   * Stores one envelope (inside a transaction), or returns undefined, having written nothing, when
-   * its conversation no longer exists (the sweeper deleted it).
+   * Stores one envelope (inside a transaction), or returns, having written nothing, undefined when
+   * its conversation no longer exists (the sweeper deleted it) or a QuotaError when it does not fit.
    */
-  #appendOne(envelope: Envelope): Appended | undefined {
+  #appendOne(envelope: Envelope): Appended | QuotaError | undefined {
     const s = this.#statements;
     const existing = s.findEnvelope.get(envelope.conversationId, envelope.id) as { seq: number; at: number } | undefined;
     if (existing) return { ...existing, duplicate: true, body: '' };
-    const at = this.now();
-    const bumped = s.bump.get(at, envelope.conversationId) as { seq: number } | undefined;
-    if (!bumped) return undefined;
     const body = JSON.stringify(envelope);
+    const used = s.usage.get(envelope.conversationId) as { conversation: number; site: number } | undefined;
+    if (!used) return undefined;
+    const over = overQuota(this.quotas, used, body.length);
+    if (over) return new QuotaError(over);
+    const at = this.now();
+    const bumped = s.bump.get(at, body.length, envelope.conversationId) as { seq: number; site: string };
+    s.addSiteBytes.run(body.length, bumped.site);
     s.insertEnvelope.run(envelope.conversationId, bumped.seq, envelope.id, body, at);
     return { seq: bumped.seq, at, duplicate: false, body };
+  }
+
+  /** The bytes a conversation and its site keep now, or undefined when the conversation is gone. */
+  usage(conversationId: string): { conversation: number; site: number } | undefined {
+    return this.#statements.usage.get(conversationId) as { conversation: number; site: number } | undefined;
+  }
+
+  /** Counts an attachment's bytes against its conversation and site (after it was stored). */
+  addBlobBytes(conversationId: string, bytes: number): void {
+    this.db.transaction(() => {
+      const site = this.db.prepare('UPDATE conversations SET bytes = bytes + ? WHERE id = ? RETURNING site_id').pluck().get(bytes, conversationId) as string | undefined;
+      if (site) this.#statements.addSiteBytes.run(bytes, site);
+    })();
   }
 
   close(): void {
@@ -270,6 +322,15 @@ export class Store {
 
   setOrigins(site: string, origins: string[]): void {
     this.db.prepare('UPDATE sites SET origins = ? WHERE id = ?').run(JSON.stringify(origins), site);
+  }
+
+  /** Whether the chat frame tells the site's pages a message's text (the business's choice; off by default). */
+  shareText(site: string): boolean {
+    return this.db.prepare('SELECT share_text FROM sites WHERE id = ?').pluck().get(site) === 1;
+  }
+
+  setShareText(site: string, on: boolean): void {
+    this.db.prepare('UPDATE sites SET share_text = ? WHERE id = ?').run(on ? 1 : 0, site);
   }
 
   /** Sets the organisation key once. Returns false when a different key is already set. */
@@ -417,7 +478,7 @@ export class Store {
     if (row.role === 'agent') {
       const site = this.db.prepare('SELECT site_id FROM agents WHERE id = ?').pluck().get(row.subject) as string | undefined;
       const status = row.deviceId ? (this.db.prepare('SELECT status FROM devices WHERE id = ?').pluck().get(row.deviceId) as DeviceStatus | undefined) : undefined;
-      return site ? { role: 'agent', site, agentId: row.subject, deviceId: row.deviceId, approved: status === 'approved' } : undefined;
+      return site ? { role: 'agent', site, agentId: row.subject, deviceId: row.deviceId, approved: status === 'approved', expiresAt: row.expiresAt ?? Infinity } : undefined;
     }
     const conversation = this.conversation(row.subject);
     return conversation?.visitor ? { role: 'visitor', site: conversation.site, conversationId: conversation.id, deviceId: conversation.visitor.id } : undefined;
@@ -515,18 +576,39 @@ export class Store {
   /** Stores a messenger message and records its platform id in one transaction (a retry after a failure is not lost). */
   appendOnce(envelope: Envelope, platformId: string): { seq: number; at: number; duplicate: boolean } {
     return this.db.transaction(() => {
-      if (this.db.prepare('INSERT OR IGNORE INTO channel_seen (id, at) VALUES (?, ?)').run(platformId, this.now()).changes === 0) return { seq: 0, at: 0, duplicate: true };
+      const seen = this.db.prepare('INSERT OR IGNORE INTO channel_seen (id, at, conversation_id) VALUES (?, ?, ?)').run(platformId, this.now(), envelope.conversationId);
+      if (seen.changes === 0) return { seq: 0, at: 0, duplicate: true };
       return this.append(envelope);
     })();
   }
 
   conversation(id: string): Conversation | undefined {
     const row = this.#statements.conversation.get(id) as
-      | (Omit<Conversation, 'visitor' | 'channel'> & { visitor: string | null; channel: Channel | null; label: string | null; lastInboundAt: number | null })
+      | (Omit<Conversation, 'visitor' | 'channel' | 'status'> & { visitor: string | null; channel: Channel | null; label: string | null; lastInboundAt: number | null } & StatusRow)
       | undefined;
     if (!row) return undefined;
-    const { channel, label, lastInboundAt, visitor, ...rest } = row;
-    return { ...rest, visitor: visitor ? (JSON.parse(visitor) as DeviceKeys) : null, channel: channel ? { name: channel, label: label!, lastInboundAt: lastInboundAt! } : null };
+    const { channel, label, lastInboundAt, visitor, state, statusSeq, snoozedUntil, ...rest } = row;
+    return {
+      ...rest,
+      visitor: visitor ? (JSON.parse(visitor) as DeviceKeys) : null,
+      channel: channel ? { name: channel, label: label!, lastInboundAt: lastInboundAt! } : null,
+      status: state ? { state, seq: statusSeq!, until: snoozedUntil } : null,
+    };
+  }
+
+  /** Gives the conversation to an agent of its site (checked by the caller), or to nobody. */
+  assign(id: string, agentId: string | null): void {
+    this.db.prepare('UPDATE conversations SET assignee = ? WHERE id = ?').run(agentId, id);
+  }
+
+  /** The site's agents, for assigning conversations. */
+  team(site: string): TeamMember[] {
+    return this.db.prepare('SELECT id, name, email, role FROM agents WHERE site_id = ? ORDER BY name, email').all(site) as TeamMember[];
+  }
+
+  /** An agent closes, snoozes (until a time) or reopens a conversation; a later message reopens it by itself. */
+  setStatus(id: string, status: { state: 'closed' | 'snoozed'; until: number | null } | null): void {
+    this.db.prepare('UPDATE conversations SET status = ?, status_seq = last_seq, snoozed_until = ? WHERE id = ?').run(status?.state ?? null, status?.until ?? null, id);
   }
 
   conversations(site: string, limit = 500): ConversationSummary[] {
@@ -571,21 +653,29 @@ export class Store {
   }
 
   /**
-   * Deletes conversations whose expiry has passed, with their envelopes, visitor device and tokens;
-   * and expired agent sessions, invitations and handoff references.
+   * Deletes conversations whose expiry has passed with every row that refers to them — envelopes,
+   * read positions, handoff references, messenger links and platform message ids, the visitor's
+   * device and tokens — and expired agent sessions, invitations and handoff references.
+   * (sweeper.test.ts searches every table for what is left.)
    */
   deleteExpired(now = this.now()): { id: string; site: string }[] {
     return this.db.transaction(() => {
       this.db.prepare('DELETE FROM tokens WHERE expires_at IS NOT NULL AND expires_at <= ?').run(now);
       this.db.prepare('DELETE FROM invites WHERE expires_at <= ?').run(now);
       this.db.prepare('DELETE FROM handoffs WHERE expires_at <= ?').run(now);
-      const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string | null }[];
-      for (const { id, device } of expired) {
-        this.db.prepare('DELETE FROM envelopes WHERE conversation_id = ?').run(id);
+      // Platform ids recorded before they named their conversation: kept only as long as Meta retries a delivery.
+      this.db.prepare('DELETE FROM channel_seen WHERE conversation_id IS NULL AND at <= ?').run(now - SEEN_TTL_MS);
+      const expired = this.db.prepare('SELECT id, site_id AS site, visitor_device AS device, bytes FROM conversations WHERE expires_at <= ?').all(now) as { id: string; site: string; device: string | null; bytes: number }[];
+      for (const { id, site, device, bytes } of expired) {
+        this.#statements.addSiteBytes.run(-bytes, site);
+        for (const table of ['envelopes', 'handoffs', 'channel_links', 'channel_seen']) this.db.prepare(`DELETE FROM ${table} WHERE conversation_id = ?`).run(id);
         this.db.prepare('DELETE FROM tokens WHERE subject = ?').run(id);
         this.db.prepare('UPDATE conversations SET merged_into = NULL WHERE merged_into = ?').run(id);
         this.db.prepare('DELETE FROM conversations WHERE id = ?').run(id);
-        if (device) this.db.prepare('DELETE FROM devices WHERE id = ? AND agent_id IS NULL').run(device);
+        if (device) {
+          this.db.prepare('DELETE FROM tokens WHERE device_id = ? AND role = ?').run(device, 'visitor');
+          this.db.prepare('DELETE FROM devices WHERE id = ? AND agent_id IS NULL').run(device);
+        }
       }
       return expired.map(({ id, site }) => ({ id, site }));
     })();

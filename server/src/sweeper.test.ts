@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -48,17 +49,6 @@ function held(conversationId: string, deviceId: string) {
 
 describe('retention sweeper (scheduled, on the relay’s clock)', () => {
   it('deletes an expired conversation from the database and blob storage, tells its sockets, and keeps the others', async () => {
-    // An approved agent device, to see the inbox told as well.
-    const agent = await t.agentSession();
-    const console_ = device();
-    const enrol = await t.http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: console_, oneTimePrekeys: [], name: 'Console' }) });
-    expect(enrol.status).toBe(200);
-    const approval = t.signDirectory([{ id: console_.id, agent: 'a', identityKey: console_.identityKey, signingKey: console_.signingKey }]);
-    expect((await t.http('/v1/agent/directory', { method: 'PUT', token: agent.token, body: JSON.stringify(approval) })).status).toBe(200);
-    const inbox = await t.connect();
-    inbox.send({ type: 'hello', token: agent.token });
-    expect(await inbox.next()).toEqual({ type: 'welcome', role: 'agent' });
-
     const day = await visitorWithHistory('24h');
     const week = await visitorWithHistory('7d');
     const full = { conversation: 1, envelopes: 1, tokens: 1, device: 1, blobs: 1 };
@@ -69,8 +59,19 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
     await sleep(200);
     expect(held(day.conversationId, day.device.id)).toEqual(full);
 
+    // An approved agent device, to see the inbox told as well (signed in now: a session lasts 12 hours).
+    const agent = await t.agentSession();
+    const console_ = device();
+    const enrol = await t.http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: console_, oneTimePrekeys: [], name: 'Console' }) });
+    expect(enrol.status).toBe(200);
+    const approval = t.signDirectory([{ id: console_.id, agent: 'a', identityKey: console_.identityKey, signingKey: console_.signingKey }]);
+    expect((await t.http('/v1/agent/directory', { method: 'PUT', token: agent.token, body: JSON.stringify(approval) })).status).toBe(200);
+    const inbox = await t.connect();
+    inbox.send({ type: 'hello', token: agent.token });
+    expect(await inbox.next()).toEqual({ type: 'welcome', role: 'agent' });
+
     t.clock.now += 2 * HOUR;
-    expect(await day.socket.next()).toEqual({ type: 'expired', conversationId: day.conversationId });
+    expect(await expiredFrame(day.socket)).toEqual({ type: 'expired', conversationId: day.conversationId });
     expect(await day.socket.closed).toBe(4403);
     expect(await expiredFrame(inbox)).toEqual({ type: 'expired', conversationId: day.conversationId });
     const gone = { conversation: 0, envelopes: 0, tokens: 0, device: 0, blobs: 0 };
@@ -86,7 +87,7 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
     expect(await again.closed).toBe(4401);
 
     t.clock.now += 6 * 24 * HOUR;
-    expect(await week.socket.next()).toEqual({ type: 'expired', conversationId: week.conversationId });
+    expect(await expiredFrame(week.socket)).toEqual({ type: 'expired', conversationId: week.conversationId });
     expect(held(week.conversationId, week.device.id)).toEqual(gone);
     expect(readdirSync(join(t.dataDir, 'blobs'))).toEqual([]);
     inbox.socket.close();
@@ -122,5 +123,55 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
     t.clock.now += 365 * 24 * HOUR;
     const visitor = await t.register('24h');
     expect(visitor.expiresAt).toBe(t.clock.now + 24 * HOUR);
+  });
+});
+
+/**
+ * Every trace of a conversation the relay can hold: searched for in every column of every table
+ * the schema has (read from SQLite itself, so a table added later is searched too). Values are
+ * compared as hex, which covers text, numbers and blobs (token hashes) alike.
+ */
+function traces(needles: (string | Buffer)[]): string[] {
+  const db = t.relay.store.db;
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
+  const found: string[] = [];
+  for (const table of tables) {
+    for (const { name } of db.pragma(`table_info(${table})`) as { name: string }[]) {
+      for (const needle of needles) {
+        const hex = Buffer.from(needle).toString('hex').toUpperCase();
+        const hits = db.prepare(`SELECT count(*) FROM "${table}" WHERE instr(hex("${name}"), ?) > 0`).pluck().get(hex) as number;
+        if (hits) found.push(`${table}.${name} holds ${String(needle)}`);
+      }
+    }
+  }
+  return found;
+}
+
+describe('crypto-shredding on the relay', () => {
+  it('leaves no row in any table that refers to an expired conversation, its messenger traffic or its visitor', async () => {
+    const store = t.relay.store;
+    store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
+    const visitor = await visitorWithHistory('24h');
+    const { conversationId } = visitor;
+    // Every table a conversation can reach: a handoff reference, a messenger link, a platform
+    // message id, read positions, and another conversation merged into this one.
+    const handoff = await t.http(`/v1/conversations/${conversationId}/handoff`, { method: 'POST', token: visitor.token, body: '{"channel":"whatsapp"}' });
+    const { ref } = (await handoff.json()) as { ref: string };
+    const phone = '447700900123';
+    store.link('whatsapp', phone, 'shop', 'Customer Name', conversationId, t.clock.now);
+    const wamid = `wamid.${conversationId}-platform`;
+    store.appendOnce({ ...envelope(conversationId, 'wa1', { device: 'whatsapp', expiresAt: visitor.expiresAt }), channel: 'whatsapp', sealed: true } as never, wamid);
+    store.markRead(conversationId, 'agent', 1);
+    const other = await t.register('7d');
+    store.merge(other.conversationId, conversationId);
+    const needles = [conversationId, visitor.device.id, ref, phone, wamid, 'Customer Name', createHash('sha256').update(visitor.token).digest()];
+    expect(traces(needles).length).toBeGreaterThan(8);
+
+    t.clock.now += 25 * HOUR;
+    expect(await visitor.socket.closed).toBe(4403);
+    expect(traces(needles)).toEqual([]);
+    expect(existsSync(join(t.dataDir, 'blobs', conversationId))).toBe(false);
+    // The merged conversation lives on, on its own.
+    expect(store.conversation(other.conversationId)?.mergedInto).toBeNull();
   });
 });

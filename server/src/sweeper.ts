@@ -1,6 +1,7 @@
 /**
  * Deletes expired conversations on a schedule: envelopes, blobs, the visitor's device and tokens,
- * then tells the open sockets so browsers destroy their copy too. `now` is the relay's clock.
+ * then tells the open sockets so browsers destroy their copy too; and closes agents' sockets whose
+ * session has expired. `now` is the relay's clock.
  */
 import type { Hub } from './hub.ts';
 import type { Store } from './store.ts';
@@ -8,6 +9,8 @@ import type { Blobs } from './blobs.ts';
 
 export function startSweeper(store: Store, hub: Hub, blobs: Blobs, now: () => number, intervalMs: number): { sweep(): number; stop(): void } {
   const sweep = () => {
+    // An agent's socket lasts no longer than its session token (the sweep deletes the token next).
+    hub.closeExpiredSessions(now());
     const expired = store.deleteExpired(now());
     for (const { id, site } of expired) {
       blobs.deleteConversation(id);

@@ -22,7 +22,7 @@ describe('the test clock and rate-limit settings', () => {
       frames: { capacity: 1000, perMinute: 60000 },
     });
     for (const bad of ['sockets=1/1', 'frames=1', 'frames=0/10', 'frames=-1/10', '__proto__=1/1', 'frames=1/1;']) {
-      expect(() => readLimits({ THREADLINE_LIMITS: bad }), bad).toThrow(/^Threadline: failed to start the relay: THREADLINE_LIMITS item .* Write it like connections=2000\/2000\.$/);
+      expect(() => readLimits({ THREADLINE_LIMITS: bad }), bad).toThrow(/^Threadline: failed to start the relay: THREADLINE_LIMITS item .* Write it like connections=2000\/2000 or siteBytes=21474836480\.$/);
     }
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { Browser, Page } from '@playwright/test';
 import { brotliCompressSync, constants } from 'node:zlib';
-import { observe, whenReady } from './host-page-probes.ts';
+import { observe, readyAt, whenReady } from './host-page-probes.ts';
 import { categories, mainThread } from './host-page-trace.ts';
 import { page as html, type Variant } from './host-page-variants.ts';
 
@@ -77,7 +77,7 @@ export async function measure(browser: Browser, base: string, variant: Variant):
   try {
     await context.route(`${base}/bench/**`, async (route) => {
       const path = new URL(route.request().url()).pathname;
-      if (path === '/bench/page.html') return route.fulfill({ contentType: 'text/html; charset=utf-8', body: html(variant) });
+      if (path === '/bench/page.html') return route.fulfill({ contentType: 'text/html; charset=utf-8', body: html(variant).replaceAll('%FRAME_ORIGIN%', base.replace('127.0.0.1', 'localhost')) });
       const asset = variant.assets.get(path.replace('/bench/peers/', ''));
       return asset ? route.fulfill({ contentType: asset.type, body: asset.body }) : route.fulfill({ status: 404 });
     });
@@ -104,7 +104,19 @@ export async function measure(browser: Browser, base: string, variant: Variant):
     const load = await net.bytes('load');
 
     let openMs: number | null = null;
-    if (variant.launcher && variant.composer) {
+    if (variant.launcher && variant.composer && variant.frame) {
+      // The chat's frame was created while the page was idle; the composer appears in it.
+      net.phase = 'open';
+      const frame = (await (await page.locator(variant.frame).elementHandle())!.contentFrame())!;
+      const ready = frame.evaluate(readyAt(variant.composer)) as Promise<number>;
+      await page.locator(variant.launcher).click();
+      const at = await ready;
+      openMs = at - (await page.evaluate(() => performance.timeOrigin + (window as unknown as { __hostCost: { clickAt: number } }).__hostCost.clickAt));
+      const composer = page.frameLocator(variant.frame).locator(variant.composer);
+      await composer.fill('Is the jacket true to size?');
+      if ((await composer.inputValue()) !== 'Is the jacket true to size?') throw new Error(`${variant.name}: the composer did not take the text`);
+      await net.quiet(500);
+    } else if (variant.launcher && variant.composer) {
       net.phase = 'open';
       const ready = page.evaluate(whenReady(variant.composer)) as Promise<number>;
       await page.locator(variant.launcher).click();

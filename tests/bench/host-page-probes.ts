@@ -35,3 +35,21 @@ export const whenReady = (selector: string) => `new Promise((resolve) => {
   };
   requestAnimationFrame(tick);
 })`;
+
+/**
+ * In a chat frame: resolves with the absolute time (ms since the epoch, comparable across the
+ * page's and the frame's clocks) at which the composer is first visible and enabled.
+ */
+export const readyAt = (selector: string) => `new Promise((resolve) => {
+  const selector = ${JSON.stringify(selector)};
+  const find = (root) => root.querySelector(selector) ?? [...root.querySelectorAll('*')].map((el) => el.shadowRoot && find(el.shadowRoot)).find(Boolean) ?? null;
+  const tick = () => {
+    const el = find(document);
+    const ready = el && el.checkVisibility({ opacityProperty: true, visibilityProperty: true }) && el.getBoundingClientRect().width > 0 && !el.disabled;
+    if (ready) resolve(performance.timeOrigin + performance.now());
+    else requestAnimationFrame(tick);
+  };
+  // A hidden frame gets no animation frames: poll with a timer too.
+  setInterval(tick, 4);
+  requestAnimationFrame(tick);
+})`;

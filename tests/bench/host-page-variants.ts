@@ -21,6 +21,8 @@ export interface Variant {
   launcher?: string;
   /** The text field a visitor types into (CSS, looked up through open shadow roots). */
   composer?: string;
+  /** The iframe the composer is in, when the chat runs in a frame (CSS, through open shadow roots). */
+  frame?: string;
   /** What the figures of this variant do not cover. */
   note?: string;
 }
@@ -87,10 +89,12 @@ export async function variants(): Promise<Variant[]> {
     { name: 'empty', head: '', body: '', assets: new Map() },
     {
       name: 'Threadline',
-      head: '<script async src="/widget/threadline.js" data-site="demo"></script>',
+      // The frame on another site than the page, as on a real business's website (%FRAME_ORIGIN%: the relay as localhost).
+      head: '<script async src="/widget/threadline.js" data-site="demo" data-frame-origin="%FRAME_ORIGIN%"></script>',
       body: '',
       assets: new Map(),
       launcher: 'threadline-chat button.launcher',
+      frame: 'threadline-chat iframe',
       composer: 'textarea#composer',
     },
     {

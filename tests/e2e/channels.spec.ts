@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, shopWith, signIn, test } from './helpers.ts';
+import { chat, expect, shopWith, signIn, test } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
 const NAMES = { whatsapp: 'WhatsApp', messenger: 'Messenger', instagram: 'Instagram' } as const;
@@ -20,7 +20,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
   test.setTimeout(150_000);
   const agent = await (await browser.newContext()).newPage();
   await signIn(agent);
-  const canaries: string[] = [];
+  const canaries: string[] = ['Sam Customer'];
 
   for (const channel of ['whatsapp', 'messenger', 'instagram'] as const) {
     const name = NAMES[channel];
@@ -33,17 +33,17 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     const visitor = await (await browser.newContext()).newPage();
     await visitor.goto('/');
     await visitor.getByRole('button', { name: 'Open chat' }).click();
-    await visitor.getByRole('textbox', { name: 'Message' }).fill(onWeb);
-    await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
-    await expect(visitor.getByRole('log').getByRole('listitem').filter({ hasText: onWeb })).not.toContainText('Sending…');
-    await visitor.getByRole('button', { name: /^Continue on / }).click();
-    await expect(visitor.getByText('the app’s encryption applies, not Threadline’s')).toBeVisible();
-    await visitor.getByRole('button', { name: `Continue on ${name}` }).click();
-    await expect(visitor.getByRole('img', { name: `Link to continue on ${name}, as a QR code` })).toBeVisible();
-    const link = await visitor.getByRole('link', { name: /^https:\/\/(wa\.me|m\.me|ig\.me)\// }).getAttribute('href');
-    expect(link).toMatch(channel === 'whatsapp' ? /^https:\/\/wa\.me\/15550001111\?text=.*%23TL-[A-Z0-9]{6}$/ : channel === 'messenger' ? /^https:\/\/m\.me\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/ : /^https:\/\/ig\.me\/m\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/);
-    await visitor.getByRole('button', { name: 'Back to the conversation' }).click();
-    await expect(visitor.getByRole('log').getByText(`Continued on ${name}`)).toBeVisible();
+    await chat(visitor).getByRole('textbox', { name: 'Message' }).fill(onWeb);
+    await chat(visitor).getByRole('textbox', { name: 'Message' }).press('Enter');
+    await expect(chat(visitor).getByRole('log').getByRole('listitem').filter({ hasText: onWeb })).not.toContainText('Sending…');
+    await chat(visitor).getByRole('button', { name: /^Continue on / }).click();
+    await expect(chat(visitor).getByText('the app’s encryption applies, not Threadline’s')).toBeVisible();
+    await chat(visitor).getByRole('button', { name: `Continue on ${name}` }).click();
+    await expect(chat(visitor).getByRole('img', { name: `Link to continue on ${name}, as a QR code` })).toBeVisible();
+    const link = await chat(visitor).getByRole('link', { name: /^https:\/\/(wa\.me|m\.me|ig\.me)\// }).getAttribute('href');
+    expect(link).toMatch(channel === 'whatsapp' ? /^https:\/\/wa\.me\/15550001111\?text=.*%23TL-[A-Z0-9]{5}-[A-Z0-9]{5}$/ : channel === 'messenger' ? /^https:\/\/m\.me\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/ : /^https:\/\/ig\.me\/m\/northwind\.demo\?ref=[A-Za-z0-9_-]{22}$/);
+    await chat(visitor).getByRole('button', { name: 'Back to the conversation' }).click();
+    await expect(chat(visitor).getByRole('log').getByText(`Continued on ${name}`)).toBeVisible();
 
     // On the messenger (the simulator), the customer opens the link and writes.
     const phone = await (await browser.newContext()).newPage();
@@ -51,7 +51,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await phone.getByLabel('Open a link').fill(link!);
     await phone.getByRole('button', { name: 'Open', exact: true }).click();
     const composer = phone.getByRole('textbox', { name: 'Message as the customer' });
-    if (channel === 'whatsapp') await expect(composer).toHaveValue(/#TL-[A-Z0-9]{6}/);
+    if (channel === 'whatsapp') await expect(composer).toHaveValue(/#TL-[A-Z0-9]{5}-[A-Z0-9]{5}/);
     await composer.fill(`${(await composer.inputValue()).trim()} ${onChannel}`.trim());
     await phone.getByRole('button', { name: 'Send' }).click();
     await expect(phone.getByRole('log').getByText(onChannel)).toBeVisible();
@@ -63,6 +63,14 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     await expect(thread.getByText(onWeb)).toBeVisible();
     await expect(thread.getByText(`Visitor continued on ${name}`)).toBeVisible();
     await expect(thread.getByRole('listitem').filter({ hasText: onChannel })).toContainText(name);
+    // WhatsApp gives the customer's profile name: sealed into the message, shown by the console, kept by no relay file.
+    if (channel === 'whatsapp') await expect(agent.getByRole('heading', { name: 'Sam Customer' })).toBeVisible();
+    if (channel === 'whatsapp') {
+      // The handoff code is not the customer's words: it shows as a marker beside them.
+      const first = thread.getByRole('listitem').filter({ hasText: onChannel });
+      await expect(first.getByText(/^Joined from the web chat \(TL-[A-Z0-9]{5}-[A-Z0-9]{5}\)$/)).toBeVisible();
+      await expect(first.getByRole('paragraph')).not.toContainText('#TL-');
+    }
     await expect(agent.getByLabel('Reply on')).toHaveValue(channel);
     await agent.getByRole('textbox', { name: 'Reply' }).fill(reply);
     await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
@@ -73,7 +81,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
 
     // Back on the website, the visitor sees the whole thread in order.
     await visitor.reload();
-    const items = visitor.getByRole('log', { name: 'Messages' }).getByRole('listitem');
+    const items = chat(visitor).getByRole('log', { name: 'Messages' }).getByRole('listitem');
     await expect(items).toHaveText([new RegExp(onWeb), new RegExp(`Continued on ${name}`), new RegExp(onChannel), new RegExp(reply)]);
     await expect(items.filter({ hasText: onChannel })).toContainText(`via ${name}`);
     await visitor.context().close();
@@ -86,7 +94,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
   const shop = await (await browser.newContext()).newPage();
   await shopWith(shop, (html) => html.replace('data-site="demo"', 'data-site="demo" data-channels="whatsapp"'));
   await shop.getByRole('button', { name: 'Open chat' }).click();
-  await expect(shop.getByRole('button', { name: /^Continue on / })).toHaveText('Continue on WhatsApp');
+  await expect(chat(shop).getByRole('button', { name: /^Continue on / })).toHaveText('Continue on WhatsApp');
 
   // No byte of the relay's data directory holds any of those texts.
   for (const file of filesUnder(dataDir)) {

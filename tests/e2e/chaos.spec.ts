@@ -6,7 +6,7 @@
 import { createServer, connect, type Socket } from 'node:net';
 import type { Page } from '@playwright/test';
 import { startOwnRelay } from './hardening-relay.ts';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, chatFrame, expect, signIn, test } from './helpers.ts';
 
 const COUNT = 1000;
 const base = Number(process.env.THREADLINE_E2E_PORT ?? 8797);
@@ -39,9 +39,9 @@ function cuttingProxy() {
 }
 
 /** Each side's view: its thread's texts in order, and whether any is still on its way. */
-const visitorView = (page: Page) =>
-  page.evaluate(() => {
-    const client = document.querySelector('threadline-chat')!.renderRoot.querySelector<HTMLElement & { client: { messages: { value: { text: string; status: string }[] } } }>('threadline-panel')!.client;
+const visitorView = async (page: Page) =>
+  (await chatFrame(page)).evaluate(() => {
+    const client = document.querySelector<HTMLElement & { client: { messages: { value: { text: string; status: string }[] } } }>('threadline-panel')!.client;
     return client.messages.value.map((m) => (m.status === 'sent' ? m.text : `${m.text} (${m.status})`));
   });
 const agentView = (page: Page) =>
@@ -55,8 +55,8 @@ test('1,000 messages each way survive random connection cuts and a relay SIGKILL
     const visitor = await (await browser.newContext({ baseURL: origin })).newPage();
     await visitor.goto('/');
     await visitor.getByRole('button', { name: 'Open chat' }).click();
-    await visitor.getByRole('textbox', { name: 'Message' }).fill('v0');
-    await visitor.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await chat(visitor).getByRole('textbox', { name: 'Message' }).fill('v0');
+    await chat(visitor).getByRole('textbox', { name: 'Message' }).press('Enter');
     const agent = await (await browser.newContext({ baseURL: origin })).newPage();
     await signIn(agent, 'agent@demo.test', server.password);
     await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
@@ -82,8 +82,8 @@ test('1,000 messages each way survive random connection cuts and a relay SIGKILL
     })();
 
     // Both sides send as fast as they can, each message after the previous one was accepted locally.
-    const visitorSends = visitor.evaluate(async (count) => {
-      const panel = document.querySelector('threadline-chat')!.renderRoot.querySelector('threadline-panel') as HTMLElement & { client: { send(text: string, options: { id: string }): Promise<unknown> } };
+    const visitorSends = (await chatFrame(visitor)).evaluate(async (count) => {
+      const panel = document.querySelector('threadline-panel') as HTMLElement & { client: { send(text: string, options: { id: string }): Promise<unknown> } };
       for (let i = 1; i < count; i++) {
         for (;;) {
           try {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from './helpers.ts';
+import { chat, expect, test } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
 const password = process.env.THREADLINE_E2E_PASSWORD!;
@@ -32,7 +32,7 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
   await expect(icon).toBeVisible(); // the icon is drawn (SVG namespace)
   await visitor.getByRole('button', { name: 'Open chat' }).click();
   await expect(icon).toBeVisible();
-  const dialog = visitor.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  const dialog = chat(visitor).getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
   await expect(dialog).toBeVisible();
   const composer = dialog.getByRole('textbox', { name: 'Message' });
   await expect(composer).toBeFocused();
@@ -72,18 +72,19 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
     expect(await page.evaluate(() => (window as { __injected?: number }).__injected)).toBeUndefined();
     await expect(page.locator('img, b')).toHaveCount(0);
   }
+  await expect(dialog.locator('img, b')).toHaveCount(0);
 
   // After a reload the panel reopens with the whole history, decrypted again in this browser.
   await visitor.reload();
-  const history = visitor.getByRole('log', { name: 'Messages' });
+  const history = chat(visitor).getByRole('log', { name: 'Messages' });
   await expect(history.getByRole('listitem')).toHaveText([new RegExp(fromVisitor), new RegExp(fromAgent), /bold\?/]);
 
   // A new visitor in another browser does not see that conversation.
   const stranger = await (await browser.newContext()).newPage();
   await stranger.goto('/');
   await stranger.getByRole('button', { name: 'Open chat' }).click();
-  await expect(stranger.getByRole('dialog')).toContainText('How can we help');
-  await expect(stranger.getByText(fromVisitor)).toHaveCount(0);
+  await expect(chat(stranger).getByRole('dialog')).toContainText('How can we help');
+  await expect(chat(stranger).getByText(fromVisitor)).toHaveCount(0);
 
   // The relay stored both envelopes, and no byte of its data directory holds either text.
   const db = new Database(join(dataDir, 'threadline.sqlite'), { readonly: true });

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
 
@@ -58,7 +58,7 @@ test('an admin approves a second agent’s device, both read the visitor, and a 
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto('/');
   await visitor.getByRole('button', { name: 'Open chat' }).click();
-  const composer = visitor.getByRole('textbox', { name: 'Message' });
+  const composer = chat(visitor).getByRole('textbox', { name: 'Message' });
   const before = `before-revocation-${randomUUID()}`;
   await composer.fill(before);
   await composer.press('Enter');
@@ -95,8 +95,8 @@ test('an admin approves a second agent’s device, both read the visitor, and a 
 
   // A 5 MB attachment, encrypted in the visitor's worker, opened in the agent's.
   const file = Buffer.from(Array.from({ length: 5 * 1024 * 1024 }, (_, i) => (i * 7 + (i >> 13)) & 0xff));
-  await visitor.getByLabel('Attach a file').setInputFiles({ name: 'invoice.bin', mimeType: 'application/octet-stream', buffer: file });
-  await expect(visitor.getByRole('button', { name: 'Open invoice.bin' })).toBeVisible({ timeout: 30_000 });
+  await chat(visitor).getByLabel('Attach a file').setInputFiles({ name: 'invoice.bin', mimeType: 'application/octet-stream', buffer: file });
+  await expect(chat(visitor).getByRole('button', { name: 'Open invoice.bin' })).toBeVisible({ timeout: 30_000 });
   await admin.getByRole('button', { name: 'Open invoice.bin' }).click();
   const download = admin.waitForEvent('download');
   await admin.getByRole('link', { name: 'Save invoice.bin' }).click();
@@ -107,8 +107,8 @@ test('an admin approves a second agent’s device, both read the visitor, and a 
   // An image from the agent previews in the visitor's widget once decrypted.
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR4nGP4z8DwHwyBNBgxMDAAAFOaBfu1sNGwAAAAAElFTkSuQmCC', 'base64');
   await admin.getByLabel('Attach a file').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
-  await visitor.getByRole('button', { name: 'Show photo.png' }).click();
-  const preview = visitor.getByRole('img', { name: 'photo.png' });
+  await chat(visitor).getByRole('button', { name: 'Show photo.png' }).click();
+  const preview = chat(visitor).getByRole('img', { name: 'photo.png' });
   await expect(preview).toBeVisible();
   expect(await preview.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(2);
 });

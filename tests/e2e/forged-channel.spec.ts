@@ -9,7 +9,7 @@ import type { WebSocketRoute } from '@playwright/test';
 import { fromBase64Url, utf8 } from '../../sdk/src/crypto/encoding.ts';
 import { sealWithoutSessions } from '../../sdk/src/crypto/message.ts';
 import type { DeviceKeys, Directory } from '../../sdk/src/protocol.ts';
-import { expect, signIn, test, widget } from './helpers.ts';
+import { chat as chatOf, expect, signIn, test } from './helpers.ts';
 
 test('a messenger message the relay forges as an agent’s shows as relayed from the messenger, not as the business', async ({ browser }) => {
   test.setTimeout(90_000);
@@ -43,8 +43,8 @@ test('a messenger message the relay forges as an agent’s shows as relayed from
   });
 
   await shop.goto('/');
-  const chat = widget(shop);
-  await chat.getByRole('button', { name: 'Open chat' }).click();
+  const chat = chatOf(shop);
+  await shop.getByRole('button', { name: 'Open chat' }).click();
   const composer = chat.getByRole('textbox', { name: 'Message' });
   await composer.fill(`hello ${tag}`);
   await composer.press('Enter');

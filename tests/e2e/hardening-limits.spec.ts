@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
-import { expect, test } from './helpers.ts';
+import { chat, expect, test } from './helpers.ts';
 
 let relay: OwnRelay;
 
@@ -25,7 +25,7 @@ test('a visitor sending faster than the limit gets every message through, once a
   visitor.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => void (String(payload).includes('"rate_limited"') && refusals.push(String(payload)))));
   await visitor.goto(`${relay.base}/`);
   await visitor.getByRole('button', { name: 'Open chat' }).click();
-  const dialog = visitor.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  const dialog = chat(visitor).getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
   const composer = dialog.getByRole('textbox', { name: 'Message' });
   for (const text of texts) {
     await composer.fill(text);

@@ -1,5 +1,5 @@
 /** What the browser specs share: isolated tests, the demo agent's sign-in, the shop with its page edited. */
-import { expect, test as base, type FrameLocator, type Page } from '@playwright/test';
+import { expect, test as base, type Frame, type Page } from '@playwright/test';
 
 /** Every test closes the browser contexts it opened, so no console left open reads another test's conversation. */
 export const test = base.extend<{ closeContexts: void }>({
@@ -34,9 +34,16 @@ export async function shopWith(page: Page, edit: (html: string) => string): Prom
 }
 
 /**
- * Where the chat widget's parts are found on a page that embeds it: the one place that knows how
- * the widget is put into the page (today its shadow roots, which role locators pierce).
+ * The chat, inside its cross-origin frame on the page (the one place specs locate it): the panel,
+ * its composer, log and sheets. The launcher stays on the page.
  */
-export function widget(page: Page): Page | FrameLocator {
-  return page;
+export const chat = (page: Page) => page.frameLocator('threadline-chat iframe');
+
+/** The chat frame itself, to evaluate in (its panel, `document.querySelector('threadline-panel')`). */
+export async function chatFrame(page: Page): Promise<Frame> {
+  const frame = await (await page.locator('threadline-chat iframe').elementHandle())!.contentFrame();
+  return frame!;
 }
+
+/** The origin the demo serves the chat's frame on: the relay under its other loopback name. */
+export const frameOrigin = (baseURL: string) => baseURL.replace('127.0.0.1', 'localhost');

@@ -6,14 +6,14 @@
  * attribute may be injected, and each payload must be shown, in order, as the text it is.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Page } from '@playwright/test';
-import { expect, signIn, test } from './helpers.ts';
+import type { Frame, Page } from '@playwright/test';
+import { chat, chatFrame, expect, signIn, test } from './helpers.ts';
 import { armTrap, PAYLOADS, plain, scanMessages, trapped, type Bubble } from './hostile-trap.ts';
 
 const CHANNELS = ['whatsapp', 'messenger', 'instagram'] as const;
 
 /** Waits until the page shows `count` bubbles from one side, none of them still sending. */
-async function waitForBubbles(page: Page, from: Bubble['from'], count: number): Promise<Bubble[]> {
+async function waitForBubbles(page: Page | Frame, from: Bubble['from'], count: number): Promise<Bubble[]> {
   let bubbles: Bubble[] = [];
   await expect
     .poll(async () => {
@@ -34,10 +34,11 @@ test('XSS payloads from a visitor, an agent and three messengers are shown as te
   // The visitor sends every payload with the script-tag API, after a canary that finds the thread.
   const shop = await (await browser.newContext()).newPage();
   shop.on('pageerror', (error) => pageErrors.push(`shop: ${error.message}`));
-  await armTrap(shop, ['/']);
+  await armTrap(shop, ['/', '/frame/']); // the shop's page and the chat's frame, where the text is shown
   await shop.goto('/');
   await shop.getByRole('button', { name: 'Open chat' }).click();
-  await expect(shop.getByRole('textbox', { name: 'Message' })).toBeVisible(); // the widget has loaded: `send` answers a promise
+  await expect(chat(shop).getByRole('textbox', { name: 'Message' })).toBeVisible(); // the widget has loaded: `send` answers a promise
+  const frame = await chatFrame(shop);
   const sendAll = (texts: string[]) =>
     shop.evaluate(async (texts) => {
       const send = (window as unknown as { threadline: (command: string, text: string) => Promise<unknown> }).threadline;
@@ -46,9 +47,9 @@ test('XSS payloads from a visitor, an agent and three messengers are shown as te
   // The canary opens the conversation and the connection; the payloads follow once it is stored.
   // (Messages sent while the first connection is still resuming can overtake older ones in the outbox.)
   await sendAll([canary]);
-  await waitForBubbles(shop, 'mine', 1);
+  await waitForBubbles(frame, 'mine', 1);
   await sendAll(PAYLOADS);
-  const sent = await waitForBubbles(shop, 'mine', PAYLOADS.length + 1);
+  const sent = await waitForBubbles(frame, 'mine', PAYLOADS.length + 1);
   expect(sent.map((b) => b.status)).toEqual(sent.map(() => 'sent'));
   expect(sent.map((b) => plain(b.text))).toEqual([plain(canary), ...expected]);
 
@@ -83,7 +84,7 @@ test('XSS payloads from a visitor, an agent and three messengers are shown as te
   expect(replies.map((b) => plain(b.text))).toEqual(expected);
 
   // The visitor sees every reply as text.
-  const toVisitor = await waitForBubbles(shop, 'theirs', PAYLOADS.length);
+  const toVisitor = await waitForBubbles(frame, 'theirs', PAYLOADS.length);
   expect(toVisitor.map((b) => plain(b.text))).toEqual(expected);
 
   // Customers on each messenger send every payload through signed webhooks; a WhatsApp customer's
@@ -104,37 +105,37 @@ test('XSS payloads from a visitor, an agent and three messengers are shown as te
 
   // The visitor rates the conversation with a hostile comment; the agent sees it as text.
   const comment = PAYLOADS.reduce((joined, payload) => (joined.length + payload.length < 999 ? `${joined} ${payload}`.trim() : joined), '');
-  await shop.getByRole('button', { name: 'Rate this conversation' }).click();
-  const rating = shop.getByRole('form', { name: 'Rate this conversation' });
+  await chat(shop).getByRole('button', { name: 'Rate this conversation' }).click();
+  const rating = chat(shop).getByRole('form', { name: 'Rate this conversation' });
   await rating.getByRole('button', { name: '4 of 5' }).click();
   await rating.getByRole('textbox', { name: 'Comment (optional)' }).fill(comment);
   await rating.getByRole('button', { name: 'Send message' }).click();
-  await expect.poll(async () => (await scanMessages(shop)).bubbles.at(-1)).toEqual({ from: 'mine', status: 'sent', text: `Rated 4 of 5 — ${comment}` });
+  await expect.poll(async () => (await scanMessages(frame)).bubbles.at(-1)).toEqual({ from: 'mine', status: 'sent', text: `Rated 4 of 5 — ${comment}` });
   await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
   await expect(thread.getByText(canary)).toBeVisible();
   await expect.poll(async () => (await scanMessages(agent)).bubbles.filter((b) => b.from === 'visitor').at(-1)?.text).toBe(`★★★★☆ 4/5 — ${comment}`);
 
   // An attachment whose name is a payload: shown as text, then downloaded under that name.
   const fileName = '"><img src=x onerror=__xss(2000)> <svg onload=__xss(2001)>.txt';
-  await shop.locator('threadline-chat').locator('input[type=file]').setInputFiles({ name: fileName, mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await chat(shop).locator('input[type=file]').setInputFiles({ name: fileName, mimeType: 'text/plain', buffer: Buffer.from('hello') });
   const open = thread.getByRole('button', { name: `Open ${fileName}` });
   await expect(open).toBeVisible();
   await open.click();
   await expect(thread.getByRole('link', { name: `Save ${fileName}` })).toHaveAttribute('download', fileName);
 
   // Nothing ran, nothing was injected, on either page.
-  for (const page of [shop, agent]) {
+  for (const page of [shop, frame, agent]) {
     expect(await trapped(page)).toEqual([]);
     expect((await scanMessages(page)).bad).toEqual([]);
   }
   expect(pageErrors).toEqual([]);
 
   // The trap can fail: a payload written into a bubble as HTML is caught by every check.
-  await shop.evaluate(() => {
+  await frame.evaluate(() => {
     const find = (root: Document | ShadowRoot): Element | null =>
       root.querySelector('[role=log] li.message p') ?? [...root.querySelectorAll('*')].map((e) => (e.shadowRoot ? find(e.shadowRoot) : null)).find(Boolean) ?? null;
     find(document)!.innerHTML = '<img src=x onerror=__xss(0)>';
   });
-  await expect.poll(() => trapped(shop)).toEqual(expect.arrayContaining([expect.stringMatching(/^event-handler attribute <img/), '__xss(0) ran']));
-  expect((await scanMessages(shop)).bad).toEqual([expect.stringMatching(/^element <img>/), expect.stringMatching(/^attribute src/), expect.stringMatching(/^attribute onerror/)]);
+  await expect.poll(() => trapped(frame)).toEqual(expect.arrayContaining([expect.stringMatching(/^event-handler attribute <img/), '__xss(0) ran']));
+  expect((await scanMessages(frame)).bad).toEqual([expect.stringMatching(/^element <img>/), expect.stringMatching(/^attribute src/), expect.stringMatching(/^attribute onerror/)]);
 });

@@ -1,14 +1,14 @@
 /** Typing indicators both ways and read receipts, between a visitor and an agent, in real Chromium. */
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 test('each side sees the other typing, and when its messages were read', async ({ browser }) => {
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto('/');
   await visitor.getByRole('button', { name: 'Open chat' }).click();
-  const composer = visitor.getByRole('textbox', { name: 'Message' });
+  const composer = chat(visitor).getByRole('textbox', { name: 'Message' });
   await composer.fill('Is anyone there?');
   await composer.press('Enter');
-  const mine = visitor.getByRole('log').getByRole('listitem').filter({ hasText: 'Is anyone there?' });
+  const mine = chat(visitor).getByRole('log').getByRole('listitem').filter({ hasText: 'Is anyone there?' });
   await expect(mine).not.toContainText('Sending…');
   await expect(mine).not.toContainText('Read');
 
@@ -22,33 +22,33 @@ test('each side sees the other typing, and when its messages were read', async (
 
   // The agent types: the visitor sees it; the visitor types: the agent sees it.
   await agent.getByRole('textbox', { name: 'Reply' }).pressSequentially('Yes, ', { delay: 20 });
-  await expect(visitor.getByText('Northwind Outfitters is typing…')).toBeVisible();
+  await expect(chat(visitor).getByText('Northwind Outfitters is typing…')).toBeVisible();
   await composer.pressSequentially('Great', { delay: 20 });
   await expect(agent.getByText(/is typing…/)).toBeVisible();
 
   // The reply ends the indicator; the visitor reads it with the panel open.
   await agent.getByRole('textbox', { name: 'Reply' }).fill('Yes, Alex here.');
   await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
-  await expect(visitor.getByRole('log').getByText('Yes, Alex here.')).toBeVisible();
-  await expect(visitor.getByText('Northwind Outfitters is typing…')).toBeHidden();
+  await expect(chat(visitor).getByRole('log').getByText('Yes, Alex here.')).toBeVisible();
+  await expect(chat(visitor).getByText('Northwind Outfitters is typing…')).toBeHidden();
   await expect(agent.getByRole('log').getByRole('listitem').filter({ hasText: 'Yes, Alex here.' })).toContainText('Read');
 
   // Light formatting and links from the agent, as elements (never HTML), links opened safely.
   await agent.getByRole('textbox', { name: 'Reply' }).fill('See **our FAQ** at https://example.com/faq or `order #42`. javascript:alert(1)');
   await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
-  const link = visitor.getByRole('link', { name: 'https://example.com/faq' });
+  const link = chat(visitor).getByRole('link', { name: 'https://example.com/faq' });
   await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
   await expect(link).toHaveAttribute('href', 'https://example.com/faq');
-  await expect(visitor.locator('threadline-chat strong')).toHaveText('our FAQ');
-  await expect(visitor.locator('threadline-chat code')).toHaveText('order #42');
-  await expect(visitor.getByRole('link', { name: /javascript/ })).toHaveCount(0);
+  await expect(chat(visitor).locator('strong')).toHaveText('our FAQ');
+  await expect(chat(visitor).locator('code')).toHaveText('order #42');
+  await expect(chat(visitor).getByRole('link', { name: /javascript/ })).toHaveCount(0);
 
   // The visitor rates the conversation; the agent sees it in the thread.
-  await visitor.getByRole('button', { name: 'Rate this conversation' }).click();
-  const rating = visitor.getByRole('form', { name: 'Rate this conversation' });
+  await chat(visitor).getByRole('button', { name: 'Rate this conversation' }).click();
+  const rating = chat(visitor).getByRole('form', { name: 'Rate this conversation' });
   await rating.getByRole('button', { name: '4 of 5' }).click();
   await rating.getByRole('textbox', { name: 'Comment (optional)' }).fill('Quick and kind');
   await rating.getByRole('button', { name: 'Send message' }).click();
-  await expect(visitor.getByRole('log').getByText('Rated 4 of 5 — Quick and kind')).toBeVisible();
+  await expect(chat(visitor).getByRole('log').getByText('Rated 4 of 5 — Quick and kind')).toBeVisible();
   await expect(agent.getByRole('log').getByLabel('Rated 4 of 5')).toContainText('Quick and kind');
 });

@@ -5,7 +5,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { expect, shopWith, test } from './helpers.ts';
+import { chat, chatFrame, expect, shopWith, test } from './helpers.ts';
 
 async function collectCspViolations(page: Page): Promise<() => Promise<string[]>> {
   await page.addInitScript(() => {
@@ -13,7 +13,9 @@ async function collectCspViolations(page: Page): Promise<() => Promise<string[]>
     (window as unknown as { __csp: string[] }).__csp = seen;
     document.addEventListener('securitypolicyviolation', (event) => seen.push(`${event.violatedDirective} ${event.blockedURI}`));
   });
-  return () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp);
+  // The page's violations and the chat frame's (the init script runs in both).
+  const read = () => (window as unknown as { __csp: string[] }).__csp;
+  return async () => [...(await page.evaluate(read)), ...(await (await chatFrame(page)).evaluate(read))];
 }
 
 const axe = async (page: Page) => (await new AxeBuilder({ page }).analyze()).violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
@@ -29,19 +31,19 @@ test('the shop runs under a strict CSP without a violation, and axe finds nothin
     expect(await axe(page), `launcher, ${colorScheme}`).toEqual([]);
 
     await launcher.click();
-    await page.getByRole('textbox', { name: 'Message' }).fill(`Hello in ${colorScheme}`);
-    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
-    await expect(page.getByRole('log').getByRole('listitem').filter({ hasText: `Hello in ${colorScheme}` })).not.toContainText('Sending…');
+    await chat(page).getByRole('textbox', { name: 'Message' }).fill(`Hello in ${colorScheme}`);
+    await chat(page).getByRole('textbox', { name: 'Message' }).press('Enter');
+    await expect(chat(page).getByRole('log').getByRole('listitem').filter({ hasText: `Hello in ${colorScheme}` })).not.toContainText('Sending…');
     expect(await axe(page), `open panel, ${colorScheme}`).toEqual([]);
 
-    await page.getByRole('button', { name: /^Continue on / }).click();
-    await expect(page.getByRole('button', { name: 'Continue on WhatsApp' })).toBeVisible();
+    await chat(page).getByRole('button', { name: /^Continue on / }).click();
+    await expect(chat(page).getByRole('button', { name: 'Continue on WhatsApp' })).toBeVisible();
     expect(await axe(page), `handoff sheet, ${colorScheme}`).toEqual([]);
-    await page.getByRole('button', { name: 'Continue on WhatsApp' }).click();
-    await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();
-    await page.getByRole('button', { name: 'Back to the conversation' }).click();
-    await page.getByRole('button', { name: 'Verify this business' }).click();
-    await expect(page.getByLabel('Safety number', { exact: true })).toBeVisible();
+    await chat(page).getByRole('button', { name: 'Continue on WhatsApp' }).click();
+    await expect(chat(page).getByRole('img', { name: /QR code/ })).toBeVisible();
+    await chat(page).getByRole('button', { name: 'Back to the conversation' }).click();
+    await chat(page).getByRole('button', { name: 'Verify this business' }).click();
+    await expect(chat(page).getByLabel('Safety number', { exact: true })).toBeVisible();
     expect(await axe(page), `verify view, ${colorScheme}`).toEqual([]);
 
     expect(await violations()).toEqual([]);
@@ -59,13 +61,13 @@ test('a keyboard-only visitor opens the chat, sends a message and closes it agai
   }
   await expect(launcher).toBeFocused();
   await page.keyboard.press('Enter');
-  const composer = page.getByRole('textbox', { name: 'Message' });
+  const composer = chat(page).getByRole('textbox', { name: 'Message' });
   await expect(composer).toBeFocused();
   await page.keyboard.type('Typed without a mouse');
   await page.keyboard.press('Enter');
-  await expect(page.getByRole('log').getByText('Typed without a mouse')).toBeVisible();
+  await expect(chat(page).getByRole('log').getByText('Typed without a mouse')).toBeVisible();
   await page.keyboard.press('Escape');
-  await expect(page.getByRole('dialog')).toBeHidden();
+  await expect(chat(page).getByRole('dialog')).toBeHidden();
   await expect(page.getByRole('button', { name: 'Open chat' })).toBeFocused();
 });
 
@@ -73,22 +75,22 @@ test('on a narrow phone screen the panel fills the screen', async ({ browser }) 
   const page = await (await browser.newContext({ viewport: { width: 375, height: 667 }, hasTouch: true, isMobile: true })).newPage();
   await page.goto('/');
   await page.getByRole('button', { name: 'Open chat' }).click();
-  const box = await page.getByRole('dialog').boundingBox();
+  const box = await chat(page).getByRole('dialog').boundingBox();
   expect(box).toMatchObject({ x: 0, y: 0, width: 375, height: 667 });
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeInViewport();
+  await expect(chat(page).getByRole('textbox', { name: 'Message' })).toBeInViewport();
 });
 
 test('the widget speaks French and Arabic (right to left), from the page language or setLocale', async ({ browser }, testInfo) => {
   const page = await (await browser.newContext()).newPage();
   await shopWith(page, (html) => html.replace('<html lang="en">', '<html lang="fr">')); // a French page
   await page.getByRole('button', { name: 'Ouvrir le chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Discussion avec Northwind Outfitters' });
+  const dialog = chat(page).getByRole('dialog', { name: 'Discussion avec Northwind Outfitters' });
   await expect(dialog.getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', 'Écrivez un message…');
   await expect(dialog.getByText('Chiffré de bout en bout')).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('widget-fr.png') });
 
   await page.evaluate(() => (window as unknown as { threadline(command: string, locale: string): void }).threadline('setLocale', 'ar'));
-  await expect(page.getByRole('dialog', { name: 'محادثة مع Northwind Outfitters' })).toBeVisible();
+  await expect(chat(page).getByRole('dialog', { name: 'محادثة مع Northwind Outfitters' })).toBeVisible();
   await expect(page.locator('threadline-chat')).toHaveAttribute('dir', 'rtl');
   // In right-to-left the launcher sits at the left edge.
   const launcher = await page.locator('threadline-chat button.launcher').boundingBox();

@@ -6,7 +6,7 @@
  */
 import type { Page } from '@playwright/test';
 import { randomUUID } from 'node:crypto';
-import { expect, signIn, test, widget } from './helpers.ts';
+import { chat, chatFrame, expect, signIn, test } from './helpers.ts';
 import { scanMessages } from './hostile-trap.ts';
 
 interface SentEnvelope {
@@ -32,8 +32,8 @@ test('two console tabs replying at once never use a message key twice', async ({
   const tag = randomUUID().slice(0, 8);
   const shop = await (await browser.newContext()).newPage();
   await shop.goto('/');
-  await widget(shop).getByRole('button', { name: 'Open chat' }).click();
-  const composer = widget(shop).getByRole('textbox', { name: 'Message' });
+  await shop.getByRole('button', { name: 'Open chat' }).click();
+  const composer = chat(shop).getByRole('textbox', { name: 'Message' });
   await composer.fill(`hello ${tag}`);
   await composer.press('Enter');
 
@@ -69,7 +69,7 @@ test('two console tabs replying at once never use a message key twice', async ({
     }),
   );
   const all = [`first reply ${tag}`, ...replies(0), ...replies(1)];
-  const theirs = async () => (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs' && b.status !== 'sending');
+  const theirs = async () => (await scanMessages(await chatFrame(shop))).bubbles.filter((b) => b.from === 'theirs' && b.status !== 'sending');
   await expect.poll(async () => (await theirs()).length, { timeout: 30_000 }).toBe(all.length);
 
   const uses = new Map<string, string[]>();

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
-import { expect, test } from './helpers.ts';
+import { chat, chatFrame, expect, test } from './helpers.ts';
 
 const HOUR = 3600_000;
 let relay: OwnRelay;
@@ -25,9 +25,9 @@ test.afterAll(async () => {
   expect(await relay.stop()).toBe(0); // drained and closed cleanly on SIGTERM
 });
 
-/** What this origin's IndexedDB holds for the visitor: its session's conversation and its history entries. */
-const browserState = (page: Page) =>
-  page.evaluate(async () => {
+/** What the chat frame's IndexedDB holds for the visitor: its session's conversation and its history entries. */
+const browserState = async (page: Page) =>
+  (await chatFrame(page)).evaluate(async () => {
     const open = (name: string) =>
       new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open(name);
@@ -61,7 +61,7 @@ const relayRows = (conversationId: string) => {
 async function startShortConversation(page: Page, text: string) {
   await page.goto(`${base}/`);
   await page.getByRole('button', { name: 'Open chat' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  const dialog = chat(page).getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
   await dialog.getByLabel('Keep this conversation for').selectOption({ label: '24 hours' });
   await dialog.getByRole('textbox', { name: 'Message' }).fill(text);
   await dialog.getByRole('textbox', { name: 'Message' }).press('Enter');
@@ -124,7 +124,7 @@ test('a conversation deleted while no page was open is dropped on the next visit
   const back = await context.newPage();
   await back.goto(`${base}/`);
   await back.getByRole('button', { name: /Open chat/ }).click();
-  const again = back.getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
+  const again = chat(back).getByRole('dialog', { name: 'Chat with Northwind Outfitters' });
   await expect(again.getByLabel('Keep this conversation for')).toBeVisible(); // a fresh conversation
   await expect(again.getByText(canary)).toHaveCount(0);
   await expect(again.getByRole('alert')).toHaveCount(0);

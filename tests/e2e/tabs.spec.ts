@@ -1,6 +1,6 @@
 /** One connection per browser: a visitor's tabs share one WebSocket, and survive the leader tab closing. */
 import type { Page, WebSocket } from '@playwright/test';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 test('three visitor tabs share one WebSocket, all show every message, and the others carry on when the leader closes', async ({ browser }) => {
   const visitor = await browser.newContext();
@@ -20,10 +20,10 @@ test('three visitor tabs share one WebSocket, all show every message, and the ot
     return page;
   };
   const say = async (page: Page, text: string) => {
-    await page.getByRole('textbox', { name: 'Message' }).fill(text);
-    await page.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await chat(page).getByRole('textbox', { name: 'Message' }).fill(text);
+    await chat(page).getByRole('textbox', { name: 'Message' }).press('Enter');
   };
-  const shows = (page: Page, text: string) => expect(page.getByRole('log').getByText(text)).toBeVisible();
+  const shows = (page: Page, text: string) => expect(chat(page).getByRole('log').getByText(text)).toBeVisible();
 
   const first = await tab();
   await say(first, 'Hello from the first tab');
@@ -54,5 +54,5 @@ test('three visitor tabs share one WebSocket, all show every message, and the ot
   await expect(agent.getByRole('log').getByText('Sent after the handover')).toBeVisible();
   await shows(third, 'Sent after the handover');
   expect(open()).toBe(1);
-  for (const page of [second, third]) await expect(page.getByRole('log').getByRole('listitem')).toHaveCount(5);
+  for (const page of [second, third]) await expect(chat(page).getByRole('log').getByRole('listitem')).toHaveCount(5);
 });

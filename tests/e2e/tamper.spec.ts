@@ -9,7 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Page, WebSocketRoute } from '@playwright/test';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, chatFrame, expect, signIn, test } from './helpers.ts';
 import { armTrap, PAYLOADS, scanMessages, trapped, type Bubble } from './hostile-trap.ts';
 
 type Tamper = 'none' | 'header' | 'ciphertext' | 'expiry' | 'id';
@@ -71,7 +71,9 @@ async function bubbles(page: Page, from: Bubble['from'], count: number): Promise
   let found: Bubble[] = [];
   await expect
     .poll(async () => {
-      found = (await scanMessages(page)).bubbles.filter((b) => b.from === from && b.status !== 'sending');
+      // The visitor's bubbles ('mine', 'theirs') are in the chat's frame; the console's on its page.
+      const where = from === 'mine' || from === 'theirs' ? await chatFrame(page) : page;
+      found = (await scanMessages(where)).bubbles.filter((b) => b.from === from && b.status !== 'sending');
       return found.length;
     }, { timeout: 30_000 })
     .toBe(count);
@@ -88,7 +90,7 @@ test('a message with flipped bits shows as undecryptable and everything around i
   const shopConversation = await interpose(shop, 'agent', ['none', 'header', 'ciphertext', 'expiry', 'id', 'none']);
   await shop.goto('/');
   await shop.getByRole('button', { name: 'Open chat' }).click();
-  const composer = shop.getByRole('textbox', { name: 'Message' });
+  const composer = chat(shop).getByRole('textbox', { name: 'Message' });
   await composer.fill(`first ${tag}`);
   await composer.press('Enter');
   await bubbles(shop, 'mine', 1);
@@ -139,7 +141,7 @@ test('a message with flipped bits shows as undecryptable and everything around i
   // relay resends them, tampered again. Wait for that end state: the moment in between, with the
   // readable ones only, lasts as long as a resync takes (on a loaded machine, often no poll sees it).
   await shop.reload();
-  await expect(shop.getByRole('dialog', { name: /^Chat with / })).toBeVisible();
+  await expect(chat(shop).getByRole('dialog', { name: /^Chat with / })).toBeVisible();
   const reloaded = await bubbles(shop, 'theirs', final.length);
   expect(reloaded.map((b) => [b.status, b.text])).toEqual(final.map((b) => [b.status, b.text]));
   expect(errors).toEqual([]);
@@ -165,7 +167,7 @@ test('frames a hostile relay makes up are shown as text or as undecryptable, and
   });
   await shop.goto('/');
   await shop.getByRole('button', { name: 'Open chat' }).click();
-  const composer = shop.getByRole('textbox', { name: 'Message' });
+  const composer = chat(shop).getByRole('textbox', { name: 'Message' });
   await composer.fill(`before ${tag}`);
   await composer.press('Enter');
   await bubbles(shop, 'mine', 1);
@@ -173,7 +175,7 @@ test('frames a hostile relay makes up are shown as text or as undecryptable, and
 
   // What the relay could send instead of the truth: broken frames, errors written as XSS, messages
   // with forged or malformed envelopes, from an unknown device, for another conversation.
-  const forged = (i: number, envelope: Record<string, unknown>) => JSON.stringify({ type: 'message', envelope: { v: 2, conversationId, id: `forged${i}`, from: 'agent', device: `d${i}`, seq: 1000 + i, at: Date.now(), expiresAt: 1, iv: 'AAAA', ct: 'AAAA', keys: [], ...envelope } });
+  const forged = (i: number, envelope: Record<string, unknown>) => JSON.stringify({ type: 'message', envelope: { v: 2, conversationId, id: `forged${i}`, from: 'agent', device: `d${i}`, seq: 1000 + i, at: Date.now(), expiresAt: Date.now() + 86_400_000, iv: 'AAAA', ct: 'AAAA', keys: [], ...envelope } });
   const frames = [
     '{',
     'null',
@@ -193,11 +195,11 @@ test('frames a hostile relay makes up are shown as text or as undecryptable, and
   for (const frame of frames) toPage!.send(frame);
 
   // The forged messages of this conversation show as undecryptable; nothing else appears.
-  await expect.poll(async () => (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs').length).toBeGreaterThanOrEqual(10);
-  const shown = (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs');
+  await expect.poll(async () => (await scanMessages(await chatFrame(shop))).bubbles.filter((b) => b.from === 'theirs').length).toBeGreaterThanOrEqual(10);
+  const shown = (await scanMessages(await chatFrame(shop))).bubbles.filter((b) => b.from === 'theirs');
   console.log(`hostile relay: ${frames.length} frames injected, ${shown.length} forged messages shown as undecryptable`);
   for (const bubble of shown) expect(bubble).toEqual({ from: 'theirs', status: 'unreadable', text: 'This message could not be decrypted.' });
-  const alert = shop.getByRole('dialog').getByRole('alert');
+  const alert = chat(shop).getByRole('dialog').getByRole('alert');
   await expect(alert).toBeVisible();
   expect(await alert.evaluate((element) => element.children.length)).toBe(0);
 
@@ -209,12 +211,12 @@ test('frames a hostile relay makes up are shown as text or as undecryptable, and
   await expect(thread.getByText(`before ${tag}`)).toBeVisible();
   await agent.getByRole('textbox', { name: 'Reply' }).fill(`reply ${tag}`);
   await agent.getByRole('textbox', { name: 'Reply' }).press('Enter');
-  await expect.poll(async () => (await scanMessages(shop)).bubbles.filter((b) => b.from === 'theirs' && b.status === 'sent').map((b) => b.text)).toEqual([`reply ${tag}`]);
+  await expect.poll(async () => (await scanMessages(await chatFrame(shop))).bubbles.filter((b) => b.from === 'theirs' && b.status === 'sent').map((b) => b.text)).toEqual([`reply ${tag}`]);
   await composer.fill(`after ${tag}`);
   await composer.press('Enter');
   await expect(thread.getByText(`after ${tag}`)).toBeVisible();
 
   expect(await trapped(shop)).toEqual([]);
-  expect((await scanMessages(shop)).bad).toEqual([]);
+  expect((await scanMessages(await chatFrame(shop))).bad).toEqual([]);
   expect(errors).toEqual([]);
 });

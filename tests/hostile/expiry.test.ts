@@ -1,31 +1,19 @@
 /**
  * A relay that stretches a conversation's life: in its answer to the visitor's registration, or in
  * the conversation it describes to agents (whose replies then carry the later expiry). The
- * visitor's choice is the bound: its browser deletes the conversation then, on its own clock, and a
- * reply bound to another expiry than the visitor's shows as unreadable, flagged.
+ * visitor's choice is the bound: a reply bound to another expiry than the visitor's shows as
+ * unreadable, flagged. (Its browser deletes the conversation by its own clock: sdk/src/crypto/expiry.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversationSummary, StoredEnvelope } from '../../sdk/src/protocol.ts';
 import { ADMIN, startHostileRelay, until, type ClientSocket, type HostileRelay } from './harness.ts';
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
-const MONTH = 30 * DAY;
+const MONTH = 30 * 24 * 3600_000;
 let hostile: HostileRelay;
 beforeAll(async () => void (hostile = await startHostileRelay()));
 afterAll(() => hostile.stop());
 
 describe('a relay stretching a conversation’s expiry', { timeout: 60_000 }, () => {
-  it('cannot make the visitor’s browser keep a conversation longer than chosen', async () => {
-    hostile.hooks.http = (path, body) => (path.endsWith('/visitors') ? { ...(body as object), expiresAt: (body as { expiresAt: number }).expiresAt + MONTH } : body);
-    const visitor = hostile.visitor({ origin: 'b' });
-    const asked = Date.now();
-    await visitor.send('hello', { retention: '24h' });
-    // The browser deletes it at its own bound (an hour's slack for the relay's clock), not a month later.
-    expect(visitor.expiresAt.value).toBeLessThanOrEqual(asked + DAY + HOUR + (Date.now() - asked));
-    hostile.hooks.http = (_, body) => body;
-  });
-
   it('cannot stretch it through the agents: their replies bound to another expiry are flagged', async () => {
     // The relay tells agents the conversation lives a month longer, stores their replies (bound to
     // that expiry) and delivers them to the visitor.

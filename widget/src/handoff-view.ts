@@ -2,20 +2,20 @@
 import { html } from 'lit';
 import { CHANNEL_NAMES, type Channel } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
-import { qr } from './verify-view.ts';
+import type { DrawQr } from './qr-view.ts';
 
 export interface HandoffState {
   channel: Channel;
   url: string;
 }
 
-export function handoffView(t: Strings, relay: string, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
+export function handoffView(t: Strings, qr: DrawQr, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
   if (chosen) {
     const name = CHANNEL_NAMES[chosen.channel];
     return html`<div class="sheet">
       <h3>${t.continueOn(name)}</h3>
       <p>${t.scan}</p>
-      ${qr(relay, chosen.url, t.linkQr(name))}
+      ${qr(chosen.url, t.linkQr(name))}
       <p><a class="link" dir="ltr" href=${chosen.url} target="_blank" rel="noopener noreferrer">${chosen.url}</a></p>
       <button class="pill" type="button" @click=${() => navigator.clipboard?.writeText(chosen.url)}>${t.copy}</button>
       <button class="pill" type="button" @click=${back}>${t.back}</button>

@@ -1,16 +1,15 @@
 /**
  * The script tag's loader (IIFE, < 2 KB). It defines `window.threadline(...)` as a command queue
- * and waits until the page is idle. Then it adds `<threadline-chat>` and draws the launcher itself;
- * the widget module (from beside this script) loads on the first click, on the first API call, or
- * at once for a visitor who has used the chat on this site before. A page whose visitors never open
- * the chat runs nothing else.
+ * and waits until the page is idle. Then it adds `<threadline-chat>`, draws the launcher itself and
+ * loads `widget.js` (the element's code: the frame, its protocol, the commands; about 1.5 KB), which
+ * creates the chat's cross-origin frame. On pointer or focus intent, or a call, it loads at once.
  *
  *   <script async src="https://RELAY/widget/threadline.js" data-site="SITE_ID" data-org-key="FINGERPRINT"></script>
  */
 import { BUBBLE, LAUNCHER_CSS, OPEN, pickLocale } from './launcher.ts';
 
 type Queue = unknown[][];
-type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
+type Api = ((...args: unknown[]) => void) & { q: Queue; r: string; f?: string | undefined };
 
 ((w: Window & { threadline?: Api }, d: Document) => {
   const script = d.currentScript as HTMLScriptElement | null;
@@ -33,10 +32,11 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
   }) as Api;
   api.q = queue;
   api.r = script.dataset.relay ?? base.origin;
+  api.f = script.dataset.frameOrigin;
   w.threadline = api;
 
   /** The launcher, drawn inside the element until the widget upgrades it (its own shadow root then hides it). */
-  const launcher = (chat: HTMLElement & { show?(): void }) => {
+  const launcher = (chat: HTMLElement & { call?(name: string): void; prepare?(): void }) => {
     const corner = d.createElement('div');
     const root = corner.attachShadow({ mode: 'open' });
     const sheet = new CSSStyleSheet();
@@ -58,7 +58,10 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
     path.setAttribute('fill', 'currentColor');
     svg.append(path);
     button.append(svg);
-    button.onclick = () => void load().then(() => customElements.whenDefined('threadline-chat')).then(() => chat.show?.());
+    const upgraded = () => load().then(() => customElements.whenDefined('threadline-chat'));
+    button.onclick = () => void upgraded().then(() => chat.call?.('open'));
+    // Intent: the element's code and the chat's frame start loading before the click lands.
+    button.onpointerenter = button.onfocus = () => void upgraded().then(() => chat.prepare?.());
     root.append(button);
     chat.append(corner);
     void customElements.whenDefined('threadline-chat').then(() => corner.remove());
@@ -74,13 +77,13 @@ type Api = ((...args: unknown[]) => void) & { q: Queue; r: string };
       if (script.dataset.orgKey) chat.setAttribute('org-key', script.dataset.orgKey);
       if (script.dataset.channels) chat.setAttribute('channels', script.dataset.channels);
       if (script.dataset.locale) chat.setAttribute('locale', script.dataset.locale);
+      if (api.f) chat.setAttribute('frame-origin', api.f);
       d.body.append(chat);
     }
-    if (!chat || queue.length) return void load();
-    launcher(chat);
-    // A visitor who has used the chat here before (its keys are in IndexedDB) gets the widget at once,
-    // to count unread replies. Asked asynchronously: Web Storage's first read blocks on the browser.
-    void indexedDB.databases?.().then((found) => found.some((db) => db.name === 'threadline-crypto') && load(), () => {});
+    if (chat && !queue.length) launcher(chat);
+    // The frame is created now, while the page is idle: it runs in its own process, stays light until
+    // the chat is used, and counts a returning visitor's unread replies (only it can see its storage).
+    void load();
   };
   const idle = () => ('requestIdleCallback' in w ? w.requestIdleCallback(boot, { timeout: 3000 }) : setTimeout(boot, 1));
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', idle);

@@ -4,11 +4,11 @@ import { signal } from '@preact/signals-core';
 import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, tokenize, type Token, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
 import { fileView, type Opened } from './file-view.ts';
 import { handoffView, type HandoffState } from './handoff-view.ts';
+import type { DrawQr } from './qr-view.ts';
 import { panelStyles } from './styles.ts';
 import { verifyView } from './verify-view.ts';
 import type { Strings } from './i18n/index.ts';
 import { SignalWatcher } from './watch.ts';
-import { ACTIVE_KEY } from './widget.ts';
 
 /** Message text as elements: links (http and https only, opened safely), bold, italic, code. Never HTML. */
 const rich = (token: Token) =>
@@ -73,6 +73,16 @@ export class ThreadlinePanel extends LitElement {
   onMessage: (message: ChatMessage) => void = () => {};
   onHandoff: (channel: Channel) => void = () => {};
   #known: Set<string> | undefined;
+  /** The QR drawer, once its chunk has loaded (on the first sheet that shows a code). */
+  #qr: DrawQr | undefined;
+  #drawQr: DrawQr = (data, label) => {
+    if (this.#qr) return this.#qr(data, label);
+    void import('./qr-view.ts').then(({ qrCode }) => {
+      this.#qr = qrCode;
+      this.requestUpdate();
+    });
+    return html`<p class="qr" aria-busy="true"></p>`;
+  };
 
   get client(): Client | undefined {
     return this.#client.peek();
@@ -130,13 +140,10 @@ export class ThreadlinePanel extends LitElement {
       const channels = this.channels?.split(',').map((c) => c.trim()) as Channel[] | undefined;
       const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}), ...(channels ? { channels } : {}) });
       this.#client.value = client;
-      client.start().then(
-        () => (client.expiresAt.peek() ? localStorage.setItem(ACTIVE_KEY, '1') : localStorage.removeItem(ACTIVE_KEY)),
-        (error: ThreadlineError) => {
-          this.failure = error;
-          this.broken = true;
-        },
-      );
+      client.start().catch((error: ThreadlineError) => {
+        this.failure = error;
+        this.broken = true;
+      });
     } catch (error) {
       this.failure = error as ThreadlineError;
       this.broken = true;
@@ -189,7 +196,7 @@ export class ThreadlinePanel extends LitElement {
     input.value = '';
     const retention = this.renderRoot.querySelector('select')?.value as Retention | undefined;
     this.#run(
-      client.send(text, retention ? { retention } : {}).then(() => localStorage.setItem(ACTIVE_KEY, '1')),
+      client.send(text, retention ? { retention } : {}),
       () => (input.value ||= text),
     );
   }
@@ -308,9 +315,9 @@ export class ThreadlinePanel extends LitElement {
       ${this.broken
         ? html`<p class="error" role="alert">${this.failure?.message}</p>`
         : this.verification
-        ? verifyView(t, this.verification, this.relay, () => (this.verification = null))
+        ? verifyView(t, this.verification, this.#drawQr, () => (this.verification = null))
         : this.handoff !== false
-        ? handoffView(t, this.relay, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
+        ? handoffView(t, this.#drawQr, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
         : html`<div class="log" role="log" aria-live="polite" aria-label=${t.messages}>
               <ol>
               ${messages.length === 0 ? html`<li class="empty">${t.greeting}</li>` : nothing}

@@ -1,6 +1,5 @@
 /** The widget's styles. Colours are CSS custom properties a business can override from its page. */
-import { css, unsafeCSS } from 'lit';
-import { LAUNCHER_CSS } from './launcher.ts';
+import { css } from 'lit';
 
 const tokens = css`
   :host {
@@ -33,17 +32,13 @@ const tokens = css`
   }
 `;
 
-export const launcherStyles = [tokens, unsafeCSS(LAUNCHER_CSS)];
-
 export const panelStyles = [
   tokens,
   css`
+    /* The panel fills the chat's frame; the host page sizes the frame (full screen on a phone). */
     :host {
-      position: absolute;
-      inset-block-end: 72px;
-      inset-inline-end: 0;
-      width: min(380px, calc(100vw - 40px));
-      height: min(600px, calc(100vh - 120px));
+      display: block;
+      height: 100vh;
     }
     :host([hidden]) {
       display: none;
@@ -54,8 +49,6 @@ export const panelStyles = [
       height: 100%;
       background: var(--tl-surface);
       color: var(--tl-text);
-      border-radius: var(--tl-radius);
-      box-shadow: 0 12px 40px rgb(0 0 0 / 0.25);
       overflow: hidden;
     }
     .head {
@@ -276,17 +269,6 @@ export const panelStyles = [
       background: var(--tl-accent);
       color: var(--tl-accent-text);
       cursor: pointer;
-    }
-    @media (max-width: 480px) {
-      :host {
-        position: fixed;
-        inset: 0;
-        width: auto;
-        height: auto;
-      }
-      .panel {
-        border-radius: 0;
-      }
     }
   `,
 ];

@@ -1,197 +1,263 @@
 /**
- * `<threadline-chat site="…" relay="…">`: the launcher button and the panel. The panel's client
- * (the SDK and the crypto worker) starts on first use. From the script tag, the loader draws the
- * same launcher and loads this module only on first use (or at once for a returning visitor, or a
- * page that calls the API), so a page whose visitors never open the chat pays for the loader only.
+ * `<threadline-chat site="…">` on the host page: the launcher, one cross-origin iframe holding the
+ * chat (panel, SDK, crypto worker, storage), and the script-tag API, `window.threadline(…)`, whose
+ * commands become embed messages. The loader (`threadline.js`) queues calls and loads this module
+ * when the page is idle, or at once on intent; a page may also load it itself and place the element.
+ *
+ * The frame is created at idle (it runs in its own process and stays light until the chat is used;
+ * a returning visitor's unread replies are counted), or earlier on pointer or focus intent. The
+ * page receives open state, unread counts and message metadata, never a conversation's text
+ * (unless the business shares it), and cannot ask the frame for history.
  */
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import type { ChatMessage, Client } from '@threadline/sdk';
-import { emit, takeOverQueue } from './commands.ts';
-import { launcherEnglish, loadStrings, pickLocale, type LauncherStrings, type Strings } from './i18n/index.ts';
-import { BUBBLE } from './launcher.ts';
-import './panel.ts';
-import { launcherStyles } from './styles.ts';
+import { checkSender, EMBED_VERSION as v, fromFrame, type Call, type FrameMessage, type Theme } from './embed-protocol.ts';
+import { BUBBLE, LAUNCHER_CSS, OPEN, pickLocale } from './launcher.ts';
 
+type Handler = (detail?: unknown) => void;
+type Api = ((...args: unknown[]) => unknown) & { q?: ArrayLike<unknown>[]; r?: string; f?: string; live?: 1 };
 
-/** Set while the panel is open in this tab: a reload reopens it. */
-const OPEN_KEY = 'threadline-open';
-/** Set while this browser has a conversation: the widget then connects on idle, to count unread replies. */
-export const ACTIVE_KEY = 'threadline-active';
+const w = window as Window & { threadline?: Api };
+const d = document;
+/** The loader's defaults for `boot`: the relay and the frame's origin (its `data-` attributes). */
+const defaults = { relay: w.threadline?.r, frameOrigin: w.threadline?.f };
+/** Where this file came from: the relay, and by default the frame's origin. */
+const here = new URL(import.meta.url);
+const THEME = ['accent', 'accent-text', 'surface', 'text', 'muted', 'bubble', 'link', 'radius', 'font'];
+const FRAME_CSS =
+  'iframe{position:fixed;inset-block-end:92px;inset-inline-end:20px;width:min(380px,calc(100vw - 40px));height:min(600px,calc(100vh - 120px));border:0;border-radius:var(--tl-radius,16px);box-shadow:0 12px 40px rgb(0 0 0/.25);color-scheme:normal}' +
+  '@media (max-width:480px){iframe{inset:0;width:100%;height:100%;border-radius:0}}';
 
-export class ThreadlineChat extends LitElement {
-  static override styles = launcherStyles;
-  static override properties = {
-    site: { reflect: true },
-    relay: { reflect: true },
-    orgKey: { attribute: 'org-key', reflect: true },
-    channels: { reflect: true },
-    locale: { reflect: true },
-    open: { type: Boolean, reflect: true },
-    loaded: { state: true },
-    unread: { state: true },
-    t: { state: true },
-  };
+const handlers = new Map<string, Set<Handler>>();
+let ready = false;
+const emit = (event: string, detail?: unknown) => {
+  ready ||= event === 'ready';
+  for (const handler of handlers.get(event) ?? []) {
+    try {
+      handler(detail);
+    } catch (failure) {
+      console.error(`Threadline: an '${event}' handler threw`, failure);
+    }
+  }
+};
+const fail = (command: string, reason: string) => console.error(`Threadline: failed to run '${command}': ${reason}. See Threadline's README.`);
 
-  declare site: string;
-  declare relay: string;
-  /** The organisation key fingerprint the business pinned (`data-org-key`). */
-  declare orgKey: string | undefined;
-  /** Comma-separated messengers to offer (`data-channels`), default all the business set up. */
-  declare channels: string | undefined;
-  declare open: boolean;
-  declare loaded: boolean;
-  /** Replies from the business not seen yet. */
-  declare unread: number;
-  /** The language option (`data-locale`, `setLocale`); by default the page's, then the browser's. */
-  declare locale: string | undefined;
-  /** The words in that language (the launcher's English ones until the language is loaded). */
-  declare t: LauncherStrings | Strings;
+class ThreadlineChat extends HTMLElement {
+  static observedAttributes = ['site', 'org-key', 'channels', 'locale'];
+  unread = 0;
+  open = false;
+  #root = this.attachShadow({ mode: 'open' });
+  #button = d.createElement('button');
+  #badge = d.createElement('span');
+  #icon = d.createElementNS('http://www.w3.org/2000/svg', 'path');
+  /** The launcher's label in the chat's language, as the frame last said it. */
+  #said = '';
+  #frame: HTMLIFrameElement | undefined;
+  #port: MessagePort | undefined;
+  #pending: Call[] = [];
+  #results = new Map<number, [(value: unknown) => void, (reason: Error) => void]>();
+  #id = 0;
+  #origin = '';
 
   constructor() {
     super();
-    this.open = false;
-    this.loaded = false;
-    this.unread = 0;
-    this.t = launcherEnglish;
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(LAUNCHER_CSS + FRAME_CSS);
+    this.#root.adoptedStyleSheets = [sheet];
+    const button = this.#button;
+    button.className = 'launcher';
+    button.setAttribute('part', 'launcher');
+    button.setAttribute('aria-expanded', 'false');
+    const svg = d.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    for (const [name, value] of [['viewBox', '0 0 24 24'], ['width', '28'], ['height', '28'], ['aria-hidden', 'true']]) svg.setAttribute(name!, value!);
+    this.#icon.setAttribute('d', BUBBLE);
+    this.#icon.setAttribute('fill', 'currentColor');
+    svg.append(this.#icon);
+    button.append(svg);
+    this.#badge.className = 'badge';
+    this.#badge.setAttribute('aria-hidden', 'true');
+    button.onclick = () => void this.call('toggle');
+    // Intent: the frame starts loading before the click lands.
+    button.onpointerenter = button.onfocus = () => this.prepare();
+    this.#root.addEventListener('keydown', (event) => (event as KeyboardEvent).key === 'Escape' && this.open && void this.call('close'));
+    this.#root.append(button);
   }
 
-  /** The language in use (for dates and times too). */
   get language(): string {
-    return pickLocale(this.locale, document.documentElement.lang, navigator.language);
+    return pickLocale(this.getAttribute('locale'), d.documentElement.lang, navigator.language);
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.relay ||= location.origin;
-    takeOverQueue();
-    emit('ready');
-    if (sessionStorage.getItem(OPEN_KEY)) void this.show();
-    // A returning visitor with a conversation: connect quietly, to count unread replies.
-    else if (localStorage.getItem(ACTIVE_KEY)) void this.#load();
+  connectedCallback(): void {
+    this.#label();
+    const idle = () => this.isConnected && this.prepare();
+    'requestIdleCallback' in w ? requestIdleCallback(idle, { timeout: 3000 }) : setTimeout(idle, 1);
   }
 
-  async #load(): Promise<void> {
-    if (!('greeting' in this.t)) await this.#strings();
-    this.loaded = true;
-    await this.updateComplete;
+  disconnectedCallback(): void {
+    this.#frame?.remove();
+    this.#port?.close();
+    this.#frame = this.#port = undefined;
   }
 
-  #panel(): (LitElement & { client: Client | undefined }) | null {
-    return this.renderRoot.querySelector('threadline-panel');
+  attributeChangedCallback(name: string): void {
+    this.#label();
+    if (!this.#port) return;
+    if (name === 'site') return this.disconnectedCallback(), this.prepare();
+    void this.call('config', this.#options());
   }
 
-  /** Opens the panel, loading it first if needed. */
-  async show(): Promise<void> {
-    await this.#load();
-    this.open = true;
+  #label(): void {
+    this.dir = this.language === 'ar' ? 'rtl' : 'ltr';
+    this.#button.setAttribute('aria-label', this.#said || OPEN[this.language]!);
   }
 
-  hide(): void {
-    this.open = false;
-  }
-
-  /** Sends a message without opening the panel (the script-tag `send` command). */
-  async send(text: string): Promise<ChatMessage> {
-    await this.#load();
-    const panel = this.#panel()!;
-    await panel.updateComplete;
-    return panel.client!.send(text);
-  }
-
-  /** Closes the connection and removes the widget (the script-tag `shutdown` command). */
-  shutdown(): void {
-    this.#panel()?.client?.close();
-    this.remove();
-  }
-
-  /** Called by the panel for every new message after the history loaded. */
-  #received = (message: ChatMessage): void => {
-    emit('message', message);
-    if (message.from !== 'agent' || (this.open && !document.hidden)) return;
-    this.unread++;
-    emit('unread', this.unread);
-  };
-
-  toggle(): Promise<void> | void {
-    return this.open ? this.hide() : this.show();
-  }
-
-  /** Loads the words of the current language (with the panel, or at once for a language other than English). */
-  async #strings(): Promise<Strings> {
-    const language = this.language;
-    const t = await loadStrings(language);
-    this.t = t;
-    this.dir = t.dir;
-    this.lang = language;
-    return t;
-  }
-
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('locale') || !this.hasUpdated) && (this.loaded || this.language !== 'en')) void this.#strings();
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('open') || changed.get('open') === undefined) return;
-    if (this.open) {
-      sessionStorage.setItem(OPEN_KEY, '1');
-      const panel = this.#panel();
-      void panel?.updateComplete.then(() => panel.focus());
-      if (this.unread) emit('unread', (this.unread = 0));
-    } else {
-      sessionStorage.removeItem(OPEN_KEY);
-      this.renderRoot.querySelector<HTMLButtonElement>('.launcher')?.focus();
+  /** The CSS custom properties the page set for the chat, read here and sent to the frame. */
+  #theme(): Theme {
+    const style = getComputedStyle(this);
+    const theme: Theme = {};
+    for (const name of THEME) {
+      const value = style.getPropertyValue(`--tl-${name}`).trim();
+      if (value) theme[`--tl-${name}`] = value;
     }
-    emit(this.open ? 'open' : 'close');
+    return theme;
   }
 
-  protected override render() {
-    return html`
-      ${this.loaded
-        ? html`<threadline-panel
-            id="panel"
-            part="panel"
-            .site=${this.site}
-            .relay=${this.relay}
-            .orgKey=${this.orgKey}
-            .channels=${this.channels}
-            .t=${this.t as Strings}
-            .language=${this.language}
-            ?hidden=${!this.open}
-            .onMessage=${this.#received}
-            .onHandoff=${(channel: string) => emit('handoff', channel)}
-            @threadline-close=${this.hide}
-          ></threadline-panel>`
-        : nothing}
-      <button
-        class="launcher"
-        part="launcher"
-        type="button"
-        aria-label=${this.open ? this.t.close : this.unread ? this.t.openUnread(this.unread) : this.t.open}
-        aria-expanded=${this.open ? 'true' : 'false'}
-        aria-controls="panel"
-        @click=${this.toggle}
-      >
-        <svg viewBox="0 0 24 24" width="28" height="28" aria-hidden="true">
-          <path
-            d=${this.open ? 'M6 6l12 12M18 6L6 18' : BUBBLE}
-            stroke=${this.open ? 'currentColor' : 'none'}
-            stroke-width="2.2"
-            stroke-linecap="round"
-            fill=${this.open ? 'none' : 'currentColor'}
-          />
-        </svg>
-        ${this.unread ? html`<span class="badge" aria-hidden="true">${this.unread}</span>` : nothing}
-      </button>
-    `;
+  #options() {
+    const options = { site: this.getAttribute('site') ?? '', locale: this.language, theme: this.#theme() } as Record<string, unknown>;
+    const orgKey = this.getAttribute('org-key');
+    const channels = this.getAttribute('channels');
+    if (orgKey) options.orgKey = orgKey;
+    if (channels) options.channels = channels;
+    return options;
+  }
+
+  /** Creates the iframe once (at idle, or at once on intent or a call); the frame announces itself, then gets a port in `hello`. */
+  prepare(): void {
+    const site = this.getAttribute('site');
+    if (this.#frame || !site) return;
+    const frame = (this.#frame = d.createElement('iframe'));
+    this.#origin = new URL(this.getAttribute('frame-origin') || this.getAttribute('relay') || here.origin).origin;
+    frame.src = `${this.#origin}/frame/?site=${encodeURIComponent(site)}`;
+    frame.title = 'Chat';
+    frame.hidden = true;
+    frame.allow = 'clipboard-write';
+    const onLoaded = (event: MessageEvent) => {
+      try {
+        checkSender(event, this.#origin, frame.contentWindow);
+        if (fromFrame(event.data).t !== 'loaded') return;
+      } catch {
+        return;
+      }
+      w.removeEventListener('message', onLoaded);
+      const { port1, port2 } = new MessageChannel();
+      port1.onmessage = (message) => this.#receive(message.data);
+      frame.contentWindow!.postMessage({ v, t: 'hello', ...this.#options() }, this.#origin, [port2]);
+      this.#port = port1;
+      for (const call of this.#pending.splice(0)) port1.postMessage({ v, t: 'call', ...call });
+    };
+    w.addEventListener('message', onLoaded);
+    this.#root.append(frame);
+  }
+
+  #receive(raw: unknown): void {
+    let message: FrameMessage;
+    try {
+      message = fromFrame(raw);
+    } catch (error) {
+      return console.error(error);
+    }
+    if (message.t === 'state') {
+      if (!ready) emit('ready');
+      const { open, unread } = message;
+      this.#said = message.label;
+      // Focus was in the chat (asked before the frame is hidden, which would drop it): it returns to the launcher.
+      const inside = this.#root.activeElement === this.#frame;
+      this.#frame!.hidden = !open;
+      this.#button.setAttribute('aria-expanded', String(open));
+      if (open !== this.open) {
+        this.open = open;
+        if (open) this.#frame!.focus();
+        else if (inside) this.#button.focus();
+        emit(open ? 'open' : 'close');
+      }
+      if (unread !== this.unread) emit('unread', (this.unread = unread));
+      this.#badge.textContent = String(unread);
+      unread ? this.#button.append(this.#badge) : this.#badge.remove();
+      this.#label();
+    } else if (message.t === 'result') {
+      const [resolve, reject] = this.#results.get(message.id) ?? [];
+      this.#results.delete(message.id);
+      message.error ? reject?.(new Error(message.error)) : resolve?.(message.value);
+    } else if (message.t !== 'loaded') emit(message.t, message.t === 'message' ? message.message : message.channel);
+  }
+
+  /** Sends a call to the frame (queued until the handshake is done); resolves with its result. */
+  call(name: Call['name'], arg?: unknown): Promise<unknown> {
+    const call = { id: ++this.#id, name, arg } as Call;
+    this.prepare();
+    this.#port ? this.#port.postMessage({ v, t: 'call', ...call }) : this.#pending.push(call);
+    return new Promise((resolve, reject) => this.#results.set(call.id, [resolve, reject]));
+  }
+}
+
+const chat = () => d.querySelector('threadline-chat') as ThreadlineChat | null;
+
+function configure(element: HTMLElement, options: Record<string, unknown>): void {
+  for (const [key, attribute] of [['site', 'site'], ['orgKey', 'org-key'], ['relay', 'relay'], ['frameOrigin', 'frame-origin'], ['locale', 'locale']]) {
+    if (typeof options[key!] === 'string') element.setAttribute(attribute!, options[key!] as string);
+  }
+  if (Array.isArray(options.channels)) element.setAttribute('channels', options.channels.join(','));
+}
+
+function run(command: unknown, args: unknown[]): unknown {
+  const element = chat();
+  const [first, second] = args;
+  switch (command) {
+    case 'boot': {
+      const options = (first ?? {}) as Record<string, unknown>;
+      if (!options.site) return fail('boot', 'no site id was given');
+      if (element) return configure(element, options);
+      const created = d.createElement('threadline-chat');
+      configure(created, { ...defaults, ...options });
+      return void d.body.append(created);
+    }
+    case 'update':
+      return element ? configure(element, (first ?? {}) as Record<string, unknown>) : fail('update', 'the chat is not booted');
+    case 'shutdown':
+      return element?.remove();
+    case 'on': {
+      if (!['ready', 'open', 'close', 'message', 'unread', 'handoff'].includes(first as string) || typeof second !== 'function') return fail('on', `'${String(first)}' is not an event, or the handler not a function`);
+      let set = handlers.get(first as string);
+      if (!set) handlers.set(first as string, (set = new Set()));
+      set.add(second as Handler);
+      if (first === 'ready' && ready) queueMicrotask(() => (second as Handler)());
+      return () => set.delete(second as Handler);
+    }
+    case 'off':
+      return void handlers.get(first as string)?.delete(second as Handler);
+  }
+  if (!element) return fail(String(command), 'the chat is not booted');
+  switch (command) {
+    case 'show':
+    case 'hide':
+      return void (element.hidden = command === 'hide');
+    case 'send':
+    case 'open':
+    case 'close':
+    case 'toggle':
+      if (command === 'send' && typeof first !== 'string') return fail('send', 'the message is not text');
+      return element.call(command, first).catch((failure: Error) => fail(command, failure.message));
+    case 'getUnreadCount':
+      return element.unread;
+    case 'setLocale':
+      return void element.setAttribute('locale', String(first));
+    default:
+      return fail(String(command), 'it is not a command');
   }
 }
 
 if (!customElements.get('threadline-chat')) customElements.define('threadline-chat', ThreadlineChat);
-// A page without data-site boots the chat through the queue: answer it even before any element exists.
-takeOverQueue();
 
-declare global {
-  interface HTMLElementTagNameMap {
-    'threadline-chat': ThreadlineChat;
-  }
+if (!w.threadline?.live) {
+  const queued = Array.from(w.threadline?.q ?? []);
+  w.threadline = Object.assign((command: unknown, ...args: unknown[]) => run(command, args), { live: 1 as const });
+  for (const call of queued) run(call[0], Array.from(call).slice(1));
 }

@@ -16,7 +16,7 @@ import { concat, equalBytes, type Bytes } from './primitives.ts';
 import { GENERATION, persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
 import { verifyBundle, type PrekeyBundle } from './x3dh.ts';
 
-export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'weak_kdf' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | DirectoryProblem | SessionError['code'];
+export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'weak_kdf' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | 'expired' | DirectoryProblem | SessionError['code'];
 export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string; hint: string };
 export type { HistoryEntry } from './vault.ts';
 
@@ -28,6 +28,7 @@ const HINTS: Partial<Record<CryptoErrorCode, string>> = {
   decrypt_failed: 'The message is shown as unreadable; the rest of the conversation is unaffected.',
   storage: 'Allow this site to store data (IndexedDB), or leave private browsing.',
   storage_full: 'Free some space (clear other sites’ data) and send again; messages not yet sent are kept.',
+  expired: 'The conversation has ended; this device deletes what it held of it.',
 };
 const fail = (code: CryptoErrorCode, reason: string): Result<never> => ({ ok: false, code, reason, hint: HINTS[code] ?? 'Reload the page; if it persists, report it to the site.' });
 const ONE_TIME_PREKEYS = 50;
@@ -298,7 +299,10 @@ export class CryptoService {
     const device = this.#device;
     const vault = this.#vault;
     if (!device || !vault) return fail('no_key', 'open() was not called');
-    const { conversationId, id, from, seq, at } = envelope;
+    const { conversationId, id, from, seq, at, expiresAt } = envelope;
+    // The expiry is bound into the message's associated data, so a relay cannot stretch it; this
+    // device's own clock decides. Nothing of an ended conversation is opened or stored again.
+    if (expiresAt <= Date.now()) return fail('expired', `conversation ${conversationId} ended on ${new Date(expiresAt).toISOString()}`);
     const known = await this.#sent(conversationId, id, seq, at);
     if (known) return ok(known);
     const sender = this.#peers.get(envelope.device);
@@ -307,7 +311,7 @@ export class CryptoService {
     // (a messenger message, which it had in plaintext) is the customer's words on that messenger,
     // relayed, whatever `from` claims. `channel` is read only on that second path.
     const relayed = !sender && envelope.channel !== undefined;
-    const entry: Omit<HistoryEntry, 'status' | 'content'> = relayed ? { conversationId, id, from: 'visitor', device: envelope.channel!, seq, at, channel: envelope.channel! } : { conversationId, id, from, device: envelope.device, seq, at };
+    const entry: Omit<HistoryEntry, 'status' | 'content'> = relayed ? { conversationId, id, from: 'visitor', device: envelope.channel!, seq, at, expiresAt, channel: envelope.channel! } : { conversationId, id, from, device: envelope.device, seq, at, expiresAt };
     const unreadable = async (code: CryptoErrorCode, reason: string): Promise<Result<HistoryEntry>> => {
       await this.#save([{ ...entry, status: 'unreadable', content: { code, reason } }]);
       return ok({ ...entry, status: 'unreadable', content: { code, reason } });
@@ -422,6 +426,27 @@ export class CryptoService {
         this.#visitors.delete(visitorDevice);
         await this.#save();
       }
+    });
+  }
+
+  /**
+   * Crypto-shredding by this device's clock (an agent device that was closed at the expiry, or left
+   * open): forgets every conversation whose earliest expiry bound into its messages has passed.
+   * Returns the conversations forgotten.
+   */
+  shredExpired(): Promise<Result<string[]>> {
+    return this.#exclusive(async () => {
+      const ended = [...((await this.#vault?.expiries()) ?? [])].filter(([, { expiresAt }]) => expiresAt <= Date.now());
+      for (const [conversationId, { visitor }] of ended) {
+        await this.#vault!.forget(conversationId, false);
+        if (visitor && this.#device) {
+          this.#device.forget(visitor);
+          this.#peers.delete(visitor);
+          this.#visitors.delete(visitor);
+        }
+      }
+      if (ended.length && this.#device) await this.#save();
+      return ok(ended.map(([conversationId]) => conversationId));
     });
   }
 

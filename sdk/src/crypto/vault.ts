@@ -49,6 +49,8 @@ export interface HistoryEntry {
   at: number;
   seq?: number;
   status: 'sending' | 'sent' | 'unreadable' | 'failed';
+  /** When the conversation ends, as bound into this message's associated data. */
+  expiresAt?: number;
   /** The messenger a message came in from (sealed by the relay, not end to end). */
   channel?: Channel;
   content: unknown;
@@ -166,6 +168,19 @@ export class Vault {
   async historyEntry(conversationId: string, id: string, atRest: CryptoKey): Promise<HistoryEntry | undefined> {
     const stored = await this.get<StoredHistory>('history', conversationId, id);
     return stored && this.#open(stored, atRest);
+  }
+
+  /** Each conversation in the history: the earliest expiry its messages carry, and its web visitor's device. */
+  async expiries(): Promise<Map<string, { expiresAt: number; visitor?: string }>> {
+    const stored = (await (await open()).getAll('history', bound(this.#key(''), this.#key('\uffff')))) as StoredHistory[];
+    const found = new Map<string, { expiresAt: number; visitor?: string }>();
+    for (const { conversationId, expiresAt, from, device, channel } of stored) {
+      if (expiresAt === undefined) continue;
+      const known = found.get(conversationId);
+      const visitor = from === 'visitor' && !channel ? device : known?.visitor;
+      found.set(conversationId, { expiresAt: Math.min(expiresAt, known?.expiresAt ?? Infinity), ...(visitor ? { visitor } : {}) });
+    }
+    return found;
   }
 
   /** Crypto-shredding: deletes a conversation's history (and, for a visitor, every key of this scope). */

@@ -8,20 +8,33 @@ import { createHash } from 'node:crypto';
 import { parseDirectoryText, RETENTION_MS } from '@threadline/sdk/protocol';
 import { sealMessengerMessage } from '@threadline/sdk/seal';
 import type { Hub } from '../hub.ts';
+import type { Limiter } from '../rate-limit.ts';
 import type { Store } from '../store.ts';
 import type { InboundEvent } from './parse.ts';
 
 /** An id-safe, stable message id from the platform's (wamid, mid). */
 const messageIdFor = (platformId: string) => `m${createHash('sha256').update(platformId).digest('base64url').slice(0, 32)}`;
 
-export async function receive(store: Store, hub: Hub, event: InboundEvent): Promise<void> {
+/**
+ * The web conversation a handoff code names (single use, expiring). A customer's identity whose
+ * codes keep matching nothing is not heard on codes for a while: guessing one takes many numbers.
+ */
+function handoff(store: Store, limit: Limiter, site: string, event: InboundEvent & { ref?: string }): string | undefined {
+  const customer = `${site}:${event.channel}:${event.identity}`;
+  if (!limit.available('handoffMisses', customer)) return undefined;
+  const conversationId = store.takeHandoff(site, event.channel, event.ref!);
+  if (!conversationId) limit.take('handoffMisses', customer);
+  return conversationId;
+}
+
+export async function receive(store: Store, hub: Hub, event: InboundEvent, limit: Limiter): Promise<void> {
   const site = store.siteForAccount(event.channel, event.account);
   if (!site) return;
   const platformId = event.messageId && `${event.channel}:${event.messageId}`;
   if (platformId && store.seen(platformId)) return;
   const config = store.site(site)!;
 
-  let conversationId = event.ref ? store.takeHandoff(site, event.channel, event.ref) : undefined;
+  let conversationId = event.ref ? handoff(store, limit, site, event) : undefined;
   conversationId ??= store.linkedConversation(site, event.channel, event.identity);
   if (!conversationId || !store.conversation(conversationId)) {
     const created = store.createConversation(site, null, store.now() + RETENTION_MS[config.retention.default]);
@@ -38,7 +51,8 @@ export async function receive(store: Store, hub: Hub, event: InboundEvent): Prom
   const devices = [...directory.devices, ...(conversation.visitor ? [conversation.visitor] : [])];
   const envelope = await sealMessengerMessage(
     { conversationId, id: messageIdFor(event.messageId!), channel: event.channel, expiresAt: conversation.expiresAt },
-    { text: event.text },
+    // The profile name travels sealed inside the message: the console shows it, the relay keeps only a shortened id.
+    { text: event.text, ...(event.name ? { name: event.name } : {}) },
     devices,
     directory.inboxKey,
   );

@@ -8,8 +8,8 @@ describe('WhatsApp webhooks', () => {
   it('reads a text message, its sender and the handoff code in the text', () => {
     const [event, ...rest] = parseWhatsApp(fixture('whatsapp-text'));
     expect(rest).toEqual([]);
-    expect(event).toMatchObject({ channel: 'whatsapp', account: '106540352242922', identity: '16505551234', ref: 'TL-7K3Q9X', messageId: expect.stringMatching(/^wamid\./) });
-    expect(event!.text).toContain('#TL-7K3Q9X');
+    expect(event).toMatchObject({ channel: 'whatsapp', account: '106540352242922', identity: '16505551234', ref: 'TL-7K3Q9-XA2BC', messageId: expect.stringMatching(/^wamid\./) });
+    expect(event!.text).toContain('#TL-7K3Q9-XA2BC');
   });
 
   it('walks every entry and change of a batch, skipping statuses (duplicates are dropped later, by id)', () => {
@@ -21,15 +21,15 @@ describe('WhatsApp webhooks', () => {
 
   it('keys a customer on the business-scoped user id when there is no wa_id', () => {
     const [event] = parseWhatsApp(fixture('whatsapp-user-id'));
-    expect(event).toMatchObject({ identity: 'US.1180457736212409583', label: 'Ama Owusu', ref: 'TL-4MW8RD' });
+    expect(event).toMatchObject({ identity: 'US.1180457736212409583', label: '…9583', name: 'Ama Owusu', ref: 'TL-4MW8R-DH6PQ' });
   });
 
   it('cuts a long profile name to what a conversation summary carries, without splitting a character', () => {
     const body = fixture('whatsapp-text') as { entry: { changes: { value: { contacts: { profile: { name: string } }[] } }[] }[] };
     body.entry[0]!.changes[0]!.value.contacts[0]!.profile.name = `${'x'.repeat(79)}😀 and more`;
     const [event] = parseWhatsApp(body);
-    expect(event!.label).toBe('x'.repeat(79));
-    expect(event!.label.length).toBeLessThanOrEqual(MAX_LABEL);
+    expect(event!.name).toBe('x'.repeat(79));
+    expect(event!.name!.length).toBeLessThanOrEqual(MAX_LABEL);
   });
 
   it('ignores other objects and malformed bodies', () => {

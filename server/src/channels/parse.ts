@@ -4,7 +4,7 @@
  * types are skipped. Shapes follow Meta's documentation for the WhatsApp Cloud API and the
  * Messenger Platform (Instagram uses the same `messaging` shape).
  */
-import type { Channel } from '@threadline/sdk/protocol';
+import { WHATSAPP_CODE, type Channel } from '@threadline/sdk/protocol';
 
 export interface InboundEvent {
   channel: Channel;
@@ -12,8 +12,10 @@ export interface InboundEvent {
   account: string;
   /** The customer: wa_id or business-scoped user id, PSID, IGSID. */
   identity: string;
-  /** How the console shows the customer (profile name, or a shortened id). */
+  /** What the relay keeps to show the customer: a shortened id, never their name. */
   label: string;
+  /** The customer's profile name (WhatsApp): sealed with their message, never stored in plaintext. */
+  name?: string;
   at: number;
   /** The platform's message id (wamid, mid), for deduplication; absent for a bare referral. */
   messageId?: string;
@@ -27,7 +29,6 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const list = (value: unknown): Json[] => (Array.isArray(value) ? value.filter(isObject) : []);
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= 4096 ? value : undefined);
 
-export const WHATSAPP_CODE = /#(TL-[A-HJ-NP-Z2-9]{6})\b/;
 const mask = (id: string) => (id.length > 6 ? `…${id.slice(-4)}` : id);
 /** The longest label a conversation summary carries (`label` in the protocol's channel state). */
 export const MAX_LABEL = 80;
@@ -66,7 +67,8 @@ export function parseWhatsApp(body: unknown): InboundEvent[] {
           channel: 'whatsapp',
           account,
           identity,
-          label: name ? label(name) : mask(identity),
+          label: mask(identity),
+          ...(name ? { name: label(name) } : {}),
           at: Number(message.timestamp) * 1000 || Date.now(),
           messageId,
           ...(text ? { text } : { text: '[a message Threadline cannot show yet]' }),

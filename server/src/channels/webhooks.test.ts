@@ -1,4 +1,5 @@
 /** Webhooks against a running relay: signatures, batches, duplicates, handoff references, sealing. */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -124,12 +125,12 @@ describe('Meta webhooks', () => {
   it('links the customer to the web conversation named by the handoff code, single use', async () => {
     const visitor = { id: 'visitor1', identityKey: X25519_PUBLIC, signingKey: b64(32), signedPrekey: { id: 1, publicKey: X25519_PUBLIC, signature: b64(64) } };
     const conversation = relay.store.createConversation('shop', visitor, Date.now() + 86_400_000);
-    relay.store.createHandoff(conversation.id, 'whatsapp', 'TL-7K3Q9X', Date.now() + 60_000);
+    relay.store.createHandoff(conversation.id, 'whatsapp', 'TL-7K3Q9-XA2BC', Date.now() + 60_000);
     expect((await post('whatsapp', fixtureText('whatsapp-text'))).status).toBe(200);
     const [stored] = relay.store.since(conversation.id, 0);
     expect(stored).toMatchObject({ channel: 'whatsapp', sealed: [{ to: 'visitor1' }] });
     expect(relay.store.conversation(conversation.id)!.channel).toMatchObject({ name: 'whatsapp', label: expect.any(String) });
-    expect(relay.store.takeHandoff('shop', 'whatsapp', 'TL-7K3Q9X')).toBeUndefined();
+    expect(relay.store.takeHandoff('shop', 'whatsapp', 'TL-7K3Q9-XA2BC')).toBeUndefined();
   });
 
   it('links Messenger and Instagram customers by ref and keeps their messages in one thread', async () => {
@@ -174,12 +175,63 @@ describe('Meta webhooks', () => {
     expect(relay.store.since(web.id, 0)).toHaveLength(1);
   });
 
-  it('never writes a message’s text to the data directory', () => {
-    const texts = [...parseWhatsApp(JSON.parse(fixtureText('whatsapp-batch'))), ...parseWhatsApp(JSON.parse(fixtureText('whatsapp-text')))].map((e) => e.text!);
+  it('never writes a message’s text or a customer’s profile name to the data directory', () => {
+    const events = [...parseWhatsApp(JSON.parse(fixtureText('whatsapp-batch'))), ...parseWhatsApp(JSON.parse(fixtureText('whatsapp-text')))];
+    const texts = [...events.map((e) => e.text!), ...events.flatMap((e) => (e.name ? [e.name] : []))];
     expect(texts.length).toBeGreaterThanOrEqual(4);
+    expect(texts).toContain('Dana Whitfield');
+    // What the relay shows of a messenger customer is a shortened id.
+    const labels = relay.store.db.prepare("SELECT label FROM channel_links WHERE channel = 'whatsapp'").pluck().all() as string[];
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) expect(label).toMatch(/^…[\w.]{4}$/);
     for (const file of readdirSync(dataDir)) {
       const bytes = readFileSync(join(dataDir, file));
       for (const text of texts) expect(bytes.includes(text)).toBe(false);
     }
+  });
+});
+
+describe('WhatsApp handoff codes', () => {
+  /** A WhatsApp text message from `from` with its own message id. */
+  const whatsapp = (from: string, body: string) => {
+    const fixture = JSON.parse(fixtureText('whatsapp-text')) as { entry: { changes: { value: { contacts: { wa_id: string }[]; messages: { from: string; id: string; text: { body: string } }[] } }[] }[] };
+    const value = fixture.entry[0]!.changes[0]!.value;
+    value.contacts[0]!.wa_id = from;
+    Object.assign(value.messages[0]!, { from, id: `wamid.${randomUUID()}`, text: { body } });
+    return JSON.stringify(fixture);
+  };
+
+  it('are 50 bits, short and readable (TL-XXXXX-XXXXX), each different', async () => {
+    const visitor = await fetch(`${base}/v1/sites/shop/visitors`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ device: { id: b64(12), identityKey: X25519_PUBLIC, signingKey: b64(32), signedPrekey: { id: 1, publicKey: X25519_PUBLIC, signature: b64(64) } } }),
+    });
+    const { conversationId, token } = (await visitor.json()) as { conversationId: string; token: string };
+    const refs = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${base}/v1/conversations/${conversationId}/handoff`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{"channel":"whatsapp"}' });
+      const { ref } = (await response.json()) as { ref: string };
+      expect(ref).toMatch(/^TL-[A-HJ-NP-Z2-9]{5}-[A-HJ-NP-Z2-9]{5}$/);
+      refs.add(ref);
+    }
+    expect(refs.size).toBe(5);
+  });
+
+  it('stop being heard from a number whose codes keep matching nothing, so a code cannot be guessed from it', async () => {
+    const conversation = relay.store.createConversation('shop', null, Date.now() + 86_400_000);
+    relay.store.createHandoff(conversation.id, 'whatsapp', 'TL-ABCDE-FGH23', Date.now() + 60_000);
+    const guesser = '447700900001';
+    for (let i = 0; i < 5; i++) expect((await post('whatsapp', whatsapp(guesser, `#TL-ZZZZZ-ZZZ${i + 2}2`))).status).toBe(200);
+    // The right code now, from the number that missed five times: not linked.
+    expect((await post('whatsapp', whatsapp(guesser, 'Got it? #TL-ABCDE-FGH23'))).status).toBe(200);
+    expect(relay.store.since(conversation.id, 0)).toHaveLength(0);
+    expect(relay.store.linkedConversation('shop', 'whatsapp', guesser)).not.toBe(conversation.id);
+
+    // The customer it was made for still gets through, once.
+    expect((await post('whatsapp', whatsapp('447700900002', 'Continuing #TL-ABCDE-FGH23'))).status).toBe(200);
+    expect(relay.store.since(conversation.id, 0)).toHaveLength(1);
+    expect((await post('whatsapp', whatsapp('447700900003', 'Me too #TL-ABCDE-FGH23'))).status).toBe(200);
+    expect(relay.store.linkedConversation('shop', 'whatsapp', '447700900003')).not.toBe(conversation.id);
   });
 });

@@ -7,6 +7,7 @@ import { CHANNELS, type Channel } from '@threadline/sdk/protocol';
 import type { Hub } from '../hub.ts';
 import { HttpError, SECURITY_HEADERS, sendJson, voice } from '../responses.ts';
 import type { Store } from '../store.ts';
+import type { Limiter } from '../rate-limit.ts';
 import { receive } from './inbound.ts';
 import { parseMessaging, parseWhatsApp } from './parse.ts';
 import { validSignature } from './signature.ts';
@@ -29,7 +30,7 @@ async function rawBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createWebhooks(store: Store, hub: Hub, config: WebhookConfig | undefined) {
+export function createWebhooks(store: Store, hub: Hub, config: WebhookConfig | undefined, limit: Limiter) {
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const channel = /^\/webhooks\/([a-z]+)$/.exec(url.pathname)?.[1] as Channel | undefined;
     if (!channel || !CHANNELS.includes(channel)) return false;
@@ -58,7 +59,7 @@ export function createWebhooks(store: Store, hub: Hub, config: WebhookConfig | u
     let failed = 0;
     for (const event of events) {
       try {
-        await receive(store, hub, event);
+        await receive(store, hub, event, limit);
       } catch (error) {
         failed++;
         console.error(`threadline-relay: a ${channel} message could not be stored`, error);

@@ -1,0 +1,66 @@
+import { CHANNEL_NAMES, tokenize, WHATSAPP_CODE, type ChatMessage } from '@threadline/sdk/agent';
+import { FileView } from './file-view.tsx';
+import { Time, times } from './time.tsx';
+
+/** Message text as elements (links, bold, italic, code); never HTML. */
+const rich = (token: ReturnType<typeof tokenize>[number], i: number) =>
+  token.kind === 'link' ? (
+    <a key={i} href={token.href} target="_blank" rel="noopener noreferrer">
+      {token.text}
+    </a>
+  ) : token.kind === 'bold' ? (
+    <strong key={i}>{token.text}</strong>
+  ) : token.kind === 'italic' ? (
+    <em key={i}>{token.text}</em>
+  ) : token.kind === 'code' ? (
+    <code key={i}>{token.text}</code>
+  ) : (
+    token.text
+  );
+
+/** The customer's WhatsApp text without the handoff code, which shows as a marker instead. */
+function withoutHandoffCode(message: ChatMessage): { text: string; code?: string } {
+  const found = message.channel === 'whatsapp' && message.from === 'visitor' ? WHATSAPP_CODE.exec(message.text) : null;
+  if (!found) return { text: message.text };
+  const [before, after] = [message.text.slice(0, found.index), message.text.slice(found.index + found[0].length)];
+  return { text: `${before.trimEnd()} ${after.trimStart()}`.trim(), code: found[1] };
+}
+
+export function Message({ message, read, open }: { message: ChatMessage; read: boolean; open: Parameters<typeof FileView>[0]['open'] }) {
+  if (message.handoff) return <li class="marker">Visitor continued on {CHANNEL_NAMES[message.handoff]}</li>;
+  const status =
+    message.status === 'sending' ? 'Sending…' : message.status === 'failed' ? `Not sent: ${message.problem ?? ''}` : (
+      <>
+        {read ? 'Read · ' : ''}
+        <Time at={message.at} text={times.stamp(message.at)} />
+      </>
+    );
+  const { text, code } = withoutHandoffCode(message);
+  return (
+    <li class={`message ${message.from} ${message.status}`}>
+      <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
+      {message.status === 'unreadable' ? (
+        <p title={message.problem}>This message could not be decrypted ({message.problem}).</p>
+      ) : (
+        <>
+          {code && (
+            <span class="handoff-ref" title="The code in the customer’s first WhatsApp message joined it to this web conversation">
+              Joined from the web chat ({code})
+            </span>
+          )}
+          {text && <p dir="auto">{tokenize(text).map(rich)}</p>}
+          {message.rating && (
+            <p class="rating" aria-label={`Rated ${message.rating.score} of 5`}>
+              {'★'.repeat(message.rating.score)}
+              {'☆'.repeat(5 - message.rating.score)} {message.rating.score}/5{message.rating.comment ? ` — ${message.rating.comment}` : ''}
+            </p>
+          )}
+          {message.file && <FileView file={message.file} open={open} />}
+        </>
+      )}
+      <span class="meta">
+        {message.channel ? <span class={`badge ${message.channel}`}>{CHANNEL_NAMES[message.channel]}</span> : <span class="badge web">Web</span>} {status}
+      </span>
+    </li>
+  );
+}

@@ -1,0 +1,38 @@
+/**
+ * The chat's frame (`/frame/?site=…`): a static document and content-hashed scripts. The document
+ * is answered with a strict CSP whose `frame-ancestors` lists the site's allowed origins, computed
+ * per request, so another website cannot embed the chat (the frame checks its embedder as well).
+ * Hashed files are cached as immutable; the document itself is `no-cache`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { serveStatic } from './static.ts';
+import type { Store } from './store.ts';
+
+const PREFIX = '/frame/';
+/** A name that changes with its content (`frame-Ab12_x-Y.js`): safe to cache for a year. */
+const HASHED = /-[\w-]{8}\.js$/;
+
+/** The frame document's policy: its own scripts and worker, the relay only, embedded by `ancestors`. */
+export function frameCsp(ancestors: string): string {
+  return `default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${ancestors}`;
+}
+
+/** Who may embed a site's frame: its allowed origins; any website while the list is empty; nobody for an unknown site. */
+export function frameAncestors(store: Store, site: string | null): string {
+  if (!site || !store.site(site)) return "'none'";
+  const origins = store.origins(site);
+  return origins.length ? origins.join(' ') : '*';
+}
+
+export function createFrameHandler(store: Store, dir: string) {
+  return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
+    if (!url.pathname.startsWith(PREFIX) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
+    const document = url.pathname === PREFIX || url.pathname === `${PREFIX}index.html`;
+    const headers: Record<string, string> = document
+      ? { 'content-security-policy': frameCsp(frameAncestors(store, url.searchParams.get('site'))) }
+      : HASHED.test(url.pathname)
+      ? { 'cache-control': 'public, max-age=31536000, immutable' }
+      : {};
+    return serveStatic({ prefix: PREFIX, dir, headers }, url.pathname, res);
+  };
+}

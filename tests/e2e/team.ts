@@ -1,0 +1,27 @@
+/** Growing the demo's team from the console, as an admin does: an invitation link, then the invitee sets a password. */
+import type { Browser, Page } from '@playwright/test';
+import { randomUUID } from 'node:crypto';
+import { expect } from './helpers.ts';
+
+/** The admin (signed in on `admin`) invites someone; returns the one-time link and the address. */
+export async function createInvitation(admin: Page, name: string): Promise<{ link: string; email: string }> {
+  const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@demo.test`;
+  await admin.getByRole('link', { name: 'Devices & team' }).click();
+  await admin.getByLabel('Name').fill(name);
+  await admin.getByLabel('Email').fill(email);
+  await admin.getByRole('button', { name: 'Create invitation' }).click();
+  const link = await admin.getByLabel('Invitation link').textContent();
+  expect(link).toMatch(/#invite=/);
+  return { link: link!, email };
+}
+
+/** The invitee accepts in a browser of their own and lands in the console, signed in. */
+export async function acceptInvitation(browser: Browser, link: string, password = `${randomUUID()}-pw`): Promise<Page> {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(link);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Repeat the password').fill(password);
+  await page.getByRole('button', { name: 'Set password and sign in' }).click();
+  await expect(page.getByRole('link', { name: 'Inbox' })).toBeVisible();
+  return page;
+}
