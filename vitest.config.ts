@@ -13,7 +13,7 @@ export default defineConfig({
   },
   esbuild: { target: 'es2022' },
   test: {
-    include: ['{sdk,widget,server,console,demo-site}/src/**/*.test.ts'],
+    include: ['{sdk,widget,server,console,demo-site}/src/**/*.test.ts', 'tests/hostile/**/*.test.ts'],
     environment: 'node',
   },
 });

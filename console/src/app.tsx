@@ -2,6 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import type { AgentClient } from '@threadline/sdk/agent';
 import { AcceptInvite } from './accept-invite.tsx';
+import { WaitingForApproval } from './approval-code.tsx';
 import { Channels } from './channels.tsx';
 import { Devices } from './devices.tsx';
 import { Inbox } from './inbox.tsx';
@@ -57,11 +58,7 @@ export function App({ client }: { client: AgentClient }) {
           {client.error.value.message}
         </p>
       )}
-      {!agent.approved && (
-        <p class="notice banner" role="status">
-          This device is waiting for an admin to approve it. Until then it cannot read new messages or reply.
-        </p>
-      )}
+      {!agent.approved && <WaitingForApproval client={client} />}
       {page === 'devices' ? <Devices client={client} /> : page === 'channels' ? <Channels client={client} /> : page === 'install' ? <Install client={client} /> : <Inbox client={client} />}
     </div>
   );

@@ -32,6 +32,14 @@ export function Devices({ client }: { client: AgentClient }) {
     })();
   }
 
+  // The admin types the code the new device shows: the console compares it with the code of the keys
+  // the relay reported, so a relay offering its own keys cannot get them approved by a click.
+  function approve(event: SubmitEvent, deviceId: string) {
+    event.preventDefault();
+    const code = String(new FormData(event.currentTarget as HTMLFormElement).get('code'));
+    void act(() => client.approve(deviceId, code))();
+  }
+
   const row = (device: DeviceRecord) => (
     <tr key={device.id}>
       <td>
@@ -45,9 +53,12 @@ export function Devices({ client }: { client: AgentClient }) {
       <td>{when.format(device.createdAt)}</td>
       <td>
         {canManage && device.status === 'pending' && (
-          <button type="button" onClick={act(() => client.approve(device.id))}>
-            Approve {device.agent}
-          </button>
+          <form class="inline" onSubmit={(event) => approve(event, device.id)}>
+            <label>
+              Code shown on {device.agent}’s new device <input name="code" inputMode="numeric" autoComplete="off" required pattern="[0-9 ]{12,16}" />
+            </label>
+            <button type="submit">Approve {device.agent}</button>
+          </form>
         )}
         {canManage && device.status === 'approved' && device.id !== agent.deviceId && (
           <button type="button" class="danger" onClick={act(() => client.revoke(device.id))}>

@@ -7,7 +7,7 @@
 import { batch, computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
 import { KDF_ITERATIONS } from './crypto/backup.ts';
-import { orgFingerprint } from './crypto/directory.ts';
+import { directoryNeedsRenewal, orgFingerprint } from './crypto/directory.ts';
 import { randomBytes, toBase64Url } from './crypto/encoding.ts';
 import type { DeviceInfo } from './crypto/service.ts';
 import { ConfigError, ConnectionError, ThreadlineError } from './errors.ts';
@@ -82,7 +82,13 @@ export interface AgentClient {
   /** The safety number shared with a conversation's visitor. */
   safetyNumber(conversationId: string): Promise<string>;
   loadDevices(): Promise<void>;
-  approve(deviceId: string): Promise<void>;
+  /**
+   * The 12-digit approval code: of this device (shown while it waits for approval), or computed from
+   * the keys the relay reports for a listed device. An admin approves a device by typing the code
+   * the new device shows; `approve` refuses a code that does not match those keys.
+   */
+  approvalCode(deviceId?: string): Promise<string>;
+  approve(deviceId: string, code: string): Promise<void>;
   revoke(deviceId: string): Promise<void>;
   /** The site's messenger accounts (public names and the account ids webhooks carry). */
   channels(): Promise<ChannelSettings>;
@@ -145,7 +151,13 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     const approved = directory.devices.some((d) => d.id === current.deviceId);
     agent.value = { ...current, approved, orgFingerprint: await orgFingerprint(directory.orgKey) };
     if (approved && !current.approved) await loadConversations();
+    // Directories expire (so an old one cannot be replayed to visitors): an admin renews it in time.
+    if (current.holdsOrgKeys && !renewing && directoryNeedsRenewal(directory)) {
+      renewing = true;
+      await publish((list) => list).finally(() => (renewing = false));
+    }
   }
+  let renewing = false;
 
   /** The site's conversations (an approved device only); called on every (re)connection. */
   async function loadConversations(): Promise<void> {
@@ -188,7 +200,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     if (!engine || ended.has(conversation.id)) return;
     const known = summaries.peek().has(conversation.id);
     summaries.value = new Map(summaries.peek()).set(conversation.id, conversation);
-    if (conversation.visitor) await getWorker().addVisitor(conversation.visitor);
+    if (conversation.visitor) await call('check the visitor’s keys', getWorker().addVisitor(conversation.visitor));
     if (!known) await engine.open(conversation.id);
   }
 
@@ -208,7 +220,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     agent.value = { email: stored.email, name: stored.name, site: stored.site, role: stored.role, deviceId: info.device.id, approved: false, holdsOrgKeys, orgFingerprint: null };
     await refreshDirectory();
     // An admin's own new device approves itself: it holds the key that signs the directory.
-    if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, info.device);
+    if (holdsOrgKeys && directory && !directory.devices.some((d) => d.id === info.device.id)) await approve(info.device.id, null, info.device);
 
     // Conversations that ended while this console was closed go before anything is shown, and the
     // ones ending while it is open go when their time comes: this device's clock decides, not the relay.
@@ -312,9 +324,20 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     await loadDevices();
   }
 
-  async function approve(deviceId: string, own?: DeviceInfo['device']): Promise<void> {
+  async function approvalCode(deviceId?: string): Promise<string> {
+    if (deviceId === undefined) return getWorker().approvalCode();
+    const record = devices.peek().find((d) => d.id === deviceId);
+    if (!record) throw new ConfigError('unknown_device', 'compute the approval code', `device ${deviceId} is not registered`, 'Reload the device list.');
+    return getWorker().approvalCode(record);
+  }
+
+  /** `code` is what the new device shows; without `own` (this device), it must match the reported keys. */
+  async function approve(deviceId: string, code: string | null, own?: DeviceInfo['device']): Promise<void> {
     const record = own ? { ...own, agent: session!.email } : devices.peek().find((d) => d.id === deviceId);
     if (!record) throw new ConfigError('unknown_device', 'approve the device', `device ${deviceId} is not registered`, 'Reload the device list.');
+    if (!own && (code ?? '').replace(/\D/g, '') !== (await getWorker().approvalCode(record))) {
+      throw new ConfigError('code_mismatch', 'approve the device', 'the code does not match the keys the relay reported for it', 'Check the code shown on the new device; if it still differs, do not approve it: the relay may be offering other keys.');
+    }
     const entry = { id: record.id, agent: record.agent, identityKey: record.identityKey, signingKey: record.signingKey };
     await publish((list) => [...list.filter((d) => d.id !== deviceId), entry]);
   }
@@ -378,7 +401,8 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       await api('/v1/agent/conversations/merge', 'merge the conversations', { body: { from, into } });
     }),
     loadDevices: guard(loadDevices),
-    approve: guard((deviceId: string) => approve(deviceId)),
+    approvalCode: guard(approvalCode),
+    approve: guard((deviceId: string, code: string) => approve(deviceId, code)),
     revoke: guard((deviceId: string) => publish((list) => list.filter((d) => d.id !== deviceId))),
     channels: async () => (await api<{ channels: ChannelSettings }>('/v1/agent/channels', 'load the messenger settings')).channels,
     setChannels: guard(async (channels: ChannelSettings) => void (await api('/v1/agent/channels', 'save the messenger settings', { method: 'PUT', body: channels }))),

@@ -135,6 +135,8 @@ export function createClient(options: ClientOptions): Client {
 
   function connect(current: VisitorSession): Sync {
     const engine = new Sync(getWorker(), socketUrl(relay), current.token, route, (raw) => call('read from the relay', getWorker().frame(raw)));
+    // Every message of the conversation is bound to its expiry: one bound to another was moved, or stretched.
+    engine.expiresAt = () => current.expiresAt;
     engine.refreshTrust = trustCurrentDirectory;
     // The relay no longer knows the conversation (deleted at its expiry while no page was open): start afresh.
     engine.onUnauthorized = () => void forget();

@@ -65,6 +65,8 @@ export const directory = /*#__PURE__*/ object({
   site: id,
   version: count,
   issuedAt: count,
+  /** After this (ms since the epoch) clients refuse it, so an old directory cannot be replayed for ever; an admin's console re-signs it. */
+  expiresAt: /*#__PURE__*/ optional(count),
   orgKey: key,
   inboxKey: key,
   devices: /*#__PURE__*/ list(/*#__PURE__*/ object({ id, agent: /*#__PURE__*/ text(120), identityKey: key, signingKey: key }), MAX_RECIPIENTS),

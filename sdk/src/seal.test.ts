@@ -2,6 +2,7 @@
  * A messenger customer's profile name travels sealed in their message, as its text does: the relay
  * keeps neither, and an agent device shows the name once it opens the message.
  */
+import { KDF_ITERATIONS } from './crypto/backup.ts';
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { randomBytes, randomId, toBase64Url } from './crypto/encoding.ts';
@@ -19,7 +20,7 @@ describe('sealed messenger messages', () => {
     const site = `site${randomId().slice(0, 6)}`;
     const agent = new CryptoService();
     const info = value(await agent.open(`test/${site}/${randomId()}`, site, 'agent'));
-    value(await agent.unlock('agent password', toBase64Url(randomBytes(16)), 1_000));
+    value(await agent.unlock('agent password', toBase64Url(randomBytes(16)), KDF_ITERATIONS));
     const { directory } = value(await agent.createOrg('Alex'));
     const trusted = value(await agent.trust(directory)).directory;
 

@@ -6,7 +6,7 @@
  * then reach the inbox key until the first agent device is approved). Private keys stay in this process.
  */
 import { createOrgKeys, KDF_ITERATIONS, passwordKeys } from './crypto/backup.ts';
-import { signDirectory } from './crypto/directory.ts';
+import { directoryTimes, signDirectory } from './crypto/directory.ts';
 import { randomBytes, toBase64Url } from './crypto/encoding.ts';
 import type { KeyBackup, SignedDirectory } from './protocol.ts';
 
@@ -20,9 +20,9 @@ export interface ProvisionedOrganisation {
 
 export async function provisionOrganisation(site: string, password: string, iterations = KDF_ITERATIONS): Promise<ProvisionedOrganisation> {
   const salt = toBase64Url(randomBytes(16));
-  const { authKey, wrapKey } = await passwordKeys(password, salt, iterations);
-  const { keys, backup } = await createOrgKeys(wrapKey);
-  const directory = await signDirectory(keys.orgKey.privateKey, { v: 2, site, version: 1, issuedAt: Date.now(), orgKey: keys.orgPublic, inboxKey: keys.inboxPublic, devices: [] });
+  const { authKey, wrapKey, params } = await passwordKeys(password, salt, iterations);
+  const { keys, backup } = await createOrgKeys(wrapKey, params);
+  const directory = await signDirectory(keys.orgKey.privateKey, { v: 2, site, version: 1, ...directoryTimes(), orgKey: keys.orgPublic, inboxKey: keys.inboxPublic, devices: [] });
   return { salt, iterations, authKey, keyBackup: backup, directory };
 }
 

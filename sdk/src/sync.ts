@@ -46,6 +46,8 @@ export class Sync {
   onFrame: (frame: RelayFrame) => void = () => {};
   /** The relay refused this session's token (e.g. its conversation was deleted while the page was closed). */
   onUnauthorized?: () => void;
+  /** The conversation's expiry as this side knows it (the visitor chose it): an envelope bound to another is refused. */
+  expiresAt?: (conversationId: string) => number | undefined;
   /** A message's own bound expiry says its conversation has ended (by this device's clock, whatever the relay says). */
   onExpired: (conversationId: string) => void = () => {};
   /** Called when a message comes from a device not (yet) trusted: reload the key directory. */
@@ -120,6 +122,7 @@ export class Sync {
 
   forget(conversationId: string): void {
     this.threads.delete(conversationId);
+    this.#highest.delete(conversationId);
   }
 
   #receive(frame: RelayFrame): void {
@@ -129,11 +132,13 @@ export class Sync {
         run(this.#resume());
         break;
       case 'ack':
+        this.#arrived(frame.conversationId, frame.seq);
         // A message went: whatever quota refused one before has room again.
         if (this.#error.peek() instanceof QuotaExceededError) this.#error.value = null;
         run(this.#acknowledged(frame.conversationId, frame.id, frame.seq, frame.at));
         break;
       case 'message':
+        this.#arrived(frame.envelope.conversationId, frame.envelope.seq);
         run(this.#decrypt(frame.envelope));
         break;
       case 'synced':
@@ -157,9 +162,26 @@ export class Sync {
     this.onFrame(frame);
   }
 
+  /** Per conversation, the highest sequence number that arrived on this socket. */
+  readonly #highest = new Map<string, number>();
+
+  /**
+   * The relay numbers each conversation's messages 1, 2, 3…: a number past the next one means some
+   * did not arrive (a relay that drops frames, or one lost in flight), so the client asks for them
+   * again instead of showing a history with a hole.
+   */
+  #arrived(conversationId: string, seq: number): void {
+    const thread = this.threads.get(conversationId);
+    if (!thread) return;
+    const highest = this.#highest.get(conversationId) ?? thread.resumeFrom;
+    if (seq > highest + 1) this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
+    this.#highest.set(conversationId, Math.max(highest, seq));
+  }
+
   #resuming: Promise<void> | undefined;
   /** After (re)connecting: catch up every open conversation, then resend the outbox in order. */
   #resume(): Promise<void> {
+    this.#highest.clear();
     for (const [conversationId, thread] of this.threads) this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
     const resending = this.worker.outbox().then((waiting) => {
       for (const envelope of waiting) if (this.threads.has(envelope.conversationId)) this.connection.send({ type: 'send', envelope });
@@ -185,6 +207,11 @@ export class Sync {
     const thread = this.thread(envelope.conversationId);
     const shown = thread.get(envelope.id);
     if (shown?.status === 'sent') return;
+    const expected = this.expiresAt?.(envelope.conversationId);
+    if (expected !== undefined && envelope.expiresAt !== expected) {
+      thread.upsert({ id: envelope.id || `bad-${envelope.seq}`, from: envelope.from, at: envelope.at, seq: envelope.seq, text: '', status: 'unreadable', problem: 'its expiry was changed' });
+      return;
+    }
     let result = await this.worker.decrypt(envelope);
     if (!result.ok && result.code === 'untrusted') {
       await this.refreshTrust();

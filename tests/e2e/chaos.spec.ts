@@ -9,6 +9,8 @@ import { startOwnRelay } from './hardening-relay.ts';
 import { chat, chatFrame, expect, signIn, test } from './helpers.ts';
 
 const COUNT = 1000;
+/** About a dozen messages' worth of frames between two cuts. */
+const PROGRESS_BYTES = 16 * 1024;
 const base = Number(process.env.THREADLINE_E2E_PORT ?? 8797);
 const relayPort = base + 20;
 const proxyPort = base + 21;
@@ -19,21 +21,37 @@ const settings = {
   THREADLINE_LIMITS: 'messages=5000/60000,frames=10000/120000',
 };
 
-/** A TCP proxy in front of the relay whose `cut()` drops every open connection at once. */
+/**
+ * A TCP proxy in front of the relay whose `cut()` drops every open connection at once, and which
+ * counts the bytes it carried since the last cut: chaos waits for some, so that each connection
+ * gets to do some work however slow the machine is (cuts faster than a reconnect would only stall).
+ */
 function cuttingProxy() {
   const open = new Set<Socket>();
+  let carried = 0;
+  let waiting: (() => void) | undefined;
   const server = createServer((client) => {
     const upstream = connect(relayPort, '127.0.0.1');
     for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
       open.add(a);
       a.on('error', () => b.destroy());
       a.on('close', () => (open.delete(a), b.destroy()));
+      a.on('data', (chunk: Buffer) => {
+        carried += chunk.length;
+        if (carried >= PROGRESS_BYTES) waiting?.();
+      });
       a.pipe(b);
     }
   });
   return {
     listening: new Promise<void>((resolve) => server.listen(proxyPort, '127.0.0.1', resolve)),
-    cut: () => open.forEach((socket) => socket.destroy()),
+    /** Resolves once the proxy has carried enough bytes since the last cut. */
+    progress: () => (carried >= PROGRESS_BYTES ? Promise.resolve() : new Promise<void>((resolve) => (waiting = resolve))),
+    cut: () => {
+      carried = 0;
+      waiting = undefined;
+      open.forEach((socket) => socket.destroy());
+    },
     close: () => (open.forEach((socket) => socket.destroy()), server.close()),
   };
 }
@@ -62,14 +80,19 @@ test('1,000 messages each way survive random connection cuts and a relay SIGKILL
     await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
     await expect(agent.getByRole('log').getByText('v0', { exact: true })).toBeVisible();
 
-    // Chaos: cut every connection at random intervals; kill the relay once, mid-way, and restart it.
+    // Chaos: cut every connection at random intervals (once it has carried some traffic); kill the
+    // relay once, mid-way, and restart it.
     let cuts = 0;
     let sending = true;
+    let stop!: () => void;
+    const stopped = new Promise<void>((resolve) => (stop = resolve));
     const chaos = (async () => {
       const started = Date.now();
       let killed = false;
       while (sending) {
         await new Promise((r) => setTimeout(r, 50 + Math.random() * 450));
+        await Promise.race([proxy.progress(), stopped]);
+        if (!sending) break;
         proxy.cut();
         cuts++;
         if (!killed && Date.now() - started > 3000) {
@@ -106,6 +129,7 @@ test('1,000 messages each way survive random connection cuts and a relay SIGKILL
     }, COUNT);
     await Promise.all([visitorSends, agentSends]);
     sending = false;
+    stop();
     const killed = await chaos;
 
     // Everything arrives once the connections hold: compare both sides with what was sent.

@@ -39,9 +39,17 @@ test('an admin approves a second agent’s device, both read the visitor, and a 
   await sam.getByLabel('Repeat the password').fill('sam-password-123');
   await sam.getByRole('button', { name: 'Set password and sign in' }).click();
   await expect(sam.getByText('This device is waiting for an admin to approve it')).toBeVisible();
+  const code = (await sam.getByLabel('Approval code').textContent())!;
+  expect(code).toMatch(/^\d{4} \d{4} \d{4}$/);
 
-  // The admin approves Sam's device; Sam's console learns it from the signed directory.
+  // The admin approves Sam's device by typing the code Sam's device shows (a wrong one is refused);
+  // Sam's console learns it from the signed directory.
   await admin.reload();
+  const codeField = admin.getByLabel(`Code shown on ${email}’s new device`);
+  await codeField.fill(code.replace(/^\d/, (d) => String((Number(d) + 1) % 10)));
+  await admin.getByRole('button', { name: `Approve ${email}` }).click();
+  await expect(admin.getByRole('main').getByRole('alert')).toContainText('the code does not match the keys the relay reported');
+  await codeField.fill(code);
   await admin.getByRole('button', { name: `Approve ${email}` }).click();
   await expect(admin.getByRole('button', { name: `Revoke ${email}` })).toBeVisible();
   await expect(sam.getByText('This device is waiting for an admin to approve it')).toBeHidden();

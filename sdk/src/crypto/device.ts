@@ -19,8 +19,8 @@ export interface DeviceSecrets {
   id: string;
   identity: LocalIdentity;
   signing: { keyPair: CryptoKeyPair; publicKey: Bytes };
-  /** Newest last; the previous one is kept for messages still in flight. */
-  signedPrekeys: (SignedPrekey & { keyPair: CryptoKeyPair; createdAt: number })[];
+  /** Newest last; the previous one is kept for messages still in flight. `bound`: signed with the identity key (all made since). */
+  signedPrekeys: (SignedPrekey & { keyPair: CryptoKeyPair; createdAt: number; bound?: true })[];
   oneTimePrekeys: { id: number; keyPair: CryptoKeyPair; publicKey: Bytes }[];
   nextPrekeyId: number;
 }
@@ -80,14 +80,16 @@ export class Device {
   async rotateSignedPrekey(now = Date.now()): Promise<SignedPrekey> {
     const keyPair = await generateX25519();
     const publicKey = await publicBytes(keyPair.publicKey);
-    const signature = await sign(this.keys.signing.keyPair.privateKey, signedPrekeyMessage(publicKey));
-    this.keys.signedPrekeys = [...this.keys.signedPrekeys.slice(-1), { id: this.keys.nextPrekeyId++, keyPair, publicKey, signature, createdAt: now }];
+    const signature = await sign(this.keys.signing.keyPair.privateKey, signedPrekeyMessage(this.keys.identity.publicKey, publicKey));
+    this.keys.signedPrekeys = [...this.keys.signedPrekeys.slice(-1), { id: this.keys.nextPrekeyId++, keyPair, publicKey, signature, createdAt: now, bound: true }];
     this.keysChanged = true;
     return this.signedPrekey;
   }
 
+  /** Also due when it was signed before prekey signatures covered the identity key. */
   signedPrekeyIsDue(now = Date.now()): boolean {
-    return now - this.keys.signedPrekeys.at(-1)!.createdAt > SIGNED_PREKEY_LIFETIME_MS;
+    const newest = this.keys.signedPrekeys.at(-1)!;
+    return !newest.bound || now - newest.createdAt > SIGNED_PREKEY_LIFETIME_MS;
   }
 
   async createOneTimePrekeys(count: number): Promise<{ id: number; publicKey: Bytes }[]> {
@@ -115,13 +117,16 @@ export class Device {
     return (this.sessions.get(peer)?.length ?? 0) > 0;
   }
 
-  /** Encrypts for `peer`, starting a session from `bundle` if there is none yet. */
-  async encrypt(peer: string, plaintext: Bytes, context: Bytes, bundle?: PrekeyBundle, trustedIdentity?: Bytes): Promise<{ header: SessionHeader; ciphertext: Bytes }> {
+  /**
+   * Encrypts for `peer`, starting a session from `bundle` if there is none yet. `trusted` are the
+   * keys its owner published (the directory, a checked conversation): a bundle must carry both.
+   */
+  async encrypt(peer: string, plaintext: Bytes, context: Bytes, bundle?: PrekeyBundle, trusted?: { identity: Bytes; signing: Bytes }): Promise<{ header: SessionHeader; ciphertext: Bytes }> {
     let session = this.sessions.get(peer)?.[0];
     if (!session) {
       if (!bundle) throw new SessionError('no_session', `there is no session with device ${peer} and no prekey bundle for it`);
-      if (trustedIdentity && !equalBytes(trustedIdentity, bundle.identityKey)) {
-        throw new SessionError('untrusted', `the prekey bundle of device ${peer} does not carry the identity key its owner published`);
+      if (trusted && !(equalBytes(trusted.identity, bundle.identityKey) && equalBytes(trusted.signing, bundle.signingKey))) {
+        throw new SessionError('untrusted', `the prekey bundle of device ${peer} does not carry its published keys`);
       }
       if (bundle.deviceId !== peer || !(await verifyBundle(bundle))) {
         throw new SessionError('bad_bundle', `the prekey bundle of device ${peer} is not signed by its key`);

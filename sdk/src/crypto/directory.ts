@@ -2,7 +2,9 @@
  * The organisation's key directory: the agent devices visitors encrypt to, and the inbox key,
  * signed by the organisation's Ed25519 key. A client trusts a directory only if that key matches
  * the site's pin (`data-org-key`), or the key it trusted on first use, and it never goes back to an
- * older version (a relay replaying a directory from before a revocation).
+ * older version (a relay replaying a directory from before a revocation). A directory expires, so a
+ * relay cannot replay an old one to a browser that has never seen a newer one either: an admin's
+ * console re-signs it well before then.
  */
 import { parseDirectoryText, type Directory, type SignedDirectory } from '../protocol.ts';
 import { fromBase64Url, toBase64Url, utf8 } from './encoding.ts';
@@ -19,13 +21,23 @@ export async function signDirectory(orgKey: CryptoKey, directory: Directory): Pr
   return { directory: text, signature: toBase64Url(await sign(orgKey, utf8(text))) };
 }
 
-export type DirectoryProblem = 'bad_signature' | 'pin_mismatch' | 'key_changed' | 'rollback';
+/** How long a signed directory is valid, and how long before its expiry an admin's console re-signs it. */
+export const DIRECTORY_LIFETIME_MS = 90 * 24 * 3600_000;
+const RENEW_BEFORE_MS = 60 * 24 * 3600_000;
 
+/** The issue time and expiry of a directory signed now. */
+export const directoryTimes = (now = Date.now()) => ({ issuedAt: now, expiresAt: now + DIRECTORY_LIFETIME_MS });
+export const directoryNeedsRenewal = (directory: Directory, now = Date.now()) => (directory.expiresAt ?? 0) - now < RENEW_BEFORE_MS;
+
+export type DirectoryProblem = 'bad_signature' | 'pin_mismatch' | 'key_changed' | 'rollback' | 'expired';
+
+/** `expired: 'accept'` lets a device holding the organisation key load an expired directory to re-sign it. */
 export async function checkDirectory(
   signed: SignedDirectory,
   site: string,
   trust: Trust | undefined,
   pin: string | undefined,
+  { now = Date.now(), expired = 'refuse' }: { now?: number; expired?: 'refuse' | 'accept' } = {},
 ): Promise<{ ok: true; directory: Directory; trust: Trust } | { ok: false; problem: DirectoryProblem }> {
   let directory: Directory;
   try {
@@ -40,5 +52,6 @@ export async function checkDirectory(
   if (trust && trust.orgKey !== directory.orgKey && !pin) return { ok: false, problem: 'key_changed' };
   const sameKey = trust?.orgKey === directory.orgKey;
   if (sameKey && directory.version < trust.version) return { ok: false, problem: 'rollback' };
+  if (expired === 'refuse' && !((directory.expiresAt ?? 0) > now)) return { ok: false, problem: 'expired' };
   return { ok: true, directory, trust: { orgKey: directory.orgKey, pinned: Boolean(pin), version: Math.max(directory.version, sameKey ? trust.version : 0) } };
 }

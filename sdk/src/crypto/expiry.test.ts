@@ -3,6 +3,7 @@
  * data decides, so a relay that stretches a conversation's life (or never says "expired") cannot
  * keep it on a device, and a console closed at the expiry deletes it when it next opens.
  */
+import { KDF_ITERATIONS } from './backup.ts';
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Envelope, PrekeyBundleWire, StoredEnvelope } from '../protocol.ts';
@@ -28,7 +29,7 @@ describe('conversation expiry on the devices', () => {
     const agent = new CryptoService();
     const agentInfo = value(await agent.open(`${scope}/agent`, site, 'agent'));
     const salt = toBase64Url(randomBytes(16));
-    value(await agent.unlock('agent password', salt, 1_000));
+    value(await agent.unlock('agent password', salt, KDF_ITERATIONS));
     const { backup, directory } = value(await agent.createOrg('Alex'));
     value(await agent.trust(directory));
     const visitor = new CryptoService();
@@ -50,7 +51,7 @@ describe('conversation expiry on the devices', () => {
     vi.setSystemTime(Date.now() + 25 * HOUR);
     const reopened = new CryptoService();
     value(await reopened.open(`${scope}/agent`, site, 'agent'));
-    value(await reopened.unlock('agent password', salt, 1_000));
+    value(await reopened.unlock('agent password', salt, KDF_ITERATIONS));
     value(await reopened.restoreOrg(backup));
     expect(value(await reopened.shredExpired())).toEqual([conversation.conversationId]);
     expect(value(await reopened.history(conversation.conversationId))).toEqual([]);

@@ -19,6 +19,17 @@ async function half(key: Bytes, stableId: string, iterations: number): Promise<s
   return digits;
 }
 
+/**
+ * The 12-digit code a new agent device shows and its approving admin's console computes from the
+ * keys the relay reported: the same iterated hash as one half of a safety number, over the device's
+ * whole identity (signing key, then identity key) and its id. A relay that reports its own keys
+ * instead would have to find keys whose code matches — about 2^40 tries of 5,200 hashes each —
+ * before the admin has read it out.
+ */
+export async function approvalCode(device: { id: string; signingKey: Bytes; identityKey: Bytes }): Promise<string> {
+  return (await half(concat(device.signingKey, device.identityKey), `threadline/3 device ${device.id}`, FINGERPRINT_ITERATIONS)).slice(0, 12);
+}
+
 /** The 60-digit safety number two parties see alike. */
 export async function safetyNumber(local: { key: Bytes; id: string }, remote: { key: Bytes; id: string }, iterations = FINGERPRINT_ITERATIONS): Promise<string> {
   const [a, b] = await Promise.all([half(local.key, local.id, iterations), half(remote.key, remote.id, iterations)]);

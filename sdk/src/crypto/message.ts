@@ -41,8 +41,8 @@ export interface Recipient {
   deviceId: string;
   /** Needed only when there is no session with the device yet. */
   bundle?: PrekeyBundle;
-  /** The identity key the device's owner published (directory, conversation): a bundle must match it. */
-  identityKey?: Bytes;
+  /** The keys the device's owner published (directory, conversation): a bundle must match them. */
+  trusted?: { identity: Bytes; signing: Bytes };
 }
 
 export const metaBytes = (m: MessageMeta): Bytes =>
@@ -53,8 +53,8 @@ export async function sealMessage(device: Device, meta: MessageMeta, plaintext: 
   const iv = randomBytes(12);
   const context = metaBytes(meta);
   const body: SealedBody = { iv: toBase64Url(iv), ct: toBase64Url(await aesGcmEncrypt(contentKey, iv, plaintext, context)), keys: [] };
-  for (const { deviceId, bundle, identityKey } of recipients) {
-    const { header, ciphertext } = await device.encrypt(deviceId, contentKey, context, bundle, identityKey);
+  for (const { deviceId, bundle, trusted } of recipients) {
+    const { header, ciphertext } = await device.encrypt(deviceId, contentKey, context, bundle, trusted);
     body.keys.push({ to: deviceId, h: headerToWire(header), k: toBase64Url(ciphertext) });
   }
   if (inboxKey) {

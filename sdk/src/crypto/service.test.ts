@@ -1,37 +1,14 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
-import type { Envelope, PrekeyBundleWire, StoredEnvelope } from '../protocol.ts';
+import type { Envelope } from '../protocol.ts';
 import { openDB } from 'idb';
-import { orgFingerprint } from './directory.ts';
-import { fromBase64Url, randomBytes, randomId, toBase64Url, utf8 } from './encoding.ts';
+import { fromBase64Url, randomId, utf8 } from './encoding.ts';
 import { sealWithoutSessions } from './message.ts';
-import { CryptoService, type DeviceInfo, type Result } from './service.ts';
+import { KDF_ITERATIONS } from './backup.ts';
+import { CryptoService } from './service.ts';
+import { bundleOf, PASSWORD, setupOrg, stored, value } from './test-org.ts';
 
-const ITERATIONS = 1_000; // the product uses 600,000; the scheme is the same
-const value = <T>(result: Result<T>): T => {
-  if (!result.ok) throw new Error(`${result.code}: ${result.reason}`);
-  return result.value;
-};
-const stored = (envelope: Envelope, seq: number): StoredEnvelope => ({ ...envelope, seq, at: 1_000 + seq });
-const bundleOf = (info: DeviceInfo, prekey = info.oneTimePrekeys[0]): PrekeyBundleWire => ({ ...info.device, ...(prekey ? { oneTimePrekey: prekey } : {}) });
-
-/** An admin agent device that created the organisation, and a visitor that trusts its directory. */
-async function setup(site = `site${randomId().slice(0, 6)}`) {
-  const salt = toBase64Url(randomBytes(16));
-  const scope = `test/${site}/${randomId()}`;
-  const agent = new CryptoService();
-  const agentInfo = value(await agent.open(`${scope}/agent`, site, 'agent'));
-  value(await agent.unlock('agent password', salt, ITERATIONS));
-  const { backup, directory } = value(await agent.createOrg('Alex'));
-  value(await agent.trust(directory));
-
-  const visitor = new CryptoService();
-  const visitorInfo = value(await visitor.open(`${scope}/visitor`, site, 'visitor'));
-  const { directory: trusted } = value(await visitor.trust(directory, await orgFingerprint(backup.orgKey.publicKey)));
-  agent.addVisitor(visitorInfo.device);
-  const conversation = { conversationId: 'c1', expiresAt: 2_000_000_000_000 };
-  return { site, scope, salt, agent, agentInfo, backup, directory, visitor, visitorInfo, trusted, conversation };
-}
+const setup = setupOrg;
 
 describe('CryptoService', () => {
   it('runs a conversation both ways, storing each side’s history', async () => {
@@ -94,7 +71,7 @@ describe('CryptoService', () => {
     const { agentInfo, visitor, trusted, conversation } = await setup();
     const impostor = new CryptoService();
     const info = value(await impostor.open('test/impostor', 'x', 'agent'));
-    impostor.addVisitor((await setup()).visitorInfo.device);
+    value(await impostor.addVisitor((await setup()).visitorInfo.device));
     const forged = value(await visitor.encrypt({ ...conversation, id: 'm1' }, { text: 'hi' }, [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }], trusted.inboxKey));
     expect(await visitor.decrypt(stored({ ...forged, id: 'm9', device: info.device.id, from: 'agent' }, 5))).toMatchObject({ ok: false, code: 'untrusted' });
   });
@@ -105,10 +82,10 @@ describe('CryptoService', () => {
 
     const laptop = new CryptoService();
     value(await laptop.open(`test/${site}/laptop`, site, 'agent'));
-    value(await laptop.unlock('agent password', salt, ITERATIONS));
+    value(await laptop.unlock(PASSWORD, salt, KDF_ITERATIONS));
     value(await laptop.restoreOrg(backup));
     value(await laptop.trust(directory));
-    laptop.addVisitor(visitorInfo.device);
+    value(await laptop.addVisitor(visitorInfo.device));
     expect(value(await laptop.decrypt(stored(sent, 1)))).toMatchObject({ status: 'sent', content: { text: 'before you enrolled' } });
 
     // Anyone can seal to the public inbox key: a copy without the sender's signature is refused.
@@ -119,7 +96,7 @@ describe('CryptoService', () => {
 
     const intruder = new CryptoService();
     value(await intruder.open(`test/${site}/intruder`, site, 'agent'));
-    value(await intruder.unlock('wrong password', salt, ITERATIONS));
+    value(await intruder.unlock('wrong password', salt, KDF_ITERATIONS));
     expect(await intruder.restoreOrg(backup)).toMatchObject({ ok: false, code: 'wrong_password' });
   });
 

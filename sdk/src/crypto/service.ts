@@ -7,15 +7,15 @@
 import { parseVisitorFrame, storedEnvelope, type Directory, type RelayFrame, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
 import { openFile, sealFile } from './attachments.ts';
 import { Device, SessionError } from './device.ts';
-import { checkDirectory, signDirectory, type DirectoryProblem } from './directory.ts';
+import { checkDirectory, directoryTimes, signDirectory, type DirectoryProblem } from './directory.ts';
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
-import { safetyNumber } from './fingerprint.ts';
+import { approvalCode, safetyNumber } from './fingerprint.ts';
 import { openFromInbox, openMessage, openSealedForDevice, sealMessage, type MessageMeta, type Recipient } from './message.ts';
-import type { Bytes } from './primitives.ts';
-import { persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
-import type { PrekeyBundle } from './x3dh.ts';
+import { concat, equalBytes, type Bytes } from './primitives.ts';
+import { GENERATION, persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
+import { verifyBundle, type PrekeyBundle } from './x3dh.ts';
 
-export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | 'expired' | DirectoryProblem | SessionError['code'];
+export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'weak_kdf' | 'storage' | 'storage_full' | 'decrypt_failed' | 'untrusted' | 'expired' | DirectoryProblem | SessionError['code'];
 export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string; hint: string };
 export type { HistoryEntry } from './vault.ts';
 
@@ -23,6 +23,7 @@ const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 /** What a person can do about each failure (the SDK puts it in the error's message). */
 const HINTS: Partial<Record<CryptoErrorCode, string>> = {
   wrong_password: 'Sign in with the password the key backup was made with.',
+  weak_kdf: 'Do not sign in: the relay asked for too weak a password hash.',
   decrypt_failed: 'The message is shown as unreadable; the rest of the conversation is unaffected.',
   storage: 'Allow this site to store data (IndexedDB), or leave private browsing.',
   storage_full: 'Free some space (clear other sites’ data) and send again; messages not yet sent are kept.',
@@ -50,6 +51,15 @@ const wireBundle = (b: PrekeyBundleWire): PrekeyBundle => ({
   ...(b.oneTimePrekey ? { oneTimePrekey: { id: b.oneTimePrekey.id, publicKey: fromBase64Url(b.oneTimePrekey.publicKey) } } : {}),
 });
 
+/** A device this one may talk to: the directory's (agents) and, on agents, conversations' visitors. */
+interface Peer {
+  role: Role;
+  /** X25519 identity key. */
+  identity: Bytes;
+  /** Ed25519 signing key. */
+  signing: Bytes;
+}
+
 export class CryptoService {
   #role: Role = 'visitor';
   #site = '';
@@ -57,18 +67,36 @@ export class CryptoService {
   #device: Device | undefined;
   #atRest: CryptoKey | undefined;
   #org: OrgKeys | undefined;
-  #wrapKey: CryptoKey | undefined;
-  /** Identity (X25519) and signing (Ed25519) keys of the devices this one may talk to: the directory's, and visitors' (agents). */
-  #peers = new Map<string, { identity: Bytes; signing: Bytes }>();
-  readonly #visitors = new Map<string, { identity: Bytes; signing: Bytes }>();
+  #wrapKey: { key: CryptoKey; params: string } | undefined;
+  #peers = new Map<string, Peer>();
+  readonly #visitors = new Map<string, Peer>();
   #directory: Directory | undefined;
   #queue: Promise<unknown> = Promise.resolve();
 
-  /** Runs state-changing steps one at a time: two decryptions must not race on one ratchet. */
+  #generation: string | undefined;
+
+  /**
+   * Runs state-changing steps one at a time: two decryptions must not race on one ratchet. Across
+   * workers too (two console tabs on one device): a Web Lock per scope admits one step at a time,
+   * and a worker whose state another one has moved on since reloads it first, so no message key —
+   * and so no AES-GCM key and nonce — is ever used twice.
+   */
   #exclusive<T>(step: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(step);
+    const run = () => this.#catchUp().then(step);
+    const scope = this.#vault?.scope;
+    const result = this.#queue.then(() => (scope && globalThis.navigator?.locks ? navigator.locks.request(`threadline-ratchet:${scope}`, run) : run()));
     this.#queue = result.catch(() => undefined);
-    return result;
+    return result as Promise<T>;
+  }
+
+  async #catchUp(): Promise<void> {
+    const vault = this.#vault;
+    if (!vault || !this.#device) return;
+    const generation = await vault.get<string>('devices', GENERATION);
+    if (generation === this.#generation) return;
+    const record = await vault.get<{ keys: Device['keys'] }>('devices');
+    if (record) this.#device = new Device(record.keys, await vault.sessions());
+    this.#generation = generation;
   }
 
   /**
@@ -88,6 +116,7 @@ export class CryptoService {
       this.#vault = new Vault(scope);
       this.#org = await this.#vault.get<OrgKeys>('org');
       const record = await this.#vault.get<{ keys: Device['keys']; atRest: CryptoKey }>('devices');
+      this.#generation = await this.#vault.get<string>('devices', GENERATION);
       let fresh: { id: number; publicKey: Bytes }[] = [];
       if (record) {
         this.#device = new Device(record.keys, await this.#vault.sessions());
@@ -126,13 +155,13 @@ export class CryptoService {
 
   /** Derives an agent's keys from the password; returns the auth key the relay checks. */
   async unlock(password: string, salt: string, iterations: number): Promise<Result<string>> {
+    const { passwordKeys, WeakKdfError } = await import('./backup.ts');
     try {
-      const { passwordKeys } = await import('./backup.ts');
       const keys = await passwordKeys(password, salt, iterations);
-      this.#wrapKey = keys.wrapKey;
+      this.#wrapKey = { key: keys.wrapKey, params: keys.params };
       return ok(keys.authKey);
     } catch (error) {
-      return fail('no_key', String(error));
+      return fail(error instanceof WeakKdfError ? 'weak_kdf' : 'no_key', error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -141,7 +170,7 @@ export class CryptoService {
     if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
     const { restoreOrgKeys } = await import('./backup.ts');
     try {
-      this.#org = await restoreOrgKeys(this.#wrapKey, backup);
+      this.#org = await restoreOrgKeys(this.#wrapKey.key, backup, this.#wrapKey.params);
     } catch {
       return fail('wrong_password', 'the key backup does not open with this password');
     }
@@ -153,7 +182,7 @@ export class CryptoService {
   async createOrg(agentName: string): Promise<Result<{ backup: KeyBackup; directory: SignedDirectory }>> {
     if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
     const { createOrgKeys } = await import('./backup.ts');
-    const { keys, backup } = await createOrgKeys(this.#wrapKey);
+    const { keys, backup } = await createOrgKeys(this.#wrapKey.key, this.#wrapKey.params);
     this.#org = keys;
     await this.#vault.put('org', keys);
     const { id, identityKey, signingKey } = this.#publicDevice();
@@ -165,7 +194,7 @@ export class CryptoService {
   async signDirectory(devices: Directory['devices'], version: number): Promise<Result<SignedDirectory>> {
     const org = this.#org;
     if (!org) return fail('no_key', 'this device does not hold the organisation key');
-    return ok(await signDirectory(org.orgKey.privateKey, { v: 2, site: this.#site, version, issuedAt: Date.now(), orgKey: org.orgPublic, inboxKey: org.inboxPublic, devices }));
+    return ok(await signDirectory(org.orgKey.privateKey, { v: 2, site: this.#site, version, ...directoryTimes(), orgKey: org.orgPublic, inboxKey: org.inboxPublic, devices }));
   }
 
   // ---- trust ----
@@ -174,22 +203,37 @@ export class CryptoService {
   async trust(signed: SignedDirectory, pin?: string): Promise<Result<{ directory: Directory; trust: Trust }>> {
     const vault = this.#vault;
     if (!vault) return fail('no_key', 'open() was not called');
-    const checked = await checkDirectory(signed, this.#site, await vault.get<Trust>('trust'), pin);
+    const ownOrg = this.#org ? { expired: 'accept' as const } : {};
+    const checked = await checkDirectory(signed, this.#site, await vault.get<Trust>('trust'), pin, ownOrg);
+    if (checked.ok && this.#org && checked.directory.orgKey !== this.#org.orgPublic) return fail('key_changed', DIRECTORY_PROBLEMS.key_changed);
     if (!checked.ok) return fail(checked.problem, DIRECTORY_PROBLEMS[checked.problem]);
     await vault.put('trust', checked.trust);
     this.#directory = checked.directory;
     // Rebuilt from each directory, so a revoked device stops being trusted.
     this.#peers = new Map(this.#visitors);
-    for (const device of checked.directory.devices) this.#peers.set(device.id, { identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) });
+    for (const device of checked.directory.devices) this.#peers.set(device.id, { role: 'agent', identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) });
     return ok({ directory: checked.directory, trust: checked.trust });
   }
 
-  /** Agents: remembers a conversation's visitor device (as the relay reported it). */
-  addVisitor(device: DeviceKeys): void {
-    if (this.#directory?.devices.some((d) => d.id === device.id)) return;
-    const keys = { identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) };
+  /**
+   * Agents: remembers a conversation's visitor device, as the relay reported it — so only if its
+   * signing key vouches for its identity key (the signed prekey covers both), and never with other
+   * keys than those first seen for that device.
+   */
+  async addVisitor(device: DeviceKeys): Promise<Result<void>> {
+    if (this.#directory?.devices.some((d) => d.id === device.id)) return ok(undefined);
+    const keys: Peer = { role: 'visitor', identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) };
+    const known = this.#visitors.get(device.id);
+    if (known && !(equalBytes(known.identity, keys.identity) && equalBytes(known.signing, keys.signing))) {
+      return fail('untrusted', `visitor device ${device.id} changed keys`);
+    }
+    const spk = device.signedPrekey;
+    if (!(await verifyBundle({ identityKey: keys.identity, signingKey: keys.signing, signedPrekey: { id: spk.id, publicKey: fromBase64Url(spk.publicKey), signature: fromBase64Url(spk.signature) } }))) {
+      return fail('untrusted', `visitor device ${device.id}'s keys are not bound`);
+    }
     this.#visitors.set(device.id, keys);
     this.#peers.set(device.id, keys);
+    return ok(undefined);
   }
 
   // ---- messages ----
@@ -229,8 +273,8 @@ export class CryptoService {
     const full: MessageMeta = { ...meta, from: this.#role, device: device.id };
     try {
       const targets: Recipient[] = recipients.map(({ deviceId, bundle }) => {
-        const identityKey = this.#peers.get(deviceId)?.identity;
-        return { deviceId, ...(bundle ? { bundle: wireBundle(bundle) } : {}), ...(identityKey ? { identityKey } : {}) };
+        const peer = this.#peers.get(deviceId);
+        return { deviceId, ...(bundle ? { bundle: wireBundle(bundle) } : {}), ...(peer ? { trusted: peer } : {}) };
       });
       const body = await sealMessage(device, full, utf8(JSON.stringify(content)), targets, inboxKey ? fromBase64Url(inboxKey) : undefined);
       const envelope: Envelope = { v: 2, ...full, ...body };
@@ -264,19 +308,25 @@ export class CryptoService {
     if (expiresAt <= Date.now()) return fail('expired', `conversation ${conversationId} ended on ${new Date(expiresAt).toISOString()}`);
     const known = await this.#sent(conversationId, id, seq, at);
     if (known) return ok(known);
-    const entry = { conversationId, id, from, device: envelope.device, seq, at, expiresAt, ...(envelope.channel ? { channel: envelope.channel } : {}) };
+    const sender = this.#peers.get(envelope.device);
+    // Who said it comes from how it opens, never from the envelope's fields (the relay sets those):
+    // an approved device's session or signature makes it that device's; a copy the relay sealed
+    // (a messenger message, which it had in plaintext) is the customer's words on that messenger,
+    // relayed, whatever `from` claims. `channel` is read only on that second path.
+    const relayed = !sender && envelope.channel !== undefined;
+    const entry: Omit<HistoryEntry, 'status' | 'content'> = relayed ? { conversationId, id, from: 'visitor', device: envelope.channel!, seq, at, expiresAt, channel: envelope.channel! } : { conversationId, id, from, device: envelope.device, seq, at, expiresAt };
     const unreadable = async (code: CryptoErrorCode, reason: string): Promise<Result<HistoryEntry>> => {
       await this.#save([{ ...entry, status: 'unreadable', content: { code, reason } }]);
       return ok({ ...entry, status: 'unreadable', content: { code, reason } });
     };
-    const sender = this.#peers.get(envelope.device);
     // Not stored: the caller may refresh the directory (a device approved a moment ago) and retry.
-    if (!sender && !envelope.channel) return fail('untrusted', `device ${envelope.device} is not a device the organisation approved`);
+    if (!sender && !relayed) return fail('untrusted', `device ${envelope.device} is not a device the organisation approved`);
+    if (sender && sender.role !== from) return fail('untrusted', `device ${envelope.device} is not an ${from}'s`);
     try {
       let plaintext: Bytes;
-      if (envelope.channel && envelope.sealed?.some((s) => s.to === device.id)) plaintext = await openSealedForDevice(device.id, device.keys.identity.keyPair, envelope, envelope);
-      else if (envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender!.identity);
-      else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope, envelope.channel ? null : sender!.signing);
+      if (relayed && envelope.sealed?.some((s) => s.to === device.id)) plaintext = await openSealedForDevice(device.id, device.keys.identity.keyPair, envelope, envelope);
+      else if (sender && envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender.identity);
+      else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope, sender ? sender.signing : null);
       else return unreadable('no_session', 'the message was sent before this device was approved');
       const stored: HistoryEntry = { ...entry, status: 'sent', content: JSON.parse(fromUtf8(plaintext)) as unknown };
       await this.#save([stored]);
@@ -346,9 +396,18 @@ export class CryptoService {
     }
   }
 
-  /** The 60-digit safety number between a visitor device and the organisation. */
-  async safetyNumber(visitor: { id: string; signingKey: string }, orgKey: string, site: string): Promise<string> {
-    return safetyNumber({ key: fromBase64Url(visitor.signingKey), id: visitor.id }, { key: fromBase64Url(orgKey), id: site });
+  /**
+   * The 60-digit safety number between a visitor device and the organisation. It covers both of the
+   * device's keys (signing, then identity); the organisation key signs both of each agent device's.
+   */
+  async safetyNumber(visitor: { id: string; signingKey: string; identityKey: string }, orgKey: string, site: string): Promise<string> {
+    return safetyNumber({ key: concat(fromBase64Url(visitor.signingKey), fromBase64Url(visitor.identityKey)), id: visitor.id }, { key: fromBase64Url(orgKey), id: site });
+  }
+
+  /** The code a new agent device shows, to compare with the one its approver computes (this device's without `device`). */
+  async approvalCode(device?: { id: string; signingKey: string; identityKey: string }): Promise<string> {
+    const keys = device ?? this.#publicDevice();
+    return approvalCode({ id: keys.id, signingKey: fromBase64Url(keys.signingKey), identityKey: fromBase64Url(keys.identityKey) });
   }
 
   /**
@@ -409,7 +468,9 @@ export class CryptoService {
   async #save(history: HistoryEntry[] = [], send?: Envelope, sent?: string): Promise<void> {
     const device = this.#device!;
     const sessions = [...device.dirty].map((peer): [string, ReturnType<Device['sessions']['get']>] => [peer, device.sessions.get(peer)]);
-    await this.#vault!.commit({ ...(device.keysChanged ? { device: { role: this.#role, keys: device.keys, atRest: this.#atRest! } } : {}), sessions, history, atRest: this.#atRest!, ...(send ? { send } : {}), ...(sent ? { sent } : {}) });
+    const generation = device.keysChanged || sessions.length ? randomId() : undefined;
+    await this.#vault!.commit({ ...(device.keysChanged ? { device: { role: this.#role, keys: device.keys, atRest: this.#atRest! } } : {}), sessions, history, atRest: this.#atRest!, ...(send ? { send } : {}), ...(sent ? { sent } : {}), ...(generation ? { generation } : {}) });
+    if (generation) this.#generation = generation;
     device.dirty.clear();
     device.keysChanged = false;
   }
@@ -420,4 +481,5 @@ const DIRECTORY_PROBLEMS: Record<DirectoryProblem, string> = {
   pin_mismatch: 'the organisation key does not match the data-org-key pinned on this site',
   key_changed: 'the organisation key changed since this browser first trusted it',
   rollback: 'the relay offered an older key directory than one already seen',
+  expired: 'the key directory has expired',
 };

@@ -108,6 +108,9 @@ function memoryDatabase(): Database {
   } as unknown as Database;
 }
 
+/** Names the last commit of a scope's keys and sessions: a worker that did not write it reloads them. */
+export const GENERATION = 'generation';
+
 export class Vault {
   constructor(readonly scope: string) {}
 
@@ -130,13 +133,14 @@ export class Vault {
   }
 
   /** Writes session and key changes, history entries, and outbox changes, in one transaction. */
-  async commit(changes: { device?: DeviceRecord; sessions?: [string, Session[] | undefined][]; history?: HistoryEntry[]; atRest?: CryptoKey; send?: Envelope; sent?: string }): Promise<void> {
+  async commit(changes: { device?: DeviceRecord; sessions?: [string, Session[] | undefined][]; history?: HistoryEntry[]; atRest?: CryptoKey; send?: Envelope; sent?: string; generation?: string }): Promise<void> {
     const history = await Promise.all((changes.history ?? []).map((entry) => this.#seal(entry, changes.atRest!)));
     const database = await open();
     const tx = database.transaction(['devices', 'sessions', 'history', 'outbox'], 'readwrite');
     if (changes.send) void tx.objectStore('outbox').put({ n: Date.now() * 1000 + (written++ % 1000), envelope: changes.send } satisfies Outgoing, this.#key(changes.send.id));
     if (changes.sent) void tx.objectStore('outbox').delete(this.#key(changes.sent));
     if (changes.device) void tx.objectStore('devices').put(changes.device, this.#key());
+    if (changes.generation) void tx.objectStore('devices').put(changes.generation, this.#key(GENERATION));
     for (const [peer, sessions] of changes.sessions ?? []) {
       if (sessions) void tx.objectStore('sessions').put(sessions, this.#key(peer));
       else void tx.objectStore('sessions').delete(this.#key(peer));
@@ -185,7 +189,9 @@ export class Vault {
     const tx = database.transaction(STORES, 'readwrite');
     void tx.objectStore('history').delete(bound(this.#key(conversationId, ''), this.#key(conversationId, '\uffff')));
     if (everything) {
-      for (const name of STORES) {
+      // The trusted organisation key and the highest directory version seen outlive a conversation:
+      // forgetting them would let a relay replay an older directory to the next one.
+      for (const name of STORES.filter((store) => store !== 'trust')) {
         void tx.objectStore(name).delete(this.#key());
         void tx.objectStore(name).delete(bound(this.#key(''), this.#key('\uffff')));
       }

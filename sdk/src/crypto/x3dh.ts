@@ -10,12 +10,15 @@ import { concat, hkdf, verify, x25519, type Bytes } from './primitives.ts';
 
 const INFO = utf8('WhisperText');
 const F = new Uint8Array(32).fill(0xff);
-const SIGNED_PREKEY_CONTEXT = utf8('threadline/2 signed prekey\n');
+const SIGNED_PREKEY_CONTEXT = utf8('threadline/3 signed prekey\n');
 
 export interface SignedPrekey {
   id: number;
   publicKey: Bytes;
-  /** Ed25519 signature by the device's signing key over the context and the public key. */
+  /**
+   * Ed25519 signature by the device's signing key over the context, the device's X25519 identity
+   * key and the prekey: it binds the two halves of the identity, so neither can be swapped alone.
+   */
   signature: Bytes;
 }
 
@@ -30,10 +33,11 @@ export interface PrekeyBundle {
   oneTimePrekey?: { id: number; publicKey: Bytes };
 }
 
-export const signedPrekeyMessage = (publicKey: Bytes): Bytes => concat(SIGNED_PREKEY_CONTEXT, publicKey);
+export const signedPrekeyMessage = (identityKey: Bytes, publicKey: Bytes): Bytes => concat(SIGNED_PREKEY_CONTEXT, identityKey, publicKey);
 
-export const verifyBundle = (bundle: PrekeyBundle): Promise<boolean> =>
-  verify(bundle.signingKey, bundle.signedPrekey.signature, signedPrekeyMessage(bundle.signedPrekey.publicKey));
+/** Whether the signing key vouches for both the identity key and the signed prekey. */
+export const verifyBundle = (bundle: Pick<PrekeyBundle, 'identityKey' | 'signingKey' | 'signedPrekey'>): Promise<boolean> =>
+  verify(bundle.signingKey, bundle.signedPrekey.signature, signedPrekeyMessage(bundle.identityKey, bundle.signedPrekey.publicKey));
 
 async function derive(parts: Bytes[]): Promise<{ rootKey: Bytes; chainKey: Bytes }> {
   const okm = await hkdf(concat(F, ...parts), new Uint8Array(0), INFO, 64);
