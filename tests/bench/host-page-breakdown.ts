@@ -23,8 +23,10 @@ try {
     await context.route(`${demo.base}/bench/**`, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html(threadline).replaceAll('%FRAME_ORIGIN%', demo.base.replace('127.0.0.1', 'localhost')) }));
     const page = await context.newPage();
     await browser.startTracing(page, { categories: [...categories, 'blink', 'loading'] });
+    const framed = page.waitForEvent('framenavigated', (frame) => frame.url().includes('/frame/'));
     await page.goto(`${demo.base}/bench/page.html`, { waitUntil: 'load' });
-    await page.waitForTimeout(1500); // the idle callbacks and the frame's creation (a benchmark's fixed window, not a test's wait)
+    // Until the frame has made the chat ready: the loader's and the element's idle work is all done.
+    await (await framed).locator('textarea#composer').waitFor({ state: 'attached' });
     const parsed = JSON.parse((await browser.stopTracing()).toString('utf8')) as { traceEvents: TraceEvent[] };
     await context.close();
     if (run === 0) continue; // warm-up
