@@ -7,8 +7,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const KB = 1024;
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const FRAME = 'widget/dist/frame';
-/** Chunks the frame loads only when a feature is used (the QR code drawer, …), each ≤ 5 KB. */
-const onDemand = (name) => /^(qr|verify-view|handoff-view)-/.test(name);
+/** Chunks loaded only when a feature is used (the verify and handoff sheets, the QR code drawer, sending and opening files; the worker's agent-only key backup), each ≤ 5 KB. */
+const onDemand = (name) => /^(qr|verify-view|handoff-view|backup|files)-/.test(name);
 
 const frameFiles = existsSync(FRAME) ? readdirSync(FRAME).filter((f) => f.endsWith('.js') || f.endsWith('.html')) : [];
 const languages = existsSync(`${FRAME}/i18n`) ? readdirSync(`${FRAME}/i18n`).map((f) => `${FRAME}/i18n/${f}`) : [];
@@ -21,10 +21,11 @@ const budgets = [
   // What a visitor downloads to open the chat and send a first message: loader, host element, frame
   // document and scripts, panel, SDK, crypto worker and the largest language (only one is loaded).
   // The product's budget is 30 KB; moving the chat into a cross-origin frame added the host element
-  // and the frame's bootstrap (4.6 KB), and the client's checks of what the relay says 0.6 KB:
-  // 35.6 KB is measured (35.60 rounded). The gate holds that figure (so it cannot grow) until it is won back;
-  // README says so.
-  { name: 'first use', files: firstUse, budget: 35.7 * KB },
+  // and the frame's bootstrap (4.6 KB), and the client's checks of what the relay says 0.6 KB (35.6 KB
+  // in all). On-demand sheets and files, the panel off LitElement and a loader without a stand-in
+  // launcher won back 3.6 KB: 31.99 KB is measured. The gate holds that figure (so it cannot grow)
+  // until the last 1.99 KB is won back; README says so.
+  { name: 'first use', files: firstUse, budget: 32 * KB },
   ...frameFiles.filter(onDemand).map((f) => ({ name: `on demand: ${f.replace(/-[\w-]{8}\.js$/, '')}`, files: [`${FRAME}/${f}`], budget: 5 * KB })),
   { name: 'all widget and worker JS', files: [...host, ...frameFiles.filter((f) => f.endsWith('.js')).map((f) => `${FRAME}/${f}`), ...languages], budget: 45 * KB },
 ];

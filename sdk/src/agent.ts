@@ -11,7 +11,8 @@ import { directoryNeedsRenewal, orgFingerprint } from './crypto/directory.ts';
 import { randomBytes, toBase64Url } from './crypto/encoding.ts';
 import type { DeviceInfo } from './crypto/service.ts';
 import { ConfigError, ConnectionError, ThreadlineError } from './errors.ts';
-import { openFile, sendFile, type FileRef } from './files.ts';
+import type { FileRef } from './file-ref.ts';
+import { openFile, sendFile } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
 import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig, type TeamMember } from './protocol.ts';
@@ -25,7 +26,7 @@ export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export { workState, type WorkState } from './conversation-status.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
 export { tokenize, type Token } from './format.ts';
-export { fileSize, previewed, type FileRef } from './files.ts';
+export { fileSize, previewed, type FileRef } from './file-ref.ts';
 export type { ConnectionStatus } from './connection.ts';
 export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
 

@@ -5,7 +5,7 @@
 import { computed, signal, type ReadonlySignal } from '@preact/signals-core';
 import type { ConnectionStatus } from './connection.ts';
 import { ConfigError, CryptoError, type ThreadlineError } from './errors.ts';
-import { openFile, sendFile, type FileRef } from './files.ts';
+import type { FileRef } from './file-ref.ts';
 import { handoffLink } from './handoff.ts';
 import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
@@ -249,11 +249,14 @@ export function createClient(options: ClientOptions): Client {
     },
     async sendFile(file, onProgress) {
       const { engine, current } = await conversation();
+      // The transfer's code is a chunk of its own, loaded with the first file sent or opened.
+      const { sendFile } = await import('./files.ts');
       return engine.send(current.conversationId, { file: await sendFile(getWorker(), relay, current.conversationId, current.token, file, onProgress) });
     },
     async openFile(file) {
       const current = session.peek();
       if (!current) throw new CryptoError('no_conversation', 'open the file', 'there is no conversation', 'Start a conversation first.');
+      const { openFile } = await import('./files.ts');
       return openFile(getWorker(), relay, current.conversationId, current.token, file);
     },
     async verify() {

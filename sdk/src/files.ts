@@ -1,21 +1,8 @@
-/** Attachments on the main thread: the message's file reference, upload with progress, download. */
+/** Attachments on the main thread: upload with progress, download (the file reference is `file-ref.ts`). */
 import { randomId } from './crypto/encoding.ts';
 import { ProtocolError } from './errors.ts';
 import { call, type CryptoWorker } from './worker-client.ts';
-
-/** An encrypted file, as a message carries it. */
-export interface FileRef {
-  /** Blob id at the relay. */
-  blob: string;
-  name: string;
-  type: string;
-  /** Plaintext size in bytes. */
-  size: number;
-  /** AES-256 key of this file only, base64url. */
-  key: string;
-  /** SHA-256 of the ciphertext, base64url. */
-  hash: string;
-}
+import { previewed, type FileRef } from './file-ref.ts';
 
 /** Uploads ciphertext with progress (XMLHttpRequest: fetch cannot report upload progress). */
 function uploadBlob(url: URL, token: string, body: Uint8Array<ArrayBuffer>, onProgress?: (fraction: number) => void): Promise<void> {
@@ -41,9 +28,6 @@ async function downloadBlob(url: URL, token: string): Promise<Uint8Array<ArrayBu
   return new Uint8Array(await response.arrayBuffer());
 }
 
-/** A file size for people: KB below a megabyte, MB with one decimal above. */
-export const fileSize = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
-
 const blobUrl = (relay: URL, conversationId: string, blob: string) => new URL(`/v1/conversations/${conversationId}/blobs/${blob}`, relay);
 
 /** Encrypts a file in the worker and uploads the ciphertext; returns what the message carries. */
@@ -53,9 +37,6 @@ export async function sendFile(worker: CryptoWorker, relay: URL, conversationId:
   await uploadBlob(blobUrl(relay, conversationId, blob), token, sealed.ciphertext, onProgress);
   return { blob, name: file.name ?? 'file', type: file.type || 'application/octet-stream', size: file.size, key: sealed.key, hash: sealed.hash };
 }
-
-/** The types an attachment is shown inline as (an image); any other is a download, never a page of ours. */
-export const previewed = (type: string): boolean => /^image\/(png|jpeg|gif|webp)$/.test(type);
 
 /**
  * Downloads an attachment and decrypts it in the worker. The sender chose its type: a `text/html`

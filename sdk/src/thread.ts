@@ -1,7 +1,7 @@
 /** One conversation's messages, ordered by the relay's sequence numbers. */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import type { HistoryEntry } from './crypto/vault.ts';
-import type { FileRef } from './files.ts';
+import type { FileRef } from './file-ref.ts';
 import { CHANNELS, isBase64Url, isId, type Channel, type Role } from './protocol.ts';
 
 export type MessageStatus = 'sending' | 'sent' | 'unreadable' | 'failed';

@@ -1,5 +1,5 @@
 /** An encrypted attachment in a message: decrypted on demand; images preview, other files download. */
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import { fileSize, previewed, type FileRef } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
 

@@ -1,15 +1,15 @@
 /** The "Continue on…" view: the business's messengers, then the link as a QR code and a copy button. */
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import { CHANNEL_NAMES, type Channel } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
-import type { DrawQr } from './qr-view.ts';
+import { qrCode as qr } from './qr-view.ts';
 
 export interface HandoffState {
   channel: Channel;
   url: string;
 }
 
-export function handoffView(t: Strings, qr: DrawQr, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
+export function handoffView(t: Strings, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
   if (chosen) {
     const name = CHANNEL_NAMES[chosen.channel];
     return html`<div class="sheet">

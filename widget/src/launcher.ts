@@ -1,7 +1,4 @@
-/**
- * The launcher button's look, label and icon, shared by the loader (which draws it before the
- * widget is loaded) and the widget (which takes its place), so the hand-over cannot be seen.
- */
+/** The launcher button's look, label and icon (drawn by `<threadline-chat>`), and the language pick. */
 
 /** Its styles, for a shadow root whose host is the launcher's corner of the page. */
 export const LAUNCHER_CSS =

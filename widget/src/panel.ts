@@ -1,13 +1,12 @@
-/** `<threadline-panel>`: the conversation — header, messages, composer, verify screen. Loaded lazily. */
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+/** `<threadline-panel>`: the conversation — header, messages, composer; the verify and handoff sheets on demand. Loaded lazily. */
+import { html, nothing } from 'lit/html.js';
 import { signal } from '@preact/signals-core';
 import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, tokenize, type Token, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
 import { fileView, type Opened } from './file-view.ts';
-import { handoffView, type HandoffState } from './handoff-view.ts';
-import type { DrawQr } from './qr-view.ts';
+import type { HandoffState } from './handoff-view.ts';
 import { panelStyles } from './styles.ts';
-import { verifyView } from './verify-view.ts';
 import type { Strings } from './i18n/index.ts';
+import { ReactiveElement, type Changed } from './element.ts';
 import { SignalWatcher } from './watch.ts';
 
 /** Message text as elements: links (http and https only, opened safely), bold, italic, code. Never HTML. */
@@ -29,22 +28,9 @@ const statusText = (t: Strings, status: string) =>
 const BATCH = 100;
 
 
-export class ThreadlinePanel extends LitElement {
+export class ThreadlinePanel extends ReactiveElement {
   static override styles = panelStyles;
-  static override properties = {
-    site: {},
-    relay: {},
-    orgKey: {},
-    channels: {},
-    failure: { state: true },
-    broken: { state: true },
-    progress: { state: true },
-    verification: { state: true },
-    handoff: { state: true },
-    rating: { state: true },
-    t: { attribute: false },
-    language: {},
-  };
+  static override properties = ['site', 'relay', 'orgKey', 'channels', 'failure', 'broken', 'progress', 'verification', 'handoff', 'rating', 't', 'language'];
 
   declare site: string;
   declare relay: string;
@@ -73,16 +59,12 @@ export class ThreadlinePanel extends LitElement {
   onMessage: (message: ChatMessage) => void = () => {};
   onHandoff: (channel: Channel) => void = () => {};
   #known: Set<string> | undefined;
-  /** The QR drawer, once its chunk has loaded (on the first sheet that shows a code). */
-  #qr: DrawQr | undefined;
-  #drawQr: DrawQr = (data, label) => {
-    if (this.#qr) return this.#qr(data, label);
-    void import('./qr-view.ts').then(({ qrCode }) => {
-      this.#qr = qrCode;
-      this.requestUpdate();
-    });
-    return html`<p class="qr" aria-busy="true"></p>`;
-  };
+  /**
+   * The verify and "Continue on…" sheets (with the QR encoder): chunks loaded when a visitor first
+   * asks for one, as few do, so the first use of the chat does not download them.
+   */
+  #verifyView: typeof import('./verify-view.ts').verifyView | undefined;
+  #handoffView: typeof import('./handoff-view.ts').handoffView | undefined;
 
   get client(): Client | undefined {
     return this.#client.peek();
@@ -129,7 +111,7 @@ export class ThreadlinePanel extends LitElement {
     });
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
+  protected override willUpdate(changed: Changed): void {
     if (changed.has('language') || changed.has('t')) {
       this.#time = new Intl.DateTimeFormat(this.language, { hour: 'numeric', minute: '2-digit' });
       this.#day = new Intl.DateTimeFormat(this.language, { dateStyle: 'medium' });
@@ -150,7 +132,7 @@ export class ThreadlinePanel extends LitElement {
     }
   }
 
-  protected override update(changed: PropertyValues<this>): void {
+  protected override update(changed: Changed): void {
     const log = this.renderRoot.querySelector('.log');
     this.#atBottom = !log || log.scrollHeight - log.scrollTop - log.clientHeight < 48;
     const count = this.#client.peek()?.messages.peek().length ?? 0;
@@ -213,7 +195,12 @@ export class ThreadlinePanel extends LitElement {
 
   #verify(): void {
     const client = this.#client.peek();
-    if (client) this.#run(client.verify().then((verification) => (this.verification = verification)));
+    const view = import('./verify-view.ts').then(({ verifyView }) => (this.#verifyView = verifyView));
+    if (client) this.#run(Promise.all([client.verify(), view]).then(([verification]) => (this.verification = verification)));
+  }
+
+  #chooseChannel(): void {
+    this.#run(import('./handoff-view.ts').then(({ handoffView }) => ((this.#handoffView = handoffView), (this.handoff = null))));
   }
 
   #continueOn(channel: Channel): void {
@@ -314,10 +301,10 @@ export class ThreadlinePanel extends LitElement {
       </div>
       ${this.broken
         ? html`<p class="error" role="alert">${this.failure?.message}</p>`
-        : this.verification
-        ? verifyView(t, this.verification, this.#drawQr, () => (this.verification = null))
-        : this.handoff !== false
-        ? handoffView(t, this.#drawQr, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
+        : this.verification && this.#verifyView
+        ? this.#verifyView(t, this.verification, () => (this.verification = null))
+        : this.handoff !== false && this.#handoffView
+        ? this.#handoffView(t, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
         : html`<div class="log" role="log" aria-live="polite" aria-label=${t.messages}>
               <ol>
               ${messages.length === 0 ? html`<li class="empty">${t.greeting}</li>` : nothing}
@@ -335,7 +322,7 @@ export class ThreadlinePanel extends LitElement {
               : messages.some((m) => m.from === 'agent') && !messages.some((m) => m.rating)
               ? html`<button class="continue" type="button" @click=${() => (this.rating = 0)}>${t.rate}</button>`
               : nothing}
-            ${offered.length ? html`<button class="continue" type="button" @click=${() => (this.handoff = null)}>${t.continueOn(offered.map((c) => CHANNEL_NAMES[c]).join(', '))}</button>` : nothing}
+            ${offered.length ? html`<button class="continue" type="button" @click=${this.#chooseChannel}>${t.continueOn(offered.map((c) => CHANNEL_NAMES[c]).join(', '))}</button>` : nothing}
             <form @submit=${this.#submit}>
               <label class="attach" title=${t.attach}>
                 <span class="visually-hidden">${t.attach}</span>

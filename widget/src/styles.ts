@@ -1,5 +1,5 @@
 /** The widget's styles. Colours are CSS custom properties a business can override from its page. */
-import { css } from 'lit';
+import { css } from './element.ts';
 
 const tokens = css`
   :host {

@@ -1,10 +1,10 @@
 /** The "verify this business" view: the safety number (60 digits and a QR code) and how the key is trusted. */
-import { html } from 'lit';
+import { html } from 'lit/html.js';
 import type { Verification } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
-import type { DrawQr } from './qr-view.ts';
+import { qrCode as qr } from './qr-view.ts';
 
-export function verifyView(t: Strings, { safetyNumber, pinned }: Verification, qr: DrawQr, back: () => void) {
+export function verifyView(t: Strings, { safetyNumber, pinned }: Verification, back: () => void) {
   return html`<div class="sheet">
     <h3>${t.verify}</h3>
     <p>${pinned ? t.pinned : t.unpinned}</p>

@@ -1,12 +1,12 @@
 /** A reactive controller that re-renders its host whenever the signals read by `read` change. */
 import { effect } from '@preact/signals-core';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { Controller, ReactiveElement } from './element.ts';
 
-export class SignalWatcher implements ReactiveController {
+export class SignalWatcher implements Controller {
   #dispose: (() => void) | undefined;
 
   constructor(
-    private readonly host: ReactiveControllerHost,
+    private readonly host: ReactiveElement,
     private readonly read: () => unknown,
   ) {
     host.addController(this);

@@ -6,7 +6,6 @@
  */
 import { parseVisitorFrame, storedEnvelope, type Directory, type RelayFrame, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
 import { openFile, sealFile } from './attachments.ts';
-import { createOrgKeys, passwordKeys, restoreOrgKeys, WeakKdfError } from './backup.ts';
 import { Device, SessionError } from './device.ts';
 import { checkDirectory, directoryTimes, signDirectory, type DirectoryProblem } from './directory.ts';
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
@@ -152,9 +151,11 @@ export class CryptoService {
   }
 
   // ---- agents: password and organisation keys ----
+  // A chunk of its own, loaded on an agent's sign-in: a visitor's worker never downloads it.
 
   /** Derives an agent's keys from the password; returns the auth key the relay checks. */
   async unlock(password: string, salt: string, iterations: number): Promise<Result<string>> {
+    const { passwordKeys, WeakKdfError } = await import('./backup.ts');
     try {
       const keys = await passwordKeys(password, salt, iterations);
       this.#wrapKey = { key: keys.wrapKey, params: keys.params };
@@ -167,6 +168,7 @@ export class CryptoService {
   /** Opens the organisation's keys from a backup (after `unlock`) and keeps them on this device. */
   async restoreOrg(backup: KeyBackup): Promise<Result<{ orgKey: string; inboxKey: string }>> {
     if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
+    const { restoreOrgKeys } = await import('./backup.ts');
     try {
       this.#org = await restoreOrgKeys(this.#wrapKey.key, backup, this.#wrapKey.params);
     } catch {
@@ -179,6 +181,7 @@ export class CryptoService {
   /** Creates the organisation's keys (first admin) and a first directory listing this device. */
   async createOrg(agentName: string): Promise<Result<{ backup: KeyBackup; directory: SignedDirectory }>> {
     if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
+    const { createOrgKeys } = await import('./backup.ts');
     const { keys, backup } = await createOrgKeys(this.#wrapKey.key, this.#wrapKey.params);
     this.#org = keys;
     await this.#vault.put('org', keys);
