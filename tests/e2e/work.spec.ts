@@ -20,6 +20,8 @@ test('two agents see a conversation closed, reopened by the customer (unread), s
   const { link, email } = await createInvitation(admin, 'Kim');
   const kim = await acceptInvitation(browser, link);
   await admin.reload();
+  // The admin types the code Kim's new device shows, as a real approval goes.
+  await admin.getByLabel(`Code shown on ${email}’s new device`).fill((await kim.getByLabel('Approval code').textContent())!);
   await admin.getByRole('button', { name: `Approve ${email}` }).click();
   await expect(kim.getByText('This device is waiting for an admin to approve it')).toBeHidden();
 
