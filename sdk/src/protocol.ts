@@ -48,6 +48,8 @@ const role = oneOf<Role>('visitor', 'agent');
 // ---- keys and devices ----
 
 export const signedPrekey = /*#__PURE__*/ object({ id: count, publicKey: key, signature });
+/** What a signed prekey's signature covers, before the identity key and the prekey: the signing key vouches for both. */
+export const SIGNED_PREKEY_CONTEXT = 'threadline/3 signed prekey\n';
 /** A device's public keys: X25519 identity, Ed25519 signing key, current signed prekey. */
 export const deviceKeys = /*#__PURE__*/ object({ id, identityKey: key, signingKey: key, signedPrekey });
 /** What it takes to start a session with a device while it is offline. */

@@ -44,7 +44,7 @@ import { overQuota, quotaError } from './quotas.ts';
 import type { Limiter, Limits } from './rate-limit.ts';
 import { API_HEADERS, HttpError, readJson, sendJson, tooMany, voice } from './responses.ts';
 import { DeviceTakenError, type Principal, type Store } from './store.ts';
-import { verifyEd25519 } from './verify.ts';
+import { signsItsPrekey, verifyEd25519 } from './verify.ts';
 
 const BODY_LIMIT = 64 * 1024;
 const KDF_ITERATIONS = 600_000;
@@ -160,6 +160,9 @@ export function createApi(store: Store, hub: Hub, blobs: Blobs, graph: GraphConf
       const found = site(id!);
       limit('visitors', limiter.address(req), 'start a conversation');
       const { device, retention } = await body(req, object({ device: deviceKeys, retention: optional(oneOf(...RETENTIONS)) }), 'register the visitor');
+      if (!signsItsPrekey(device)) {
+        throw new HttpError(400, 'bad_frame', voice('register the visitor', 'its signed prekey is not signed by its signing key', 'Register the keys the device made, unchanged.'));
+      }
       const chosen = retention ?? found.retention.default;
       if (RETENTION_MS[chosen] > RETENTION_MS[found.retention.max]) {
         throw new HttpError(400, 'bad_frame', voice('register the visitor', `${chosen} is longer than this business keeps conversations (${found.retention.max})`, 'Choose a shorter retention.'));

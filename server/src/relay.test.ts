@@ -242,6 +242,11 @@ describe('relay HTTP', () => {
     expect((await post('{')).status).toBe(400);
     expect((await post('{"device":{"id":"x"}}')).status).toBe(400);
     expect((await post(JSON.stringify({ device: device(), retention: 'forever' }))).status).toBe(400);
+    // Keys its signing key does not vouch for: no client would talk to that device, so nothing is registered.
+    const unbound = device();
+    const forged = await post(JSON.stringify({ device: { ...unbound, identityKey: device().identityKey } }));
+    expect(forged.status).toBe(400);
+    expect(await forged.json()).toEqual({ error: { code: 'bad_frame', message: 'Threadline: failed to register the visitor: its signed prekey is not signed by its signing key. Register the keys the device made, unchanged.' } });
     expect((await post('hello', 'text/plain')).status).toBe(415);
     expect((await post(JSON.stringify({ device: device(), pad: 'A'.repeat(70_000) }))).status).toBe(413);
     const missing = await http('/v1/sites/unknown/config');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { parseRelayFrame, type RelayFrame, type StoredEnvelope } from '@threadline/sdk/protocol';
 import { createRelay, type Relay } from './index.ts';
+import { device as deviceKeys } from './test-relay.ts';
 
 const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
 let relay: Relay;
@@ -37,7 +38,7 @@ async function open(token: string): Promise<{ socket: WebSocket; frames: RelayFr
 
 describe('relay socket under a burst of messages', () => {
   it('commits a burst in shared transactions, acks each in order after the commit, forwards each stored envelope once, in sequence, and syncs the same', async () => {
-    const device = { id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } };
+    const device = deviceKeys();
     const response = await fetch(`http://${base}/v1/sites/shop/visitors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ device, retention: '7d' }) });
     const { conversationId, token, expiresAt } = (await response.json()) as { conversationId: string; token: string; expiresAt: number };
     const sender = await open(token);

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { DeviceKeys, Directory, RelayFrame } from '@threadline/sdk/protocol';
+import { SIGNED_PREKEY_CONTEXT, type DeviceKeys, type Directory, type RelayFrame } from '@threadline/sdk/protocol';
 import { DEFAULT_LIMITS } from './rate-limit.ts';
 import { createRelay, type Relay, type RelayOptions } from './relay.ts';
 
@@ -50,7 +50,15 @@ export async function openSocket(base: string, headers: Record<string, string> =
 }
 
 export const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
-export const device = (): DeviceKeys => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });
+/** A device's public keys, its signing key vouching for the others as a real device's does. */
+export function device(): DeviceKeys {
+  const signing = generateKeyPairSync('ed25519');
+  const identityKey = b64(32);
+  const prekey = b64(32);
+  const signature = sign(null, Buffer.concat([Buffer.from(SIGNED_PREKEY_CONTEXT), Buffer.from(identityKey, 'base64url'), Buffer.from(prekey, 'base64url')]), signing.privateKey);
+  const signingKey = signing.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64url');
+  return { id: b64(12), identityKey, signingKey, signedPrekey: { id: 1, publicKey: prekey, signature: signature.toString('base64url') } };
+}
 
 export interface TestRelay {
   relay: Relay;

@@ -1,13 +1,20 @@
 /** Ed25519 verification of what the organisation key signed (the relay checks; clients check again). */
 import { createPublicKey, verify } from 'node:crypto';
+import { SIGNED_PREKEY_CONTEXT, type DeviceKeys } from '@threadline/sdk/protocol';
 
 const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 
-export function verifyEd25519(publicKey: string, signature: string, message: string): boolean {
+export function verifyEd25519(publicKey: string, signature: string, message: string | Buffer): boolean {
   try {
     const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519, Buffer.from(publicKey, 'base64url')]), format: 'der', type: 'spki' });
-    return verify(null, Buffer.from(message, 'utf8'), key, Buffer.from(signature, 'base64url'));
+    return verify(null, typeof message === 'string' ? Buffer.from(message, 'utf8') : message, key, Buffer.from(signature, 'base64url'));
   } catch {
     return false;
   }
+}
+
+/** Whether a device's signing key vouches for its identity key and signed prekey, as clients check. */
+export function signsItsPrekey(device: DeviceKeys): boolean {
+  const message = Buffer.concat([Buffer.from(SIGNED_PREKEY_CONTEXT, 'utf8'), Buffer.from(device.identityKey, 'base64url'), Buffer.from(device.signedPrekey.publicKey, 'base64url')]);
+  return verifyEd25519(device.signingKey, device.signedPrekey.signature, message);
 }

@@ -18,6 +18,7 @@ import type { WebSocket } from 'ws';
 import { report } from './demo.ts';
 import { b64, connect, pool, sender, startServer, step, Tracker, type Server, type StepResult } from './relay-load.ts';
 import { sqliteInsertRate } from './relay-sqlite.ts';
+import { device } from '../../server/src/test-relay.ts';
 
 const VISITORS = Number(process.env.BENCH_VISITORS ?? 10_000);
 const RATES = (process.env.BENCH_RATES ?? '2500,5000,10000,15000,20000,25000,30000,40000').split(',').map(Number);
@@ -116,10 +117,9 @@ try {
       if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
       return response.json();
     });
-  const keys = () => ({ id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } });
 
   // The agent's device, approved by a directory the organisation key signs.
-  const agentDevice = keys();
+  const agentDevice = device();
   await http('/v1/agent/devices', 'POST', { device: agentDevice, oneTimePrekeys: [], name: 'Bench console' }, relay.agentToken);
   const directory = JSON.stringify({ v: 2, site: SITE, version: 1, issuedAt: Date.now(), orgKey, inboxKey: b64(32), devices: [{ id: agentDevice.id, agent: 'agent@bench.test', identityKey: agentDevice.identityKey, signingKey: agentDevice.signingKey }] });
   await http('/v1/agent/directory', 'PUT', { directory, signature: sign(null, Buffer.from(directory), org.privateKey).toString('base64url') }, relay.agentToken);
@@ -127,9 +127,9 @@ try {
   console.log(`  registering ${VISITORS} visitors…`);
   const started = performance.now();
   const visitors = await pool(Array.from({ length: VISITORS }), 16, async () => {
-    const device = keys();
-    const registration = (await http(`/v1/sites/${SITE}/visitors`, 'POST', { device, retention: '7d' })) as { token: string; conversationId: string; expiresAt: number };
-    return { ...registration, device: device.id };
+    const keys = device();
+    const registration = (await http(`/v1/sites/${SITE}/visitors`, 'POST', { device: keys, retention: '7d' })) as { token: string; conversationId: string; expiresAt: number };
+    return { ...registration, device: keys.id };
   });
   registrationsPerSecond = VISITORS / ((performance.now() - started) / 1000);
   measured = await load(relay, visitors, agentDevice.id);

@@ -3,8 +3,8 @@
  * a page on another website is refused over HTTP (readable, typed error; preflights fail) and on the
  * socket (typed error frame, close 1008) — until an admin adds that website in the console.
  */
-import { randomBytes } from 'node:crypto';
 import type { Page } from '@playwright/test';
+import { device } from '../../server/src/test-relay.ts';
 import { expect, signIn, test } from './helpers.ts';
 
 const ELSEWHERE = 'https://elsewhere.test';
@@ -48,9 +48,7 @@ const probe = (page: Page, relay: string, token: string) =>
 
 test('another website is refused by the relay until an admin allows its origin in the console', async ({ browser, baseURL, request }) => {
   // A visitor of the shop, registered from the shop's own origin.
-  const b64 = (bytes: number) => randomBytes(bytes).toString('base64url');
-  const device = { id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } };
-  const registration = await request.post(`${baseURL}/v1/sites/demo/visitors`, { data: { device }, headers: { origin: baseURL! } });
+  const registration = await request.post(`${baseURL}/v1/sites/demo/visitors`, { data: { device: device() }, headers: { origin: baseURL! } });
   expect(registration.status()).toBe(200);
   const { token } = (await registration.json()) as { token: string };
 

@@ -5,12 +5,13 @@
  * Identity keys for DH are X25519; each device signs its prekeys with a separate Ed25519 key
  * (WebCrypto has no XEdDSA), and the organisation certifies both keys together.
  */
+import { SIGNED_PREKEY_CONTEXT as SIGNED_PREKEY_PREFIX } from '../protocol.ts';
 import { utf8 } from './encoding.ts';
 import { concat, hkdf, verify, x25519, type Bytes } from './primitives.ts';
 
 const INFO = utf8('WhisperText');
 const F = new Uint8Array(32).fill(0xff);
-const SIGNED_PREKEY_CONTEXT = utf8('threadline/3 signed prekey\n');
+const SIGNED_PREKEY_CONTEXT = utf8(SIGNED_PREKEY_PREFIX);
 
 export interface SignedPrekey {
   id: number;

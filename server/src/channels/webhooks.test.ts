@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRelay, type Relay } from '../index.ts';
 import { parseWhatsApp } from './parse.ts';
 import { signBody } from './signature.ts';
+import { device } from '../test-relay.ts';
 
 const SECRET = 'test-app-secret';
 const fixtureText = (name: string) => readFileSync(new URL(`../../../tests/fixtures/meta/${name}.json`, import.meta.url), 'utf8');
@@ -205,7 +206,7 @@ describe('WhatsApp handoff codes', () => {
     const visitor = await fetch(`${base}/v1/sites/shop/visitors`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ device: { id: b64(12), identityKey: X25519_PUBLIC, signingKey: b64(32), signedPrekey: { id: 1, publicKey: X25519_PUBLIC, signature: b64(64) } } }),
+      body: JSON.stringify({ device: device() }),
     });
     const { conversationId, token } = (await visitor.json()) as { conversationId: string; token: string };
     const refs = new Set<string>();
