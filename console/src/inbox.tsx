@@ -1,9 +1,9 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
-import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ConversationSummary, type TeamMember } from '@threadline/sdk/agent';
+import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ConversationSummary, type FileRef, type TeamMember } from '@threadline/sdk/agent';
 import { AttachButton } from './attach-button.tsx';
 import { count } from './format.ts';
-import { Message } from './message.tsx';
+import { ThreadMessage } from './message.tsx';
 import { SafetyNumber } from './safety-number.tsx';
 import { Time, times, useNow } from './time.tsx';
 import { AssignSelect, inView, StatusActions, VIEWS, ViewTabs, type View } from './views.tsx';
@@ -79,10 +79,16 @@ function Thread({ client, now, team, me, conversation, merged, others }: { clien
   const typing = client.visitorTyping(conversation.id).value;
   const readUpTo = client.readByVisitor(conversation.id).value;
   useEffect(() => {
+    client.show(conversation.id);
+    return () => client.show(null);
+  }, [client, conversation.id]);
+  useEffect(() => {
     if (document.visibilityState === 'visible') client.markRead(conversation.id);
   }, [client, conversation.id, ownMessages.length]);
   const mergedMessages = merged.flatMap((c) => client.messages(c.id).value);
   const messages = mergedMessages.length ? [...ownMessages, ...mergedMessages].sort((a, b) => a.at - b.at) : ownMessages;
+  const open = useMemo(() => (file: FileRef) => client.openFile(conversation.id, file), [client, conversation.id]);
+  const day = new Date(now).toDateString();
   const targets = replyTargets(conversation);
   const target = useSignal<Channel | 'web' | null>(null);
   const via = target.value ?? targets.find((t) => !t.disabled)?.value ?? null;
@@ -155,7 +161,7 @@ function Thread({ client, now, team, me, conversation, merged, others }: { clien
       <div class="log" ref={log} role="log" aria-live="polite" aria-label="Messages">
         <ol>
           {messages.map((message) => (
-            <Message key={message.id} message={message} read={message.from === 'agent' && (message.seq ?? Infinity) <= readUpTo} open={(file) => client.openFile(conversation.id, file)} />
+            <ThreadMessage key={message.id} message={message} read={message.from === 'agent' && (message.seq ?? Infinity) <= readUpTo} open={open} day={day} />
           ))}
         </ol>
       </div>

@@ -1,3 +1,4 @@
+import { Component } from 'preact';
 import { CHANNEL_NAMES, tokenize, WHATSAPP_CODE, type ChatMessage } from '@threadline/sdk/agent';
 import { FileView } from './file-view.tsx';
 import { Time, times } from './time.tsx';
@@ -63,4 +64,20 @@ export function Message({ message, read, open }: { message: ChatMessage; read: b
       </span>
     </li>
   );
+}
+
+type MessageProps = Parameters<typeof Message>[0] & { /** The date today: a message's time reads differently from tomorrow. */ day: string };
+
+/**
+ * A message in the thread, rendered again only when one of its props changed: a new message in a
+ * long conversation renders that message, not the thousands before it.
+ */
+export class ThreadMessage extends Component<MessageProps> {
+  override shouldComponentUpdate(next: MessageProps): boolean {
+    return (Object.keys(next) as (keyof MessageProps)[]).some((key) => next[key] !== this.props[key]);
+  }
+
+  override render({ day: _, ...props }: MessageProps) {
+    return <Message {...props} />;
+  }
 }

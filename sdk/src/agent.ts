@@ -64,6 +64,8 @@ export interface AgentClient {
   readByVisitor(conversationId: string): ReadonlySignal<number>;
   /** How far the team has read (any agent): messages after it are unread. */
   readByAgents(conversationId: string): ReadonlySignal<number>;
+  /** The conversation on screen (null: none): its messages are decrypted before the rest of the inbox's. */
+  show(conversationId: string | null): void;
   /** Call as the agent types in a conversation (throttled); `markRead` while it is shown. */
   typing(conversationId: string): void;
   markRead(conversationId: string): void;
@@ -162,7 +164,10 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   /** The site's conversations (an approved device only); called on every (re)connection. */
   async function loadConversations(): Promise<void> {
     if (!agent.peek()?.approved || !sync.peek()) return;
-    for (const conversation of parseConversations(await api<unknown>('/v1/agent/conversations', 'load the conversations'))) await track(conversation);
+    // One conversation that cannot be opened (its visitor's keys do not check) is reported; the others still open.
+    for (const conversation of parseConversations(await api<unknown>('/v1/agent/conversations', 'load the conversations'))) {
+      await track(conversation).catch((error: unknown) => sync.peek()?.report(error));
+    }
   }
 
   async function route(conversationId: string): Promise<Route> {
@@ -371,6 +376,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     readByVisitor: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.visitor ?? 0),
     readByAgents: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.agent ?? 0),
     typing: (conversationId) => sync.peek()?.typing(conversationId),
+    show: (conversationId) => void getWorker().show(conversationId ?? undefined).catch((error: unknown) => sync.peek()?.report(error)),
     markRead: (conversationId) => sync.peek()?.markRead(conversationId, 'agent'),
     async reply(conversationId, text, via) {
       const current = engine();

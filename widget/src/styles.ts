@@ -152,7 +152,7 @@ export const panelStyles = [
       color: inherit;
     }
     .marker {
-      align-self: center;
+      text-align: center;
       font-size: 12px;
       color: var(--tl-muted);
     }
@@ -174,17 +174,19 @@ export const panelStyles = [
       list-style: none;
       margin: 0;
       padding: 0;
-      display: flex;
-      flex-direction: column;
-      gap: 8px;
+    }
+    /* Block layout, not flex: appending to a long history then lays out the new row only. */
+    .log li + li {
+      margin-top: 8px;
     }
     .message {
+      width: fit-content;
       max-width: 80%;
       display: flex;
       flex-direction: column;
     }
     .mine {
-      align-self: flex-end;
+      margin-left: auto;
       align-items: flex-end;
     }
     .text {
@@ -211,7 +213,7 @@ export const panelStyles = [
     }
     .empty {
       font-size: 14px;
-      align-self: center;
+      text-align: center;
       margin-top: 24px;
     }
     .e2ee {

@@ -47,6 +47,28 @@ describe('CryptoService', () => {
     expect(await visitor.outbox()).toEqual([]);
   });
 
+  it('sends, and opens the conversation shown, ahead of a backlog to decrypt; every message still opens', async () => {
+    const { agent, agentInfo, visitor, visitorInfo, trusted, conversation } = await setup();
+    const backlog: Envelope[] = [];
+    for (let i = 1; i <= 30; i++) {
+      backlog.push(value(await visitor.encrypt({ ...conversation, id: `v${i}` }, { text: `v${i}` }, i === 1 ? [{ deviceId: agentInfo.device.id, bundle: bundleOf(agentInfo) }] : [{ deviceId: agentInfo.device.id }], trusted.inboxKey)));
+    }
+    // A console that just signed in: the whole inbox arrives at once, then the agent replies.
+    const finished: string[] = [];
+    const decrypted = backlog.map((envelope, i) => agent.decrypt(stored(envelope, i + 1)).then((result) => (finished.push(envelope.id), result)));
+    const reply = agent.encrypt({ ...conversation, id: 'a1' }, { text: 'On it' }, [{ deviceId: visitorInfo.device.id }], trusted.inboxKey).then((result) => (finished.push('a1'), result));
+    // The conversation the agent opens meanwhile goes ahead of the rest of the inbox too.
+    const other = value(await visitor.encrypt({ ...conversation, conversationId: 'c2', id: 'w1' }, { text: 'w1' }, [{ deviceId: agentInfo.device.id }], trusted.inboxKey));
+    agent.show('c2');
+    const shown = agent.decrypt(stored(other, 1)).then((result) => (finished.push('w1'), result));
+    await Promise.all([...decrypted, reply, shown]);
+    expect(finished.indexOf('a1')).toBeLessThan(3);
+    expect(finished.indexOf('w1')).toBeLessThan(4);
+    expect(value(await shown).content).toEqual({ text: 'w1' });
+    expect((await Promise.all(decrypted)).map((result) => value(result).content)).toEqual(backlog.map((e) => ({ text: e.id })));
+    expect(value(await visitor.decrypt(stored(value(await reply), 31)))).toMatchObject({ from: 'agent', content: { text: 'On it' } });
+  });
+
   it('parses relay frames for the visitor, refusing malformed ones with a reason', () => {
     const service = new CryptoService();
     expect(value(service.frame('{"type":"typing","conversationId":"c1","role":"agent"}'))).toEqual({ type: 'typing', conversationId: 'c1', role: 'agent' });

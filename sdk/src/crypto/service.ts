@@ -60,6 +60,9 @@ interface Peer {
   signing: Bytes;
 }
 
+/** Sending, and what the relay answers to it, is always urgent (see `#exclusive`). */
+const always = () => true;
+
 export class CryptoService {
   #role: Role = 'visitor';
   #site = '';
@@ -71,7 +74,11 @@ export class CryptoService {
   #peers = new Map<string, Peer>();
   readonly #visitors = new Map<string, Peer>();
   #directory: Directory | undefined;
-  #queue: Promise<unknown> = Promise.resolve();
+  /** Steps waiting for their turn, in order, each as [whether it is urgent, run it]; see `#exclusive`. */
+  readonly #waiting: [() => boolean, () => Promise<void>][] = [];
+  #running = false;
+  /** The conversation an agent is looking at: its messages open before the rest of the inbox's. */
+  #shown: string | undefined;
 
   #generation: string | undefined;
 
@@ -80,13 +87,31 @@ export class CryptoService {
    * workers too (two console tabs on one device): a Web Lock per scope admits one step at a time,
    * and a worker whose state another one has moved on since reloads it first, so no message key —
    * and so no AES-GCM key and nonce — is ever used twice.
+   *
+   * The first `urgent` step waiting goes next: sending (and what the relay answers to it), and the
+   * messages of the conversation shown — so a console that just signed in replies and reads at once
+   * while the rest of its inbox is still being decrypted. That is safe: a ratchet sends and receives
+   * in any order, each session is found by its id, and one conversation's messages keep their order.
    */
-  #exclusive<T>(step: () => Promise<T>): Promise<T> {
-    const run = () => this.#catchUp().then(step);
-    const scope = this.#vault?.scope;
-    const result = this.#queue.then(() => (scope && globalThis.navigator?.locks ? navigator.locks.request(`threadline-ratchet:${scope}`, run) : run()));
-    this.#queue = result.catch(() => undefined);
-    return result as Promise<T>;
+  #exclusive<T>(step: () => Promise<T>, urgent = () => false): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const run = () => this.#catchUp().then(step);
+      const scope = this.#vault?.scope;
+      this.#waiting.push([urgent, () => (scope && globalThis.navigator?.locks ? navigator.locks.request(`threadline-ratchet:${scope}`, run) : run()).then(resolve, reject)]);
+      void this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    while (this.#waiting.length) await this.#waiting.splice(Math.max(0, this.#waiting.findIndex(([urgent]) => urgent())), 1)[0]![1]();
+    this.#running = false;
+  }
+
+  /** Agents: the conversation now on screen, whose messages go before the others'. */
+  show(conversationId: string | undefined): void {
+    this.#shown = conversationId;
   }
 
   async #catchUp(): Promise<void> {
@@ -259,7 +284,7 @@ export class CryptoService {
     recipients: { deviceId: string; bundle?: PrekeyBundleWire }[],
     inboxKey: string | null,
   ): Promise<Result<Envelope>> {
-    return this.#exclusive(() => this.#encrypt(meta, content, recipients, inboxKey));
+    return this.#exclusive(() => this.#encrypt(meta, content, recipients, inboxKey), always);
   }
 
   async #encrypt(
@@ -295,7 +320,7 @@ export class CryptoService {
     } catch (error) {
       return Promise.resolve(fail('decrypt_failed', `the envelope is malformed (${error instanceof Error ? error.message : String(error)})`));
     }
-    return this.#exclusive(() => this.#decrypt(envelope));
+    return this.#exclusive(() => this.#decrypt(envelope), () => envelope.conversationId === this.#shown);
   }
 
   async #decrypt(envelope: StoredEnvelope): Promise<Result<HistoryEntry>> {
@@ -339,7 +364,7 @@ export class CryptoService {
 
   /** The relay stored one of our messages (idempotent): it leaves the outbox, now with its sequence number. */
   acknowledge(conversationId: string, id: string, seq: number, at: number): Promise<HistoryEntry | undefined> {
-    return this.#exclusive(() => this.#sent(conversationId, id, seq, at));
+    return this.#exclusive(() => this.#sent(conversationId, id, seq, at), always);
   }
 
   /** A message already in the history; our own one still sending becomes sent. */
@@ -360,7 +385,7 @@ export class CryptoService {
       const failed: HistoryEntry = { ...entry, status: 'failed', content: { ...(entry.content as object), problem: reason } };
       await this.#save([failed], undefined, id);
       return failed;
-    });
+    }, always);
   }
 
   /** Envelopes the relay has not acknowledged yet, in the order they were written. */
