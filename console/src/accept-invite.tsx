@@ -7,7 +7,8 @@ export function AcceptInvite({ client, code }: { client: AgentClient; code: stri
     const password = String(form.get('password'));
     if (password !== String(form.get('confirm'))) throw new Error('The two passwords differ.');
     await client.acceptInvite(code, password);
-    location.hash = '';
+    // The inbox shows before signing in has finished: leave a page the agent opened meanwhile.
+    if (new URLSearchParams(location.hash.slice(1)).has('invite')) location.hash = '';
   });
 
   return (

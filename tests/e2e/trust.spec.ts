@@ -10,6 +10,8 @@ import { chat, expect, shopWith, signIn, test } from './helpers.ts';
 async function orgFingerprint(page: Page): Promise<string> {
   await signIn(page);
   await page.getByRole('link', { name: 'Install' }).click();
+  // The snippet gains the key once the console has checked the directory.
+  await expect(page.getByLabel('Script tag')).toContainText(/data-org-key="[A-Za-z0-9_-]{43}"/);
   const snippet = await page.getByLabel('Script tag').textContent();
   return /data-org-key="([A-Za-z0-9_-]{43})"/.exec(snippet ?? '')![1]!;
 }
