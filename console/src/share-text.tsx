@@ -14,10 +14,13 @@ export function ShareText({ client }: { client: AgentClient }) {
   if (on.value === null) return <p>{status.value || 'Loading…'}</p>;
   const change = (event: Event) => {
     const wanted = (event.currentTarget as HTMLInputElement).checked;
+    const before = on.value;
+    // Shown at once (a re-render while saving keeps the click), put back if the relay refuses it.
+    on.value = wanted;
     status.value = '';
     client.setShareText(wanted).then(
       (saved) => ((on.value = saved), (status.value = 'Saved.')),
-      (error: Error) => (status.value = error.message),
+      (error: Error) => ((on.value = before), (status.value = error.message)),
     );
   };
   return (
