@@ -1,4 +1,5 @@
 import type { AgentClient } from '@threadline/sdk/agent';
+import { currentHash } from './hash.ts';
 import { useSubmit } from './use-submit.ts';
 
 /** An invited agent sets a password; it never leaves this browser (only a derived auth key does). */
@@ -8,7 +9,7 @@ export function AcceptInvite({ client, code }: { client: AgentClient; code: stri
     if (password !== String(form.get('confirm'))) throw new Error('The two passwords differ.');
     await client.acceptInvite(code, password);
     // The inbox shows before signing in has finished: leave a page the agent opened meanwhile.
-    if (new URLSearchParams(location.hash.slice(1)).has('invite')) location.hash = '';
+    if (currentHash().has('invite')) location.hash = '';
   });
 
   return (

@@ -5,14 +5,13 @@ import { AcceptInvite } from './accept-invite.tsx';
 import { WaitingForApproval } from './approval-code.tsx';
 import { Channels } from './channels.tsx';
 import { Devices } from './devices.tsx';
+import { currentHash } from './hash.ts';
 import { Inbox } from './inbox.tsx';
 import { Install } from './install.tsx';
 import { SignIn } from './sign-in.tsx';
 
 const PAGES = { inbox: 'Inbox', devices: 'Devices & team', channels: 'Messengers', install: 'Install' } as const;
 type Page = keyof typeof PAGES;
-
-const currentHash = () => new URLSearchParams(location.hash.slice(1));
 
 export function App({ client }: { client: AgentClient }) {
   const resuming = useSignal(true);

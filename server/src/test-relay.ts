@@ -4,9 +4,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { SIGNED_PREKEY_CONTEXT, type DeviceKeys, type Directory, type RelayFrame } from '@threadline/sdk/protocol';
+import type { DeviceKeys, Directory, RelayFrame } from '@threadline/sdk/protocol';
 import { DEFAULT_LIMITS } from './rate-limit.ts';
 import { createRelay, type Relay, type RelayOptions } from './relay.ts';
+import { signedPrekeyMessage } from './verify.ts';
 
 /** Every rate limit far above what a test sends: for tests of something else than the limits (limits.test.ts tests those). */
 export const UNLIMITED = Object.fromEntries(Object.keys(DEFAULT_LIMITS).map((kind) => [kind, { capacity: 1e9, perMinute: 1e9 }]));
@@ -55,7 +56,7 @@ export function device(): DeviceKeys {
   const signing = generateKeyPairSync('ed25519');
   const identityKey = b64(32);
   const prekey = b64(32);
-  const signature = sign(null, Buffer.concat([Buffer.from(SIGNED_PREKEY_CONTEXT), Buffer.from(identityKey, 'base64url'), Buffer.from(prekey, 'base64url')]), signing.privateKey);
+  const signature = sign(null, signedPrekeyMessage(identityKey, prekey), signing.privateKey);
   const signingKey = signing.publicKey.export({ format: 'der', type: 'spki' }).subarray(-32).toString('base64url');
   return { id: b64(12), identityKey, signingKey, signedPrekey: { id: 1, publicKey: prekey, signature: signature.toString('base64url') } };
 }

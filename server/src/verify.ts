@@ -13,8 +13,10 @@ export function verifyEd25519(publicKey: string, signature: string, message: str
   }
 }
 
-/** Whether a device's signing key vouches for its identity key and signed prekey, as clients check. */
-export function signsItsPrekey(device: DeviceKeys): boolean {
-  const message = Buffer.concat([Buffer.from(SIGNED_PREKEY_CONTEXT, 'utf8'), Buffer.from(device.identityKey, 'base64url'), Buffer.from(device.signedPrekey.publicKey, 'base64url')]);
-  return verifyEd25519(device.signingKey, device.signedPrekey.signature, message);
-}
+/** What a device's signing key signs: its identity key and signed prekey (base64url), as clients check. */
+export const signedPrekeyMessage = (identityKey: string, prekey: string): Buffer =>
+  Buffer.concat([Buffer.from(SIGNED_PREKEY_CONTEXT, 'utf8'), Buffer.from(identityKey, 'base64url'), Buffer.from(prekey, 'base64url')]);
+
+/** Whether a device's signing key vouches for its identity key and signed prekey. */
+export const signsItsPrekey = (device: DeviceKeys): boolean =>
+  verifyEd25519(device.signingKey, device.signedPrekey.signature, signedPrekeyMessage(device.identityKey, device.signedPrekey.publicKey));

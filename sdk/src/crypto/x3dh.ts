@@ -5,13 +5,13 @@
  * Identity keys for DH are X25519; each device signs its prekeys with a separate Ed25519 key
  * (WebCrypto has no XEdDSA), and the organisation certifies both keys together.
  */
-import { SIGNED_PREKEY_CONTEXT as SIGNED_PREKEY_PREFIX } from '../protocol.ts';
+import { SIGNED_PREKEY_CONTEXT } from '../protocol.ts';
 import { utf8 } from './encoding.ts';
 import { concat, hkdf, verify, x25519, type Bytes } from './primitives.ts';
 
 const INFO = utf8('WhisperText');
 const F = new Uint8Array(32).fill(0xff);
-const SIGNED_PREKEY_CONTEXT = utf8(SIGNED_PREKEY_PREFIX);
+const SIGNED_PREKEY = utf8(SIGNED_PREKEY_CONTEXT);
 
 export interface SignedPrekey {
   id: number;
@@ -34,7 +34,7 @@ export interface PrekeyBundle {
   oneTimePrekey?: { id: number; publicKey: Bytes };
 }
 
-export const signedPrekeyMessage = (identityKey: Bytes, publicKey: Bytes): Bytes => concat(SIGNED_PREKEY_CONTEXT, identityKey, publicKey);
+export const signedPrekeyMessage = (identityKey: Bytes, publicKey: Bytes): Bytes => concat(SIGNED_PREKEY, identityKey, publicKey);
 
 /** Whether the signing key vouches for both the identity key and the signed prekey. */
 export const verifyBundle = (bundle: Pick<PrekeyBundle, 'identityKey' | 'signingKey' | 'signedPrekey'>): Promise<boolean> =>
