@@ -2,7 +2,7 @@
  * Encrypted attachment blobs, one file per blob under `<data-dir>/blobs/<conversation>/`. The relay
  * only ever sees ciphertext; it enforces a size limit while streaming, before anything is kept.
  */
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync, type ReadStream } from 'node:fs';
+import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync, type ReadStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -54,6 +54,14 @@ export class Blobs {
     }
     renameSync(partial, target);
     return size;
+  }
+
+  /** Keeps ciphertext the relay sealed itself (an attachment from a messenger). */
+  put(conversationId: string, blobId: string, ciphertext: Uint8Array): void {
+    const target = this.#path(conversationId, blobId);
+    mkdirSync(join(this.#dir, conversationId), { recursive: true });
+    writeFileSync(`${target}.part`, ciphertext);
+    renameSync(`${target}.part`, target);
   }
 
   read(conversationId: string, blobId: string): { stream: ReadStream; size: number } | undefined {
