@@ -4,12 +4,11 @@ export { readConfig, readLimits, readMetaConfig, readTestClock, readTrustProxy, 
 export { DEFAULT_LIMITS } from './rate-limit.ts';
 export { defaultMounts } from './mounts.ts';
 export { shutdownOnSignals } from './shutdown.ts';
-export { Store } from './store.ts';
+export { openStorage } from './storage/index.ts';
 
 export { signBody } from './channels/signature.ts';
 export type { MetaConfig, Relay, RelayOptions } from './relay.ts';
-export type { SiteChannels } from './store.ts';
 export type { RelayConfig, TestClock } from './config.ts';
 export type { Limits, Rate } from './rate-limit.ts';
 export type { StaticMount } from './static.ts';
-export type { NewAgent, Principal, Site } from './store.ts';
+export type { NewAgent, Principal, Site, SiteChannels, Storage, StorageOptions } from './storage/index.ts';

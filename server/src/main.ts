@@ -7,7 +7,7 @@ import { shutdownOnSignals } from './shutdown.ts';
 try {
   const config = readConfig(process.argv.slice(2), process.env);
   const meta = readMetaConfig(process.env);
-  const relay = createRelay({ dataDir: config.dataDir, maxBlobBytes: config.maxBlobBytes, limits: readLimits(process.env), trustProxy: readTrustProxy(process.env), mounts: defaultMounts(), ...(meta ? { meta } : {}) });
+  const relay = await createRelay({ dataDir: config.dataDir, maxBlobBytes: config.maxBlobBytes, limits: readLimits(process.env), trustProxy: readTrustProxy(process.env), mounts: defaultMounts(), ...(meta ? { meta } : {}) });
   const address = await relay.listen(config.port, config.host);
   console.log(`Threadline relay on http://${address.address}:${address.port} (data in ${config.dataDir})`);
   shutdownOnSignals(relay);

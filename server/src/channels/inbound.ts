@@ -9,7 +9,7 @@ import { parseDirectoryText, RETENTION_MS } from '@threadline/sdk/protocol';
 import { sealMessengerMessage } from '@threadline/sdk/seal';
 import type { Hub } from '../hub.ts';
 import type { Limiter } from '../rate-limit.ts';
-import type { Store } from '../store.ts';
+import type { Storage } from '../storage/index.ts';
 import type { InboundEvent } from './parse.ts';
 
 /** An id-safe, stable message id from the platform's (wamid, mid). */
@@ -19,34 +19,34 @@ const messageIdFor = (platformId: string) => `m${createHash('sha256').update(pla
  * The web conversation a handoff code names (single use, expiring). A customer's identity whose
  * codes keep matching nothing is not heard on codes for a while: guessing one takes many numbers.
  */
-function handoff(store: Store, limit: Limiter, site: string, event: InboundEvent & { ref?: string }): string | undefined {
+async function handoff(store: Storage, limit: Limiter, site: string, event: InboundEvent & { ref?: string }): Promise<string | undefined> {
   const customer = `${site}:${event.channel}:${event.identity}`;
   if (!limit.available('handoffMisses', customer)) return undefined;
-  const conversationId = store.takeHandoff(site, event.channel, event.ref!);
+  const conversationId = await store.takeHandoff(site, event.channel, event.ref!);
   if (!conversationId) limit.take('handoffMisses', customer);
   return conversationId;
 }
 
-export async function receive(store: Store, hub: Hub, event: InboundEvent, limit: Limiter): Promise<void> {
-  const site = store.siteForAccount(event.channel, event.account);
+export async function receive(store: Storage, hub: Hub, event: InboundEvent, limit: Limiter): Promise<void> {
+  const site = await store.siteForAccount(event.channel, event.account);
   if (!site) return;
   const platformId = event.messageId && `${event.channel}:${event.messageId}`;
-  if (platformId && store.seen(platformId)) return;
-  const config = store.site(site)!;
+  if (platformId && (await store.seen(platformId))) return;
+  const config = (await store.site(site))!;
 
-  let conversationId = event.ref ? handoff(store, limit, site, event) : undefined;
-  conversationId ??= store.linkedConversation(site, event.channel, event.identity);
-  if (!conversationId || !store.conversation(conversationId)) {
-    const created = store.createConversation(site, null, store.now() + RETENTION_MS[config.retention.default]);
+  let conversationId = event.ref ? await handoff(store, limit, site, event) : undefined;
+  conversationId ??= await store.linkedConversation(site, event.channel, event.identity);
+  if (!conversationId || !(await store.conversation(conversationId))) {
+    const created = await store.createConversation(site, null, store.now() + RETENTION_MS[config.retention.default]);
     conversationId = created.id;
-    store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
-    const { site: _, ...summary } = store.conversation(conversationId)!;
+    await store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
+    const { site: _, ...summary } = (await store.conversation(conversationId))!;
     hub.toAgents(site, { type: 'conversation', conversation: summary });
   }
-  store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
+  await store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
   if (event.text === undefined || !config.directory) return;
 
-  const conversation = store.conversation(conversationId)!;
+  const conversation = (await store.conversation(conversationId))!;
   const directory = parseDirectoryText(config.directory.directory);
   const devices = [...directory.devices, ...(conversation.visitor ? [conversation.visitor] : [])];
   const envelope = await sealMessengerMessage(
@@ -56,8 +56,8 @@ export async function receive(store: Store, hub: Hub, event: InboundEvent, limit
     devices,
     directory.inboxKey,
   );
-  const { seq, at, duplicate } = store.appendOnce(envelope, platformId!);
+  const { seq, at, duplicate } = await store.appendOnce(envelope, platformId!);
   if (!duplicate) hub.toConversation(site, conversationId, { type: 'message', envelope: { ...envelope, seq, at } });
-  const { site: _, ...summary } = store.conversation(conversationId)!;
+  const { site: _, ...summary } = (await store.conversation(conversationId))!;
   hub.toAgents(site, { type: 'conversation', conversation: summary });
 }

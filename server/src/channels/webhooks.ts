@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHANNELS, type Channel } from '@threadline/sdk/protocol';
 import type { Hub } from '../hub.ts';
 import { HttpError, SECURITY_HEADERS, sendJson, voice } from '../responses.ts';
-import type { Store } from '../store.ts';
+import type { Storage } from '../storage/index.ts';
 import type { Limiter } from '../rate-limit.ts';
 import { receive } from './inbound.ts';
 import { parseMessaging, parseWhatsApp } from './parse.ts';
@@ -30,7 +30,7 @@ async function rawBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createWebhooks(store: Store, hub: Hub, config: WebhookConfig | undefined, limit: Limiter) {
+export function createWebhooks(store: Storage, hub: Hub, config: WebhookConfig | undefined, limit: Limiter) {
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const channel = /^\/webhooks\/([a-z]+)$/.exec(url.pathname)?.[1] as Channel | undefined;
     if (!channel || !CHANNELS.includes(channel)) return false;
