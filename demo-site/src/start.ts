@@ -125,6 +125,7 @@ try {
   const handlers: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[] = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })];
   const relay = await createRelay({
     dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
     ...(clock ? { now: clock.now } : {}),
     limits: readLimits(process.env),
     trustProxy: readTrustProxy(process.env),

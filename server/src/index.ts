@@ -1,6 +1,6 @@
 /** @threadline/server — the relay as a library. The `threadline-relay` bin wraps it. */
 export { createRelay } from './relay.ts';
-export { readConfig, readLimits, readMetaConfig, readTestClock, readTrustProxy, ConfigError, USAGE } from './config.ts';
+export { readConfig, storageLabel, readLimits, readMetaConfig, readTestClock, readTrustProxy, ConfigError, USAGE } from './config.ts';
 export { DEFAULT_LIMITS } from './rate-limit.ts';
 export { defaultMounts } from './mounts.ts';
 export { shutdownOnSignals } from './shutdown.ts';

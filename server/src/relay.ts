@@ -21,6 +21,8 @@ import { openStorage, type Storage } from './storage/index.ts';
 export interface RelayOptions {
   /** The data directory: the SQLite database and attachment blobs (when no `databaseUrl` is given). */
   dataDir: string;
+  /** PostgreSQL (`postgres://…`) for records and attachments instead of SQLite and files in `dataDir`. */
+  databaseUrl?: string | undefined;
   /** Largest attachment, in bytes (default 25 MB). */
   maxBlobBytes?: number;
   /** New visitors one address may register per minute (default 60). */
@@ -84,7 +86,7 @@ function requestUrl(req: IncomingMessage): URL | undefined {
 /** Opens the storage (migrating it as needed) and puts the relay together; `listen` then serves it. */
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   const now = options.now ?? Date.now;
-  const store: Storage = await openStorage({ dataDir: options.dataDir, now, quotas: { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) } });
+  const store: Storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, now, quotas: { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) } });
   const hub = new Hub();
   const blobs = new Blobs(store.blobs, options.maxBlobBytes);
   const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy);
