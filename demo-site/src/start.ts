@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { orgFingerprint, provisionOrganisation } from '@threadline/sdk/setup';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigError, createRelay, defaultMounts, readConfig, readLimits, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Store, type TestClock } from '@threadline/server';
+import { ConfigError, createRelay, defaultMounts, readConfig, readLimits, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Storage, type TestClock } from '@threadline/server';
 import { createSimulator, DEMO_TOKENS } from './simulator.ts';
 
 const SITE = 'demo';
@@ -41,14 +41,14 @@ function frameOriginFor(base: string): string {
  * business writes it: the frame's origin (`data-frame-origin`) and the organisation key pinned
  * (`data-org-key`; the demo's seed knows the key, so the shop shows that setup).
  */
-function shopPages(store: Store, dir: string) {
+function shopPages(store: Storage, dir: string) {
   const pages: Record<string, string> = { '/': 'index.html', '/index.html': 'index.html', '/component.html': 'component.html' };
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const page = pages[url.pathname];
     if (!page || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     // From the address the shop was reached at (a proxy in front keeps its own port).
     const origin = frameOriginFor(`http://${req.headers.host ?? 'localhost'}`);
-    const orgKey = store.site(SITE)?.orgKey;
+    const orgKey = (await store.site(SITE))?.orgKey;
     const pin = orgKey ? ` data-org-key="${await orgFingerprint(orgKey)}"` : '';
     const html = readFileSync(join(dir, page), 'utf8')
       .replace('data-site="demo"', `data-site="demo" data-frame-origin="${origin}"${pin}`)
@@ -77,13 +77,13 @@ function demoPassword(dataDir: string, seeded: boolean): { password?: string; si
   return { password, signIn: `${AGENT} / ${password}   (shown this once: it is not stored)` };
 }
 
-async function seed(store: Store, password: string): Promise<void> {
+async function seed(store: Storage, password: string): Promise<void> {
   const org = await provisionOrganisation(SITE, password);
-  store.createSite(SITE, 'Northwind Outfitters');
-  store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey);
-  store.setDirectory(SITE, org.directory, 1, []);
+  await store.createSite(SITE, 'Northwind Outfitters');
+  await store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey);
+  await store.setDirectory(SITE, org.directory, 1, []);
   await store.createAgent({ site: SITE, email: AGENT, name: 'Alex', role: 'admin', salt: org.salt, iterations: org.iterations, authKey: org.authKey, keyBackup: org.keyBackup });
-  store.setChannels(SITE, CHANNELS);
+  await store.setChannels(SITE, CHANNELS);
 }
 
 /**
@@ -91,24 +91,24 @@ async function seed(store: Store, password: string): Promise<void> {
  * plus those in `THREADLINE_DEMO_ORIGINS` (comma-separated: the shop's address behind a proxy).
  * On a wildcard address the shop's origin is whatever name reaches this machine, so none is added.
  */
-function seedOrigins(store: Store, host: string, port: number): void {
+async function seedOrigins(store: Storage, host: string, port: number): Promise<void> {
   const extra = (process.env.THREADLINE_DEMO_ORIGINS ?? '').split(',').filter(Boolean);
   if (host === '0.0.0.0' || host === '::') return;
   const hosts = ['127.0.0.1', 'localhost', '::1'].includes(host) ? ['127.0.0.1', 'localhost'] : [host.includes(':') ? `[${host}]` : host];
   const own = [...hosts.map((name) => `http://${name}:${port}`), ...extra];
-  const current = store.origins(SITE);
-  store.setOrigins(SITE, [...current, ...own.filter((origin) => !current.includes(origin))]);
+  const current = await store.origins(SITE);
+  await store.setOrigins(SITE, [...current, ...own.filter((origin) => !current.includes(origin))]);
 }
 
 /** `POST /test/clock {"advanceMs": n}` moves the relay's clock forward and sweeps; only with THREADLINE_TEST_CLOCK=1. */
-function clockHandler(clock: TestClock, sweep: () => number) {
+function clockHandler(clock: TestClock, sweep: () => Promise<number>) {
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (url.pathname !== '/test/clock' || req.method !== 'POST') return false;
     let text = '';
     for await (const chunk of req as AsyncIterable<Buffer>) if ((text += String(chunk)).length > 1024) break;
     const advanceMs = Number(/"advanceMs"\s*:\s*(\d+)/.exec(text)?.[1] ?? 0);
     clock.advance(advanceMs);
-    const swept = sweep();
+    const swept = await sweep();
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
     res.end(JSON.stringify({ now: clock.now(), swept }));
     return true;
@@ -123,8 +123,9 @@ try {
   const base = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
   const clock = readTestClock(process.env, config.host);
   const handlers: ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[] = [createSimulator({ appSecret: APP_SECRET, accounts: CHANNELS })];
-  const relay = createRelay({
+  const relay = await createRelay({
     dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
     ...(clock ? { now: clock.now } : {}),
     limits: readLimits(process.env),
     trustProxy: readTrustProxy(process.env),
@@ -135,11 +136,11 @@ try {
   });
   handlers.push(shopPages(relay.store, site));
   if (clock) handlers.push(clockHandler(clock, relay.sweep));
-  const seeded = Boolean(relay.store.site(SITE));
+  const seeded = Boolean(await relay.store.site(SITE));
   const { password, signIn } = demoPassword(config.dataDir, seeded);
   if (!seeded) await seed(relay.store, password!);
   const address = await relay.listen(config.port, config.host);
-  seedOrigins(relay.store, config.host, address.port);
+  await seedOrigins(relay.store, config.host, address.port);
   console.log(`
 Threadline demo is running (data in ${config.dataDir})
   shop (visitor):  ${base}/   (the chat runs in a frame on ${frameOriginFor(base)})

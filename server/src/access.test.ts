@@ -35,14 +35,14 @@ it('places every route of the API in the access table, and lists no route the AP
 describe.each(adminRoutes)('%s (admins only)', (route, action) => {
   it('refuses an agent who is not an admin with 403 forbidden, in the relay’s voice, and changes nothing', async () => {
     const agent = await t.agentSession('member');
-    const before = { origins: t.relay.store.origins('shop'), channels: t.relay.store.channels('shop'), directory: t.relay.store.site('shop')!.directoryVersion, shareText: t.relay.store.shareText('shop') };
+    const before = { origins: await t.relay.store.origins('shop'), channels: await t.relay.store.channels('shop'), directory: (await t.relay.store.site('shop'))!.directoryVersion, shareText: await t.relay.store.shareText('shop') };
     const response = await t.http(path(route), { method: method(route), token: agent.token, body: JSON.stringify(VALID[route]!()) });
     expect(response.status).toBe(403);
     expect((await response.json()).error).toEqual({
       code: 'forbidden',
       message: `Threadline: failed to ${action}: only an admin of the team may. Ask an admin of your team to do it.`,
     });
-    expect({ origins: t.relay.store.origins('shop'), channels: t.relay.store.channels('shop'), directory: t.relay.store.site('shop')!.directoryVersion, shareText: t.relay.store.shareText('shop') }).toEqual(before);
+    expect({ origins: await t.relay.store.origins('shop'), channels: await t.relay.store.channels('shop'), directory: (await t.relay.store.site('shop'))!.directoryVersion, shareText: await t.relay.store.shareText('shop') }).toEqual(before);
   });
 
   it('lets an admin through (the role is no obstacle)', async () => {

@@ -1,29 +1,20 @@
 /**
- * Encrypted attachment blobs, one file per blob under `<data-dir>/blobs/<conversation>/`. The relay
- * only ever sees ciphertext; it enforces a size limit while streaming, before anything is kept.
+ * Attachment uploads over HTTP: the relay enforces a size limit (and the storage quota left) while
+ * streaming, before anything is kept, then hands the bytes to the storage's blob store.
  */
-import { createReadStream, createWriteStream, mkdirSync, renameSync, rmSync, statSync, writeFileSync, type ReadStream } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
-import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { HttpError, voice } from './responses.ts';
+import { BlobExistsError, type BlobStore } from './storage/blobs.ts';
 
 export const DEFAULT_MAX_BLOB_BYTES = 25 * 1024 * 1024;
 
 export class Blobs {
-  readonly #dir: string;
-
   constructor(
-    dataDir: string,
+    readonly store: BlobStore,
     readonly maxBytes = DEFAULT_MAX_BLOB_BYTES,
-  ) {
-    this.#dir = join(dataDir, 'blobs');
-  }
-
-  #path(conversationId: string, blobId: string): string {
-    return join(this.#dir, conversationId, blobId);
-  }
+  ) {}
 
   /**
    * Streams a request body into a blob; 413 past the size limit, or `overRoom()` past `room` (the
@@ -32,13 +23,11 @@ export class Blobs {
   async write(conversationId: string, blobId: string, req: IncomingMessage, room = Infinity, overRoom?: () => HttpError): Promise<number> {
     const tooLarge = () =>
       new HttpError(413, 'too_large', voice('store the attachment', `it is over the limit of ${Math.round(this.maxBytes / 1024 / 1024)} MB`, 'Send a smaller file.'));
+    const exists = () => new HttpError(409, 'conflict', voice('store the attachment', 'a blob with this id exists', 'Upload under a new id.'));
     const refuse = (size: number) => (size > this.maxBytes ? tooLarge() : overRoom && size > room ? overRoom() : null);
     const declared = refuse(Number(req.headers['content-length'] ?? 0));
     if (declared) throw declared;
-    const target = this.#path(conversationId, blobId);
-    if (statSync(target, { throwIfNoEntry: false })) throw new HttpError(409, 'conflict', voice('store the attachment', 'a blob with this id exists', 'Upload under a new id.'));
-    mkdirSync(join(this.#dir, conversationId), { recursive: true });
-    const partial = `${target}.part`;
+    if (await this.store.exists(conversationId, blobId)) throw exists();
     let size = 0;
     const limit = new Transform({
       transform: (chunk: Buffer, _encoding, done) => {
@@ -46,31 +35,24 @@ export class Blobs {
         done(refuse(size), chunk);
       },
     });
+    // The request flows through the limit into the store; a broken-off upload destroys the limit with an error, which the store sees.
+    const piping = pipeline(req, limit).catch(() => undefined);
     try {
-      await pipeline(req, limit, createWriteStream(partial));
+      return await this.store.put(conversationId, blobId, limit);
     } catch (error) {
-      rmSync(partial, { force: true });
+      limit.destroy();
+      await piping;
+      if (error instanceof BlobExistsError) throw exists();
       throw error instanceof HttpError ? error : new HttpError(400, 'bad_frame', voice('store the attachment', 'the upload was interrupted', 'Try again.'));
     }
-    renameSync(partial, target);
-    return size;
   }
 
   /** Keeps ciphertext the relay sealed itself (an attachment from a messenger). */
-  put(conversationId: string, blobId: string, ciphertext: Uint8Array): void {
-    const target = this.#path(conversationId, blobId);
-    mkdirSync(join(this.#dir, conversationId), { recursive: true });
-    writeFileSync(`${target}.part`, ciphertext);
-    renameSync(`${target}.part`, target);
+  put(conversationId: string, blobId: string, ciphertext: Uint8Array): Promise<number> {
+    return this.store.put(conversationId, blobId, Readable.from([ciphertext]));
   }
 
-  read(conversationId: string, blobId: string): { stream: ReadStream; size: number } | undefined {
-    const path = this.#path(conversationId, blobId);
-    const stats = statSync(path, { throwIfNoEntry: false });
-    return stats?.isFile() ? { stream: createReadStream(path), size: stats.size } : undefined;
-  }
-
-  deleteConversation(conversationId: string): void {
-    rmSync(join(this.#dir, conversationId), { recursive: true, force: true });
+  read(conversationId: string, blobId: string) {
+    return this.store.get(conversationId, blobId);
   }
 }

@@ -9,10 +9,13 @@ export interface RelayConfig {
   port: number;
   dataDir: string;
   maxBlobBytes: number;
+  /** PostgreSQL instead of SQLite in the data directory: `postgres://user:password@host:5432/database`. */
+  databaseUrl?: string;
 }
 
-export const USAGE = `Usage: threadline-relay [--host 127.0.0.1] [--port 8787] [--data-dir ./threadline-data] [--max-blob-bytes 26214400]
-Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR, THREADLINE_MAX_BLOB_BYTES.`;
+export const USAGE = `Usage: threadline-relay [--host 127.0.0.1] [--port 8787] [--data-dir ./threadline-data] [--max-blob-bytes 26214400] [--database-url postgres://user:password@host:5432/threadline]
+Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR, THREADLINE_MAX_BLOB_BYTES, THREADLINE_DATABASE_URL.
+Without a database URL the relay keeps everything in SQLite in the data directory.`;
 
 export class ConfigError extends Error {}
 
@@ -20,7 +23,7 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--(host|port|data-dir|max-blob-bytes)(?:=(.*))?$/.exec(arg);
+    const match = /^--(host|port|data-dir|max-blob-bytes|database-url)(?:=(.*))?$/.exec(arg);
     if (!match) throw new ConfigError(`Threadline: failed to start the relay: unknown option '${arg}'. ${USAGE}`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) throw new ConfigError(`Threadline: failed to start the relay: ${arg} needs a value. ${USAGE}`);
@@ -37,7 +40,11 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
     throw new ConfigError(`Threadline: failed to start the relay: max-blob-bytes '${blobText}' is not a whole number of bytes. Pass --max-blob-bytes 26214400.`);
   }
   const dataDir = resolve(flags.get('data-dir') ?? env.THREADLINE_DATA_DIR ?? defaults.dataDir ?? 'threadline-data');
-  return { host, port, dataDir, maxBlobBytes: Number(blobText) };
+  const databaseUrl = flags.get('database-url') ?? (env.THREADLINE_DATABASE_URL || undefined);
+  if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(databaseUrl)) {
+    throw new ConfigError('Threadline: failed to start the relay: the database URL is not a postgres:// URL with a database name. Pass --database-url postgres://user:password@host:5432/threadline (or set THREADLINE_DATABASE_URL).');
+  }
+  return { host, port, dataDir, maxBlobBytes: Number(blobText), ...(databaseUrl ? { databaseUrl } : {}) };
 }
 
 /** The Meta app, from the environment; undefined (no messengers) without an app secret. */
@@ -108,3 +115,10 @@ export function readLimits(env: NodeJS.ProcessEnv): Partial<Limits & Quotas> {
 
 /** `THREADLINE_TRUST_PROXY=1`: the relay runs behind a reverse proxy that appends the client's address to `X-Forwarded-For`. */
 export const readTrustProxy = (env: NodeJS.ProcessEnv): boolean => env.THREADLINE_TRUST_PROXY === '1';
+
+/** Where the relay keeps its data, for its start-up line: the database without its password, or the data directory. */
+export function storageLabel(config: Pick<RelayConfig, 'dataDir' | 'databaseUrl'>): string {
+  if (!config.databaseUrl) return config.dataDir;
+  const url = new URL(config.databaseUrl);
+  return `PostgreSQL at ${url.host}${url.pathname}`;
+}

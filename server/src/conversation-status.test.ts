@@ -23,8 +23,8 @@ async function approvedAgent() {
 }
 
 /** The visitor's next message, stored as the relay stores any. */
-const visitorWrites = (visitor: { conversationId: string; expiresAt: number; device: { id: string } }, id: string) =>
-  t.relay.store.append(envelope(visitor.conversationId, id, { device: visitor.device.id, expiresAt: visitor.expiresAt }) as Envelope);
+const visitorWrites = async (visitor: { conversationId: string; expiresAt: number; device: { id: string } }, id: string) =>
+  await t.relay.store.append(envelope(visitor.conversationId, id, { device: visitor.device.id, expiresAt: visitor.expiresAt }) as Envelope);
 
 const setStatus = (token: string, id: string, body: unknown) => t.http(`/v1/agent/conversations/${id}/status`, { method: 'PUT', token, body: JSON.stringify(body) });
 
@@ -45,7 +45,7 @@ it('closes a conversation until the customer writes again, and tells the other a
   expect(frame).toMatchObject({ type: 'conversation', conversation: { id: visitor.conversationId, status: { state: 'closed', seq: 1 } } });
 
   visitorWrites(visitor, 'm2');
-  expect(workState(t.relay.store.conversation(visitor.conversationId)!, t.clock.now)).toBe('open');
+  expect(workState((await t.relay.store.conversation(visitor.conversationId))!, t.clock.now)).toBe('open');
   other.socket.close();
 });
 
@@ -57,16 +57,16 @@ it('snoozes until a time in the future only, reopens by hand, and refuses anothe
   const missing = await setStatus(agent.token, visitor.conversationId, { status: 'snoozed' });
   expect((await missing.json()).error.message).toBe('Threadline: failed to change the conversation’s status: a snooze needs a time in the future. Send `until` as milliseconds since 1970, later than now.');
   expect((await setStatus(agent.token, visitor.conversationId, { status: 'snoozed', until })).status).toBe(200);
-  const snoozed = t.relay.store.conversation(visitor.conversationId)!;
+  const snoozed = (await t.relay.store.conversation(visitor.conversationId))!;
   expect(workState(snoozed, t.clock.now)).toBe('snoozed');
   expect(workState(snoozed, until)).toBe('open');
   expect((await setStatus(agent.token, visitor.conversationId, { status: 'open' })).status).toBe(200);
-  expect(t.relay.store.conversation(visitor.conversationId)!.status).toBeNull();
+  expect((await t.relay.store.conversation(visitor.conversationId))!.status).toBeNull();
 
-  if (!t.relay.store.site('elsewhere')) t.relay.store.createSite('elsewhere', 'Elsewhere');
-  const foreign = t.relay.store.createConversation('elsewhere', null, t.clock.now + 86_400_000);
+  if (!await t.relay.store.site('elsewhere')) await t.relay.store.createSite('elsewhere', 'Elsewhere');
+  const foreign = await t.relay.store.createConversation('elsewhere', null, t.clock.now + 86_400_000);
   expect((await setStatus(agent.token, foreign.id, { status: 'closed' })).status).toBe(404);
-  expect(t.relay.store.conversation(foreign.id)!.status).toBeNull();
+  expect((await t.relay.store.conversation(foreign.id))!.status).toBeNull();
   expect((await setStatus(visitor.token, visitor.conversationId, { status: 'closed' })).status).toBe(401);
 });
 
@@ -80,15 +80,15 @@ it('assigns a conversation to an agent of the team or to nobody, never to anothe
   const mine = await assign(agent.agentId);
   expect(mine.status).toBe(200);
   expect((await mine.json()).conversation.assignee).toBe(agent.agentId);
-  expect(t.relay.store.conversation(visitor.conversationId)!.assignee).toBe(agent.agentId);
+  expect((await t.relay.store.conversation(visitor.conversationId))!.assignee).toBe(agent.agentId);
 
-  if (!t.relay.store.site('elsewhere')) t.relay.store.createSite('elsewhere', 'Elsewhere');
+  if (!await t.relay.store.site('elsewhere')) await t.relay.store.createSite('elsewhere', 'Elsewhere');
   const stranger = await t.relay.store.createAgent({ site: 'elsewhere', email: 'x@elsewhere.test', name: 'X', role: 'admin', salt: 'c2FsdHNhbHRzYWx0c2FsdA', iterations: 1, authKey: 'A'.repeat(43) });
   const refused = await assign(stranger);
   expect(refused.status).toBe(400);
   expect((await refused.json()).error.message).toBe(`Threadline: failed to assign the conversation: '${stranger}' is not an agent of your team. Pick someone from the team list.`);
-  expect(t.relay.store.conversation(visitor.conversationId)!.assignee).toBe(agent.agentId);
+  expect((await t.relay.store.conversation(visitor.conversationId))!.assignee).toBe(agent.agentId);
 
   expect((await assign(null)).status).toBe(200);
-  expect(t.relay.store.conversation(visitor.conversationId)!.assignee).toBeNull();
+  expect((await t.relay.store.conversation(visitor.conversationId))!.assignee).toBeNull();
 });

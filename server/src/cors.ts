@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { originAllowed, originRefused, ownOrigin, requestOrigin } from './origins.ts';
 import { API_HEADERS, HttpError, voice } from './responses.ts';
-import type { Store } from './store.ts';
+import type { Storage } from './storage/index.ts';
 
 const SITE_ROUTE = /^\/v1\/sites\/([^/]+)\//;
 const CONVERSATION_ROUTE = /^\/v1\/conversations\/([^/]+)\//;
@@ -16,17 +16,17 @@ const CONVERSATION_ROUTE = /^\/v1\/conversations\/([^/]+)\//;
  * Sets the CORS headers and refuses origins the site does not allow. Returns true when it answered
  * the request itself (a preflight). Unknown sites and conversations pass: their routes answer 404/401.
  */
-export function createCors(store: Store, methods: (pathname: string) => string[]) {
-  function siteOf(pathname: string): string | null | undefined {
+export function createCors(store: Storage, methods: (pathname: string) => string[]) {
+  async function siteOf(pathname: string): Promise<string | null | undefined> {
     const site = SITE_ROUTE.exec(pathname)?.[1];
     if (site !== undefined) return site;
     const conversation = CONVERSATION_ROUTE.exec(pathname)?.[1];
     if (conversation === undefined) return undefined;
-    return store.conversation(conversation)?.site ?? null;
+    return (await store.conversation(conversation))?.site ?? null;
   }
 
-  return function cors(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
-    const site = siteOf(pathname);
+  return async function cors(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<boolean> {
+    const site = await siteOf(pathname);
     if (site === undefined) return false;
     res.setHeader('vary', 'origin');
     const origin = requestOrigin(req);
@@ -34,7 +34,7 @@ export function createCors(store: Store, methods: (pathname: string) => string[]
     // Echoed on a refusal too, so the page can read why.
     res.setHeader('access-control-allow-origin', origin);
     res.setHeader('access-control-expose-headers', 'retry-after');
-    if (site !== null && !ownOrigin(req, origin) && !originAllowed(store.origins(site), origin)) throw originRefused(site, origin);
+    if (site !== null && !ownOrigin(req, origin) && !originAllowed(await store.origins(site), origin)) throw originRefused(site, origin);
     if (req.method !== 'OPTIONS') return false;
     const allowed = methods(pathname);
     if (allowed.length === 0) throw new HttpError(404, 'not_found', voice('find ' + pathname, 'there is nothing here', 'Check the address.'));

@@ -19,7 +19,7 @@ const csp = async (path: string) => (await t.http(path)).headers.get('content-se
 
 describe('the chat frame', () => {
   it('is served with a strict CSP whose frame-ancestors are the site’s allowed origins, computed per request', async () => {
-    t.relay.store.setOrigins('shop', ['https://shop.example', 'https://www.shop.example']);
+    await t.relay.store.setOrigins('shop', ['https://shop.example', 'https://www.shop.example']);
     const response = await t.http('/frame/?site=shop');
     expect(response.status).toBe(200);
     expect(response.headers.get('cache-control')).toBe('no-cache');
@@ -27,7 +27,7 @@ describe('the chat frame', () => {
     expect(policy).toContain('frame-ancestors https://shop.example https://www.shop.example');
     for (const directive of ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "worker-src 'self'", "base-uri 'none'"]) expect(policy).toContain(directive);
     expect(policy).not.toContain('unsafe');
-    t.relay.store.setOrigins('shop', []);
+    await t.relay.store.setOrigins('shop', []);
     expect(await csp('/frame/?site=shop')).toContain('frame-ancestors *'); // an empty list allows any website, as for the API
     expect(await csp('/frame/?site=nobody')).toContain("frame-ancestors 'none'");
     expect(await csp('/frame/')).toContain("frame-ancestors 'none'");
@@ -42,7 +42,7 @@ describe('the chat frame', () => {
 
 describe('embedding settings', () => {
   it('tells the frame the allowed origins and whether pages get message text (off by default); only an admin changes it', async () => {
-    t.relay.store.setOrigins('shop', ['https://shop.example']);
+    await t.relay.store.setOrigins('shop', ['https://shop.example']);
     expect(await (await t.http('/v1/sites/shop/embed')).json()).toEqual({ origins: ['https://shop.example'], shareText: false });
     const admin = await t.agentSession('admin');
     const member = await t.agentSession('member');
@@ -56,7 +56,7 @@ describe('embedding settings', () => {
   });
 
   it('admits the relay’s own origin (its frame) besides the allowed ones, and refuses other websites', async () => {
-    t.relay.store.setOrigins('shop', ['https://shop.example']);
+    await t.relay.store.setOrigins('shop', ['https://shop.example']);
     const from = (origin: string) => t.http('/v1/sites/shop/config', { headers: { origin } });
     expect((await from(`http://${t.base}`)).status).toBe(200);
     expect((await from('https://shop.example')).status).toBe(200);

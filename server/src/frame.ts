@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { serveStatic } from './static.ts';
-import type { Store } from './store.ts';
+import type { Storage } from './storage/index.ts';
 
 const PREFIX = '/frame/';
 /** A name that changes with its content (`frame-Ab12_x-Y.js`): safe to cache for a year. */
@@ -18,18 +18,18 @@ export function frameCsp(ancestors: string): string {
 }
 
 /** Who may embed a site's frame: its allowed origins; any website while the list is empty; nobody for an unknown site. */
-export function frameAncestors(store: Store, site: string | null): string {
-  if (!site || !store.site(site)) return "'none'";
-  const origins = store.origins(site);
+export async function frameAncestors(store: Storage, site: string | null): Promise<string> {
+  if (!site || !(await store.site(site))) return "'none'";
+  const origins = await store.origins(site);
   return origins.length ? origins.join(' ') : '*';
 }
 
-export function createFrameHandler(store: Store, dir: string) {
-  return (req: IncomingMessage, res: ServerResponse, url: URL): boolean => {
+export function createFrameHandler(store: Storage, dir: string) {
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     if (!url.pathname.startsWith(PREFIX) || (req.method !== 'GET' && req.method !== 'HEAD')) return false;
     const document = url.pathname === PREFIX || url.pathname === `${PREFIX}index.html`;
     const headers: Record<string, string> = document
-      ? { 'content-security-policy': frameCsp(frameAncestors(store, url.searchParams.get('site'))) }
+      ? { 'content-security-policy': frameCsp(await frameAncestors(store, url.searchParams.get('site'))) }
       : HASHED.test(url.pathname)
       ? { 'cache-control': 'public, max-age=31536000, immutable' }
       : {};

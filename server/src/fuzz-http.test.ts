@@ -25,19 +25,19 @@ let conversationId: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-fuzz-http-'));
-  relay = createRelay({ dataDir, sweepIntervalMs: 3_600_000, limits: UNLIMITED, meta: { appSecret: 'fuzz-secret', verifyToken: 'fuzz-verify', graphUrl: 'http://127.0.0.1:9/none', tokens: {} } });
-  relay.store.createSite('shop', 'Shop');
+  relay = await createRelay({ dataDir, sweepIntervalMs: 3_600_000, limits: UNLIMITED, meta: { appSecret: 'fuzz-secret', verifyToken: 'fuzz-verify', graphUrl: 'http://127.0.0.1:9/none', tokens: {} } });
+  await relay.store.createSite('shop', 'Shop');
   const directory = { directory: JSON.stringify({ v: 2, site: 'shop', version: 1, issuedAt: 1, orgKey: b64(32), inboxKey: b64(32), devices: [] }), signature: b64(64) };
-  relay.store.setDirectory('shop', directory, 1, []);
+  await relay.store.setDirectory('shop', directory, 1, []);
   const visitor = { id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } };
-  const conversation = relay.store.createConversation('shop', visitor, Date.now() + 86_400_000);
+  const conversation = await relay.store.createConversation('shop', visitor, Date.now() + 86_400_000);
   conversationId = conversation.id;
-  visitorToken = relay.store.issueToken('visitor', conversation.id, visitor.id);
+  visitorToken = await relay.store.issueToken('visitor', conversation.id, visitor.id);
   const agentId = await relay.store.createAgent({ site: 'shop', email: 'admin@shop.test', name: 'A', role: 'admin', salt: b64(16), iterations: 1, authKey: b64(32) });
   const agentDevice = { id: b64(12), identityKey: b64(32), signingKey: b64(32), signedPrekey: { id: 1, publicKey: b64(32), signature: b64(64) } };
-  relay.store.upsertDevice('shop', agentId, 'Laptop', agentDevice);
-  relay.store.setDirectory('shop', directory, 1, [agentDevice.id]);
-  agentToken = relay.store.issueToken('agent', agentId, agentDevice.id);
+  await relay.store.upsertDevice('shop', agentId, 'Laptop', agentDevice);
+  await relay.store.setDirectory('shop', directory, 1, [agentDevice.id]);
+  agentToken = await relay.store.issueToken('agent', agentId, agentDevice.id);
   const { port } = await relay.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${port}`;
 });
@@ -125,17 +125,11 @@ function hostileRequest(): { method: string; path: string; headers: Record<strin
   }
 }
 
-const counts = () =>
-  Object.fromEntries(
-    ['sites', 'agents', 'invites', 'devices', 'prekeys', 'tokens', 'conversations', 'handoffs', 'channel_links', 'channel_seen', 'envelopes'].map((table) => [
-      table,
-      relay.store.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get(),
-    ]),
-  );
+const counts = () => relay.store.rowCounts();
 
 it('answers 1,500 hostile HTTP requests with typed 4xx errors and stores nothing', async () => {
   const started = Date.now();
-  const before = counts();
+  const before = await counts();
   const statuses = new Map<number, number>();
   const TOTAL = 1_500;
   for (let i = 0; i < TOTAL; i++) {
@@ -155,7 +149,7 @@ it('answers 1,500 hostile HTTP requests with typed 4xx errors and stores nothing
     expect(body.error.code, what).toMatch(/^(bad_frame|too_large|unauthorized|forbidden|not_found|conflict|gone)$/);
     expect(body.error.message, what).toMatch(/^Threadline: failed to /);
   }
-  expect(counts()).toEqual(before);
+  expect(await counts()).toEqual(before);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   const health = await fetch(`${base}/healthz`);
   expect(health.status).toBe(200);

@@ -37,18 +37,18 @@ let agent: { token: string; deviceId: string };
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-fuzz-'));
-  relay = createRelay({ dataDir, sweepIntervalMs: 3_600_000, limits: UNLIMITED });
+  relay = await createRelay({ dataDir, sweepIntervalMs: 3_600_000, limits: UNLIMITED });
   const { store } = relay;
-  store.createSite('shop', 'Shop');
+  await store.createSite('shop', 'Shop');
   const directory = { directory: JSON.stringify({ v: 2, site: 'shop', version: 1, issuedAt: 1, orgKey: key(), inboxKey: key(), devices: [] }), signature: b64(64) };
   const agentDevice = device();
   const agentId = await store.createAgent({ site: 'shop', email: 'fuzz@shop.test', name: 'F', role: 'admin', salt: b64(16), iterations: 1, authKey: key() });
-  store.upsertDevice('shop', agentId, 'Laptop', agentDevice);
-  store.setDirectory('shop', directory, 1, [agentDevice.id]);
-  agent = { token: store.issueToken('agent', agentId, agentDevice.id), deviceId: agentDevice.id };
+  await store.upsertDevice('shop', agentId, 'Laptop', agentDevice);
+  await store.setDirectory('shop', directory, 1, [agentDevice.id]);
+  agent = { token: await store.issueToken('agent', agentId, agentDevice.id), deviceId: agentDevice.id };
   const visitorDevice = device();
-  const conversation = store.createConversation('shop', visitorDevice, Date.now() + 86_400_000);
-  visitor = { conversationId: conversation.id, token: store.issueToken('visitor', conversation.id, visitorDevice.id), expiresAt: conversation.expiresAt, deviceId: visitorDevice.id };
+  const conversation = await store.createConversation('shop', visitorDevice, Date.now() + 86_400_000);
+  visitor = { conversationId: conversation.id, token: await store.issueToken('visitor', conversation.id, visitorDevice.id), expiresAt: conversation.expiresAt, deviceId: visitorDevice.id };
   const { port } = await relay.listen(0, '127.0.0.1');
   base = `ws://127.0.0.1:${port}/v1/socket`;
 });
@@ -327,7 +327,7 @@ it('answers 50,000 hostile frames with typed errors while a conversation carries
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
     expect(new Set(talk.seen[side]).size).toBe(talk.seen[side].length);
   }
-  expect(relay.store.since(visitor.conversationId, 0).map((e) => e.id).sort()).toEqual(
+  expect((await relay.store.since(visitor.conversationId, 0)).map((e) => e.id).sort()).toEqual(
     Array.from({ length: rounds }, (_, i) => [`v${i + 1}`, `a${i + 1}`]).flat().sort(),
   );
   // Nothing leaked into a prototype.

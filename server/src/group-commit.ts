@@ -1,12 +1,14 @@
 /**
- * Group commit: the envelopes that arrive in one turn of the event loop are stored in one SQLite
+ * Group commit: the envelopes that arrive in one turn of the event loop are stored in one
  * transaction, so many messages share one disk sync. Each sender hears back only after the
  * transaction has committed (an ack still means the message survives a power cut), in arrival
  * order, so per-conversation order and idempotency by client id are those of one-by-one appends.
  * Under light load a batch is one envelope and nothing waits; under heavy load batches grow.
+ * One batch commits at a time: what arrives meanwhile (PostgreSQL answers over the network) forms
+ * the next batch, which commits after it, so sequence numbers follow arrival order.
  */
 import type { Envelope } from '@threadline/sdk/protocol';
-import type { Appended, Store } from './store.ts';
+import type { Appended, Storage } from './storage/index.ts';
 
 /** Called once per envelope, after the commit: the stored result, or why it was not stored. */
 export type Committed = (result: Appended | Error) => void;
@@ -23,34 +25,41 @@ export class GroupCommit {
   #envelopes: Envelope[] = [];
   #callbacks: Committed[] = [];
   #scheduled = false;
+  #committing = false;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Storage) {}
 
   append(envelope: Envelope, committed: Committed): void {
     this.#envelopes.push(envelope);
     this.#callbacks.push(committed);
-    if (this.#envelopes.length >= MAX_BATCH) this.flush();
+    if (this.#committing) return; // the batch in flight flushes these when it has committed
+    if (this.#envelopes.length >= MAX_BATCH) void this.flush();
     else if (!this.#scheduled) {
       this.#scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => void this.flush());
     }
   }
 
-  /** Commits what is waiting now and tells each sender. */
-  flush(): void {
+  /**
+   * Commits what is waiting now and tells each sender. With SQLite the transaction commits before
+   * this returns its promise (the storage answers synchronously); the answers follow a microtask later.
+   */
+  async flush(): Promise<void> {
     this.#scheduled = false;
-    const envelopes = this.#envelopes;
-    const callbacks = this.#callbacks;
+    if (this.#committing) return;
+    const envelopes = this.#envelopes.splice(0, MAX_BATCH);
+    const callbacks = this.#callbacks.splice(0, MAX_BATCH);
     if (envelopes.length === 0) return;
-    this.#envelopes = [];
-    this.#callbacks = [];
+    this.#committing = true;
     let results: (Appended | Error)[];
     try {
-      results = this.store.appendBatch(envelopes);
+      results = await this.store.appendBatch(envelopes);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      if (this.store.db.open) console.error('threadline-relay: a batch of messages failed to commit', failure);
+      if (this.store.open) console.error('threadline-relay: a batch of messages failed to commit', failure);
       results = envelopes.map(() => failure);
+    } finally {
+      this.#committing = false;
     }
     callbacks.forEach((committed, i) => {
       try {
@@ -59,5 +68,10 @@ export class GroupCommit {
         console.error('threadline-relay: answering a committed message failed', error);
       }
     });
+    if (this.#envelopes.length >= MAX_BATCH) void this.flush();
+    else if (this.#envelopes.length > 0 && !this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => void this.flush());
+    }
   }
 }

@@ -20,7 +20,7 @@ beforeAll(async () => {
       { prefix: '/console/', dir: staticDir, headers: { 'content-security-policy': "default-src 'self'" } },
     ],
   });
-  t.relay.store.setOrigins('shop', [SHOP]);
+  await t.relay.store.setOrigins('shop', [SHOP]);
 });
 afterAll(() => t.stop());
 
@@ -84,7 +84,7 @@ describe('origin allow-list and CORS', () => {
         error: { code: 'forbidden', message: `Threadline: failed to use the chat of site 'shop' from ${origin}: this website is not on the site’s allowed origins. Add it under Install → Allowed origins in the console.` },
       });
     }
-    expect(t.relay.store.db.prepare('SELECT count(*) FROM conversations').pluck().get()).toBe(0); // nothing registered
+    expect((await t.relay.store.rowCounts()).conversations).toBe(0); // nothing registered
 
     // A conversation's routes follow its site's list.
     const visitor = await t.register('7d', { origin: SHOP });
@@ -140,7 +140,7 @@ describe('origin allow-list and CORS', () => {
     expect((await put(member.token, [SHOP])).status).toBe(403);
     expect(await (await put(admin.token, [SHOP, 'http://127.0.0.1:8787', SHOP])).json()).toEqual({ origins: [SHOP, 'http://127.0.0.1:8787'] });
     expect(await (await t.http('/v1/agent/origins', { token: member.token })).json()).toEqual({ origins: [SHOP, 'http://127.0.0.1:8787'] });
-    t.relay.store.setOrigins('shop', [SHOP]);
+    await t.relay.store.setOrigins('shop', [SHOP]);
   });
 });
 
@@ -280,11 +280,11 @@ describe('agents’ sockets', () => {
       socket.send({ type: 'hello', token: agent.token });
       expect(await socket.next()).toEqual({ type: 'welcome', role: 'agent' });
       relay.clock.now += 11 * 3600_000;
-      relay.relay.sweep(); // the session has an hour left
+      await relay.relay.sweep(); // the session has an hour left
       socket.send({ type: 'typing', conversationId: 'x1' });
       expect(await socket.next()).toMatchObject({ type: 'error' }); // still open and answering
       relay.clock.now += 2 * 3600_000;
-      relay.relay.sweep(); // as the scheduled sweep does, every minute
+      await relay.relay.sweep(); // as the scheduled sweep does, every minute
       expect(await socket.closed).toBe(4401);
       const again = await relay.connect();
       again.send({ type: 'hello', token: agent.token });

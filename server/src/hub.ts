@@ -1,7 +1,7 @@
 /** Who is connected: every socket with its principal, indexed by conversation (visitors) and site (agents). */
 import type { WebSocket } from 'ws';
 import type { RelayFrame } from '@threadline/sdk/protocol';
-import type { Principal } from './store.ts';
+import type { Principal } from './storage/index.ts';
 
 /** Close code telling a client its device or session was revoked: it must not reconnect. */
 export const REVOKED_CLOSE = 4403;

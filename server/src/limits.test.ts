@@ -28,7 +28,7 @@ async function reply(socket: TestSocket) {
 
 describe('rate limits', () => {
   it('limits handoff references per conversation', async () => {
-    t.relay.store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
+    await t.relay.store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
     const visitor = await t.register('7d');
     const ask = () => t.http(`/v1/conversations/${visitor.conversationId}/handoff`, { method: 'POST', token: visitor.token, body: '{"channel":"whatsapp"}' });
     expect([(await ask()).status, (await ask()).status]).toEqual([200, 200]);
@@ -74,8 +74,8 @@ describe('rate limits', () => {
     expect(await anonymous.next()).toMatchObject({ type: 'error', code: 'rate_limited', message: expect.stringMatching(/^Threadline: failed to read the frame: this connection sends too many frames\. Nothing was done; reconnect in \d+ s\.$/) });
     expect(await anonymous.closed).toBe(1013); // try again later; the second frame was not read
 
-    const visitor = t.relay.store.createConversation('shop', device(), t.clock.now + 86_400_000);
-    const token = t.relay.store.issueToken('visitor', visitor.id, visitor.visitor!.id);
+    const visitor = await t.relay.store.createConversation('shop', device(), t.clock.now + 86_400_000);
+    const token = await t.relay.store.issueToken('visitor', visitor.id, visitor.visitor!.id);
     const sender = { device: visitor.visitor!.id, expiresAt: visitor.expiresAt };
     const tabs = [await t.connect(), await t.connect()];
     for (const tab of tabs) {
@@ -100,7 +100,7 @@ describe('rate limits', () => {
     expect(await tabs[1]!.closed).toBe(1013);
     // m5 came after the refused m4 on that socket: it is not stored either, so order holds when both are resent.
     await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(t.relay.store.since(visitor.id, 0).map((e) => e.id)).toEqual(['m1', 'm2', 'm3']);
+    expect((await t.relay.store.since(visitor.id, 0)).map((e) => e.id)).toEqual(['m1', 'm2', 'm3']);
     expect(tabs[0]!.socket.readyState).toBe(WebSocket.OPEN);
     tabs[0]!.socket.close();
   });

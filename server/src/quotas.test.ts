@@ -14,8 +14,7 @@ async function visitorSocket(relay: TestRelay, retention = '7d') {
   return { ...visitor, socket };
 }
 
-const stored = (relay: TestRelay, conversationId: string) =>
-  relay.relay.store.db.prepare('SELECT count(*) FROM envelopes WHERE conversation_id = ?').pluck().get(conversationId) as number;
+const stored = async (relay: TestRelay, conversationId: string) => (await relay.relay.store.since(conversationId, 0)).length;
 
 describe('storage quotas', () => {
   it('refuses an envelope past the conversation’s quota with a typed error, keeps what was stored, and refuses the later ones too so order holds', async () => {
@@ -32,7 +31,7 @@ describe('storage quotas', () => {
     expect(refused).toMatchObject({ type: 'error', code: 'quota_exceeded', id: 'm3' });
     expect(refused.type === 'error' && refused.message).toMatch(/^Threadline: failed to send the message: this conversation has used its storage quota of 400 bytes\. Nothing was stored; your message is kept and can go once there is room. Start a new conversation/);
     expect(await visitor.socket.next()).toMatchObject({ type: 'error', code: 'quota_exceeded', id: 'm4' });
-    expect(stored(t, visitor.conversationId)).toBe(2);
+    expect(await stored(t, visitor.conversationId)).toBe(2);
     // The socket stays open: the visitor still reads the conversation.
     visitor.socket.send({ type: 'sync', conversationId: visitor.conversationId, since: 0 });
     expect(await visitor.socket.next()).toMatchObject({ type: 'message', envelope: { id: 'm1', seq: 1 } });
@@ -57,7 +56,7 @@ describe('storage quotas', () => {
 
     // The first conversation expires: its bytes are free again, and the refused message goes on the next connection.
     t.clock.now += 25 * 3600_000;
-    t.relay.sweep();
+    await t.relay.sweep();
     third.socket.socket.close();
     const again = await t.connect();
     again.send({ type: 'hello', token: third.token });
@@ -85,7 +84,7 @@ describe('storage quotas', () => {
     expect(streamed.status).toBe(507);
     expect((await t.http(`/v1/conversations/${visitor.conversationId}/blobs/b3`, { token: visitor.token })).status).toBe(404);
     expect((await put('b4', 3000)).status).toBe(200);
-    expect(t.relay.store.usage(visitor.conversationId)?.conversation).toBe(9000);
+    expect((await t.relay.store.usage(visitor.conversationId))?.conversation).toBe(9000);
   });
 
   it('reads quotas from THREADLINE_LIMITS beside the rate limits, and refuses a malformed one', () => {

@@ -24,11 +24,11 @@ function signDirectory(devices: Directory['devices']) {
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-relay-test-'));
-  relay = createRelay({ dataDir, maxBlobBytes: 1024, now: () => clock, sweepIntervalMs: 3_600_000 });
-  relay.store.createSite('shop', 'Shop');
-  relay.store.setOrgKey('shop', orgKey);
+  relay = await createRelay({ dataDir, maxBlobBytes: 1024, now: () => clock, sweepIntervalMs: 3_600_000 });
+  await relay.store.createSite('shop', 'Shop');
+  await relay.store.setOrgKey('shop', orgKey);
   const first = signDirectory([]);
-  relay.store.setDirectory('shop', first, 1, []);
+  await relay.store.setDirectory('shop', first, 1, []);
   const { port } = await relay.listen(0, '127.0.0.1');
   base = `127.0.0.1:${port}`;
 });
@@ -52,7 +52,7 @@ async function register(retention = '7d'): Promise<{ conversationId: string; tok
 
 async function agentSession(): Promise<{ token: string; agentId: string }> {
   const agentId = await relay.store.createAgent({ site: 'shop', email: `a${b64(6)}@shop.test`, name: 'A', role: 'admin', salt: b64(16), iterations: 1, authKey: b64(32) });
-  return { agentId, token: relay.store.issueToken('agent', agentId) };
+  return { agentId, token: await relay.store.issueToken('agent', agentId) };
 }
 
 const connect = () => openSocket(base);
@@ -127,13 +127,11 @@ describe('relay socket', () => {
     }
     client.send({ type: 'sync', conversationId: theirs.conversationId, since: 0 });
     expect(await client.next()).toMatchObject({ type: 'error', code: 'forbidden' });
-    expect(relay.store.since(theirs.conversationId, 0)).toHaveLength(0);
-    expect(relay.store.since(mine.conversationId, 0)).toHaveLength(0);
+    expect(await relay.store.since(theirs.conversationId, 0)).toHaveLength(0);
+    expect(await relay.store.since(mine.conversationId, 0)).toHaveLength(0);
     client.socket.close();
   });
 });
-
-const agentIdOf = (deviceId: string) => relay.store.db.prepare('SELECT agent_id FROM devices WHERE id = ?').pluck().get(deviceId) as string;
 
 describe('typing and read receipts', () => {
   it('forwards typing to the other side without storing it, and keeps read positions monotonic', async () => {
@@ -143,21 +141,21 @@ describe('typing and read receipts', () => {
     await client.next();
     client.send({ type: 'send', envelope: envelope(visitor.conversationId, 'r1', { device: visitor.device.id, expiresAt: visitor.expiresAt }) });
     await client.next();
-    expect(relay.store.markRead(visitor.conversationId, 'agent', 1)).toBe(1);
-    expect(relay.store.markRead(visitor.conversationId, 'agent', 0)).toBe(1);
-    expect(relay.store.markRead(visitor.conversationId, 'agent', 99)).toBe(1); // never past the last message
+    expect(await relay.store.markRead(visitor.conversationId, 'agent', 1)).toBe(1);
+    expect(await relay.store.markRead(visitor.conversationId, 'agent', 0)).toBe(1);
+    expect(await relay.store.markRead(visitor.conversationId, 'agent', 99)).toBe(1); // never past the last message
     client.send({ type: 'typing', conversationId: visitor.conversationId });
     client.send({ type: 'sync', conversationId: visitor.conversationId, since: 1 });
     expect(await client.next()).toEqual({ type: 'synced', conversationId: visitor.conversationId, seq: 1 });
     expect(await client.next()).toEqual({ type: 'read', conversationId: visitor.conversationId, role: 'agent', seq: 1 });
-    expect(relay.store.since(visitor.conversationId, 0)).toHaveLength(1);
+    expect(await relay.store.since(visitor.conversationId, 0)).toHaveLength(1);
     client.socket.close();
   });
 });
 
 describe('devices and the signed directory', () => {
   it('approves a device through a signed directory, hands out its prekeys once each, and revokes it', async () => {
-    const { token } = await agentSession();
+    const { token, agentId } = await agentSession();
     const laptop = device();
     const prekeys = [1, 2].map((id) => ({ id, publicKey: b64(32) }));
     const registered = await http('/v1/agent/devices', { method: 'POST', token, body: JSON.stringify({ device: laptop, oneTimePrekeys: prekeys, name: 'Laptop' }) });
@@ -193,9 +191,9 @@ describe('devices and the signed directory', () => {
     expect(await socket.closed).toBe(4403);
     expect((await http('/v1/agent/devices', { token })).status).toBe(401);
     // Signing in again gives a session, but not this device's access to conversations.
-    const again = relay.store.issueToken('agent', agentIdOf(laptop.id));
+    const again = await relay.store.issueToken('agent', agentId);
     expect((await http('/v1/agent/conversations', { token: again })).status).toBe(403);
-    expect(relay.store.devices('shop').find((d) => d.id === laptop.id)?.status).toBe('revoked');
+    expect((await relay.store.devices('shop')).find((d) => d.id === laptop.id)?.status).toBe('revoked');
   });
 });
 
@@ -217,10 +215,10 @@ describe('attachments and retention', () => {
     const blobDir = join(dataDir, 'blobs', visitor.conversationId);
     expect(readdirSync(blobDir)).toEqual(['b1']);
     clock += 25 * 3600_000;
-    expect(relay.sweep()).toBeGreaterThanOrEqual(1);
+    expect(await relay.sweep()).toBeGreaterThanOrEqual(1);
     expect(existsSync(blobDir)).toBe(false);
-    expect(relay.store.conversation(visitor.conversationId)).toBeUndefined();
-    expect(relay.store.conversation(other.conversationId)).toBeDefined();
+    expect(await relay.store.conversation(visitor.conversationId)).toBeUndefined();
+    expect(await relay.store.conversation(other.conversationId)).toBeDefined();
     expect((await http(path, { token: visitor.token })).status).toBe(401);
   });
 });

@@ -16,10 +16,13 @@ import { createLimiters, DEFAULT_LIMITS, type Limits } from './rate-limit.ts';
 import { HSTS, HttpError, overTls, SECURITY_HEADERS, sendError, tooMany, voice } from './responses.ts';
 import { createSocketServer } from './sockets.ts';
 import { serveStatic, type StaticMount } from './static.ts';
-import { Store } from './store.ts';
+import { openStorage, type Storage } from './storage/index.ts';
 
 export interface RelayOptions {
+  /** The data directory: the SQLite database and attachment blobs (when no `databaseUrl` is given). */
   dataDir: string;
+  /** PostgreSQL (`postgres://…`) for records and attachments instead of SQLite and files in `dataDir`. */
+  databaseUrl?: string | undefined;
   /** Largest attachment, in bytes (default 25 MB). */
   maxBlobBytes?: number;
   /** New visitors one address may register per minute (default 60). */
@@ -47,12 +50,12 @@ export interface RelayOptions {
 export interface MetaConfig extends WebhookConfig, GraphConfig {}
 
 export interface Relay {
-  readonly store: Store;
+  readonly store: Storage;
   readonly server: Server;
   /** The API's routes, as `METHOD /path/:id`. */
   readonly routes: readonly string[];
   /** Deletes expired conversations now; returns how many. */
-  sweep(): number;
+  sweep(): Promise<number>;
   /** Resolves with the bound address (port 0 picks a free port). */
   listen(port: number, host: string): Promise<AddressInfo>;
   /**
@@ -80,28 +83,29 @@ function requestUrl(req: IncomingMessage): URL | undefined {
   }
 }
 
-export function createRelay(options: RelayOptions): Relay {
+/** Opens the storage (migrating it as needed) and puts the relay together; `listen` then serves it. */
+export async function createRelay(options: RelayOptions): Promise<Relay> {
   const now = options.now ?? Date.now;
-  const store = new Store(options.dataDir, now, { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) });
+  const store: Storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, now, quotas: { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) } });
   const hub = new Hub();
-  const blobs = new Blobs(options.dataDir, options.maxBlobBytes);
+  const blobs = new Blobs(store.blobs, options.maxBlobBytes);
   const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy);
   const api = createApi(store, hub, blobs, options.meta, limit);
   const cors = createCors(store, api.methods);
   const webhooks = createWebhooks(store, hub, options.meta, limit, blobs);
-  const sweeper = startSweeper(store, hub, blobs, now, options.sweepIntervalMs ?? 60_000);
+  const sweeper = startSweeper(store, hub, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
   const frameDir = 'frameDir' in options ? options.frameDir : defaultFrameDir();
   const frame = frameDir ? createFrameHandler(store, frameDir) : undefined;
   const wss = createSocketServer(store, hub, {
-    admit(principal, req) {
+    async admit(principal, req) {
       const origin = requestOrigin(req);
       // Agents use the console, which the relay serves: a page of any other origin holding an
       // agent's token (cross-site WebSocket hijacking) is refused. Non-browser clients send no Origin.
       if (principal.role === 'agent') return origin === undefined || ownOrigin(req, origin) ? undefined : agentOriginRefused(origin);
       // The chat's frame, served by the relay, connects from the relay's own origin: the site's
       // allow-list is enforced there by frame-ancestors and by the frame itself.
-      if ((origin !== undefined && ownOrigin(req, origin)) || originAllowed(store.origins(principal.site), origin)) return undefined;
+      if ((origin !== undefined && ownOrigin(req, origin)) || originAllowed(await store.origins(principal.site), origin)) return undefined;
       return originRefused(principal.site, origin!).message;
     },
     limit: (kind, key) => limit.take(kind, key),
@@ -118,11 +122,11 @@ export function createRelay(options: RelayOptions): Relay {
       const wait = limit.take('requests', limit.address(req));
       if (wait) throw tooMany('handle the request', wait);
     }
-    if (cors(req, res, pathname)) return;
+    if (await cors(req, res, pathname)) return;
     if (await api(req, res, pathname)) return;
     if (await webhooks(req, res, url)) return;
     for (const handler of options.handlers ?? []) if (await handler(req, res, url)) return;
-    if (frame?.(req, res, url)) return;
+    if (await frame?.(req, res, url)) return;
     if (req.method === 'GET' || req.method === 'HEAD') {
       for (const mount of mounts) if (serveStatic(mount, pathname, res)) return;
     }
@@ -181,7 +185,7 @@ export function createRelay(options: RelayOptions): Relay {
         clearTimeout(deadline);
         clearInterval(idle);
         await Promise.allSettled([...inFlight]);
-        store.close();
+        await store.close();
       })();
       return closing;
     },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { shutdownOnSignals } from './shutdown.ts';
-import { Store } from './store.ts';
+import { openStorage } from './storage/index.ts';
 import { envelope, startTestRelay, type TestRelay } from './test-relay.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,18 +56,18 @@ describe('graceful shutdown on SIGTERM', () => {
     expect(await refused(`ws://${t.base}/v1/socket`)).toBe('ECONNREFUSED');
     await expect(fetch(`http://${t.base}/healthz`)).rejects.toThrow();
     expect(exits).toEqual([]); // still draining: the upload is in flight
-    expect(t.relay.store.db.open).toBe(true);
+    expect(t.relay.store.open).toBe(true);
 
     upload.finish();
     expect(await upload.answered).toBe(200);
     await t.relay.close();
     expect(exits).toEqual([0]);
-    expect(t.relay.store.db.open).toBe(false);
+    expect(t.relay.store.open).toBe(false);
     // Closed cleanly: the write-ahead log was checkpointed into the database file and removed.
     expect(existsSync(join(t.dataDir, 'threadline.sqlite-wal'))).toBe(false);
-    const reopened = new Store(t.dataDir);
-    expect(reopened.since(visitor.conversationId, 0).map((e) => e.id)).toEqual(['m1']);
-    reopened.close();
+    const reopened = await openStorage({ dataDir: t.dataDir });
+    expect((await reopened.since(visitor.conversationId, 0)).map((e) => e.id)).toEqual(['m1']);
+    await reopened.close();
     expect(readdirSync(join(t.dataDir, 'blobs', visitor.conversationId))).toEqual(['b1']);
   });
 
@@ -100,22 +100,20 @@ describe('graceful shutdown on SIGTERM', () => {
 });
 
 describe('acknowledged = stored', () => {
-  it('runs SQLite in WAL with synchronous=FULL, and a message is visible to another connection when its ack arrives', async () => {
+  it('makes a message visible to another connection when its ack arrives', async () => {
     t = await startTestRelay();
-    expect(t.relay.store.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(t.relay.store.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     const visitor = await t.register('7d');
     const socket = await t.connect();
     socket.send({ type: 'hello', token: visitor.token });
     await socket.next();
-    const reader = new Store(t.dataDir);
+    const reader = await openStorage({ dataDir: t.dataDir });
     for (let i = 1; i <= 20; i++) {
       socket.send({ type: 'send', envelope: envelope(visitor.conversationId, `m${i}`, { device: visitor.device.id, expiresAt: visitor.expiresAt }) });
       expect(await socket.next()).toMatchObject({ type: 'ack', id: `m${i}`, seq: i });
       // A second connection sees only committed transactions.
-      expect(reader.since(visitor.conversationId, i - 1).map((e) => e.id)).toEqual([`m${i}`]);
+      expect((await reader.since(visitor.conversationId, i - 1)).map((e) => e.id)).toEqual([`m${i}`]);
     }
-    reader.close();
+    await reader.close();
     socket.socket.close();
   });
 });

@@ -15,8 +15,8 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-batching-test-'));
-  relay = createRelay({ dataDir, sweepIntervalMs: 3_600_000 });
-  relay.store.createSite('shop', 'Shop');
+  relay = await createRelay({ dataDir, sweepIntervalMs: 3_600_000 });
+  await relay.store.createSite('shop', 'Shop');
   base = `127.0.0.1:${(await relay.listen(0, '127.0.0.1')).port}`;
 });
 afterAll(async () => {
@@ -67,7 +67,7 @@ describe('relay socket under a burst of messages', () => {
     const forwarded = otherTab.frames.map((frame) => (frame as { envelope: StoredEnvelope }).envelope);
     expect(forwarded.map((e) => [e.id, e.seq])).toEqual(unique.map((id) => [id, seqOf.get(id)]));
     expect(forwarded[3]).toEqual({ ...envelopes.get(unique[3]!), seq: 4, at: expect.any(Number) });
-    expect(relay.store.since(conversationId, 0)).toEqual(forwarded);
+    expect(await relay.store.since(conversationId, 0)).toEqual(forwarded);
 
     // A reconnecting tab catches up with the same envelopes, sent from the stored text.
     const reconnected = await open(token);

@@ -10,7 +10,7 @@ import type { Hub } from './hub.ts';
 import { GroupCommit } from './group-commit.ts';
 import { voice } from './responses.ts';
 import { QuotaError, quotaMessage, type Quotas } from './quotas.ts';
-import { GoneError, type Appended, type Principal, type Store } from './store.ts';
+import { GoneError, type Appended, type Principal, type Storage } from './storage/index.ts';
 
 export { UNAUTHORIZED_CLOSE } from './hub.ts';
 import { UNAUTHORIZED_CLOSE } from './hub.ts';
@@ -30,14 +30,14 @@ const messageFrame = ({ body, seq, at }: Pick<Appended, 'body' | 'seq' | 'at'>):
 /** The relay's checks on who may use a socket and how fast. */
 export interface SocketGuards {
   /** Why this principal may not use this socket (its page's origin), or undefined. */
-  admit(principal: Principal, req: IncomingMessage): string | undefined;
+  admit(principal: Principal, req: IncomingMessage): Promise<string | undefined> | string | undefined;
   /** Takes a token from a rate limit: 0, or the seconds to wait. */
   limit(kind: 'frames' | 'messages', key: string): number;
 }
 
 let connections = 0;
 
-export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards): WebSocketServer {
+export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuards): WebSocketServer {
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
   const commits = new GroupCommit(store);
@@ -64,7 +64,16 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
       socket.close(TRY_AGAIN_CLOSE, 'rate limited');
     };
 
+    /**
+     * Frames are handled one after another, each once the storage has answered the one before: a
+     * socket's messages are stored, and its reads and syncs answered, in the order it sent them.
+     */
+    let previous: Promise<void> = Promise.resolve();
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      previous = previous.then(() => onFrame(data, isBinary));
+    });
+
+    async function onFrame(data: Buffer, isBinary: boolean): Promise<void> {
       if (throttled) return;
       // Signed-in agents are the business's staff; everyone else's frames are rate limited per connection.
       const wait = principal?.role === 'agent' ? 0 : (guards?.limit('frames', connection) ?? 0);
@@ -83,63 +92,65 @@ export function createSocketServer(store: Store, hub: Hub, guards?: SocketGuards
       try {
         if (frame.type === 'hello') {
           if (principal) return fail('bad_frame', voice('authenticate', 'this socket is already authenticated', 'Send hello once.'));
-          const found = store.principal(frame.token);
+          const found = await store.principal(frame.token);
           if (!found) return socket.close(UNAUTHORIZED_CLOSE, 'unknown or expired token');
-          const refused = guards?.admit(found, req);
+          const refused = await guards?.admit(found, req);
           if (refused) {
             fail('forbidden', refused);
             return socket.close(POLICY_CLOSE, 'origin not allowed');
           }
+          // The socket may have closed while the storage answered: a closed socket never joins the hub.
+          if (socket.readyState !== socket.OPEN) return;
           principal = found;
           clearTimeout(helloTimer);
           hub.add(principal, socket);
           return reply({ type: 'welcome', role: principal.role });
         }
         if (!principal) return fail('unauthorized', voice('handle the frame', 'the socket has not said hello', 'Send a hello frame with your token first.'));
-        handle(principal, frame);
+        await handle(principal, frame);
       } catch (error) {
-        console.error('threadline-relay: frame failed', error);
+        if (store.open) console.error('threadline-relay: frame failed', error);
         fail('internal', voice('handle the frame', 'the relay hit an internal error', 'Retry; the message was not stored.'));
       }
-    });
+    }
     socket.on('close', () => {
       clearTimeout(helloTimer);
       hub.remove(socket);
     });
     socket.on('error', () => socket.terminate());
 
-    function allowed(who: Principal, conversationId: string): { site: string; expiresAt: number } | undefined {
-      const conversation = store.route(conversationId);
+    async function allowed(who: Principal, conversationId: string): Promise<{ site: string; expiresAt: number } | undefined> {
+      const conversation = await store.route(conversationId);
       if (!conversation) return undefined;
       const mine = who.role === 'agent' ? conversation.site === who.site : conversationId === who.conversationId;
       return mine ? conversation : undefined;
     }
 
-    function handle(who: Principal, frame: Exclude<ClientFrame, { type: 'hello' }>): void {
+    async function handle(who: Principal, frame: Exclude<ClientFrame, { type: 'hello' }>): Promise<void> {
       if (who.role === 'agent' && !hub.isApproved(socket)) {
         return fail('forbidden', voice('use the conversations', 'this device is not approved (or was revoked)', 'Ask an admin to approve it in Devices & team.'));
       }
       const conversationId = frame.type === 'send' ? frame.envelope.conversationId : frame.conversationId;
-      const conversation = allowed(who, conversationId);
+      const conversation = await allowed(who, conversationId);
       if (!conversation) {
         return fail('forbidden', voice('use the conversation', `${conversationId} is not yours or does not exist`, 'Use a conversation id your session owns.'));
       }
       if (frame.type === 'sync') {
         let since = frame.since;
         for (;;) {
-          const page = store.storedSince(conversationId, since, SYNC_PAGE);
+          const page = await store.storedSince(conversationId, since, SYNC_PAGE);
           for (const stored of page) reply(messageFrame(stored));
           since = page.at(-1)?.seq ?? since;
           if (page.length < SYNC_PAGE) break;
         }
         reply({ type: 'synced', conversationId, seq: since });
-        const read = store.readState(conversationId);
+        const read = await store.readState(conversationId);
         for (const role of ['visitor', 'agent'] as const) if (read[role]) reply({ type: 'read', conversationId, role, seq: read[role] });
         return;
       }
       if (frame.type === 'typing') return hub.toConversation(conversation.site, conversationId, { type: 'typing', conversationId, role: who.role }, socket);
       if (frame.type === 'read') {
-        const seq = store.markRead(conversationId, who.role, frame.seq);
+        const seq = await store.markRead(conversationId, who.role, frame.seq);
         return hub.toConversation(conversation.site, conversationId, { type: 'read', conversationId, role: who.role, seq }, socket);
       }
       const { envelope } = frame;

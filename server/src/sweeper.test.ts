@@ -12,7 +12,6 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-const rows = (sql: string, ...args: unknown[]) => t.relay.store.db.prepare(sql).pluck().get(...args) as number;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A visitor with a stored message and an attachment, and its socket. */
@@ -37,13 +36,14 @@ async function expiredFrame(socket: TestSocket) {
 }
 
 /** What the relay still holds of a conversation: its row, envelopes, tokens, visitor device and blobs. */
-function held(conversationId: string, deviceId: string) {
+async function held(visitor: { conversationId: string; token: string; device: { id: string } }) {
+  const store = t.relay.store;
   return {
-    conversation: rows('SELECT count(*) FROM conversations WHERE id = ?', conversationId),
-    envelopes: rows('SELECT count(*) FROM envelopes WHERE conversation_id = ?', conversationId),
-    tokens: rows('SELECT count(*) FROM tokens WHERE subject = ?', conversationId),
-    device: rows('SELECT count(*) FROM devices WHERE id = ?', deviceId),
-    blobs: existsSync(join(t.dataDir, 'blobs', conversationId)) ? readdirSync(join(t.dataDir, 'blobs', conversationId)).length : 0,
+    conversation: (await store.conversation(visitor.conversationId)) ? 1 : 0,
+    envelopes: (await store.since(visitor.conversationId, 0)).length,
+    tokens: (await store.principal(visitor.token)) ? 1 : 0,
+    device: (await store.holding([visitor.device.id])).some((found) => found.startsWith('devices.')) ? 1 : 0,
+    blobs: (await store.blobs.exists(visitor.conversationId, 'b1')) ? 1 : 0,
   };
 }
 
@@ -52,12 +52,12 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
     const day = await visitorWithHistory('24h');
     const week = await visitorWithHistory('7d');
     const full = { conversation: 1, envelopes: 1, tokens: 1, device: 1, blobs: 1 };
-    expect(held(day.conversationId, day.device.id)).toEqual(full);
+    expect(await held(day)).toEqual(full);
 
     // Not yet: a sweep just before the expiry keeps everything.
     t.clock.now += 23 * HOUR;
     await sleep(200);
-    expect(held(day.conversationId, day.device.id)).toEqual(full);
+    expect(await held(day)).toEqual(full);
 
     // An approved agent device, to see the inbox told as well (signed in now: a session lasts 12 hours).
     const agent = await t.agentSession();
@@ -75,9 +75,9 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
     expect(await day.socket.closed).toBe(4403);
     expect(await expiredFrame(inbox)).toEqual({ type: 'expired', conversationId: day.conversationId });
     const gone = { conversation: 0, envelopes: 0, tokens: 0, device: 0, blobs: 0 };
-    expect(held(day.conversationId, day.device.id)).toEqual(gone);
+    expect(await held(day)).toEqual(gone);
     expect(existsSync(join(t.dataDir, 'blobs', day.conversationId))).toBe(false);
-    expect(held(week.conversationId, week.device.id)).toEqual(full);
+    expect(await held(week)).toEqual(full);
     expect(week.socket.socket.readyState).toBe(week.socket.socket.OPEN);
 
     // The old session opens nothing any more.
@@ -88,35 +88,35 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
 
     t.clock.now += 6 * 24 * HOUR;
     expect(await expiredFrame(week.socket)).toEqual({ type: 'expired', conversationId: week.conversationId });
-    expect(held(week.conversationId, week.device.id)).toEqual(gone);
+    expect(await held(week)).toEqual(gone);
     expect(readdirSync(join(t.dataDir, 'blobs'))).toEqual([]);
     inbox.socket.close();
   });
 
   it('also deletes expired agent sessions, invitations and handoff references, keeping live ones', async () => {
     const agent = await t.agentSession();
-    const code = t.relay.store.createInvite('shop', 'new@shop.test', 'New');
-    t.relay.store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
+    const code = await t.relay.store.createInvite('shop', 'new@shop.test', 'New');
+    await t.relay.store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
     const visitor = await t.register('1y');
     expect((await t.http(`/v1/conversations/${visitor.conversationId}/handoff`, { method: 'POST', token: visitor.token, body: '{"channel":"whatsapp"}' })).status).toBe(200);
-    const count = (table: string) => rows(`SELECT count(*) FROM ${table}`);
-    const before = { tokens: count('tokens'), invites: count('invites'), handoffs: count('handoffs') };
+    const count = async (table: string) => (await t.relay.store.rowCounts())[table] ?? 0;
+    const before = { tokens: await count('tokens'), invites: await count('invites'), handoffs: await count('handoffs') };
     expect(before.invites).toBe(1);
 
     t.clock.now += 13 * HOUR; // agent sessions last 12 hours
     await sleep(200);
     expect((await t.http('/v1/agent/channels', { token: agent.token })).status).toBe(401);
-    expect(count('tokens')).toBe(before.tokens - 1);
-    expect(count('handoffs')).toBe(before.handoffs);
+    expect(await count('tokens')).toBe(before.tokens - 1);
+    expect(await count('handoffs')).toBe(before.handoffs);
     t.clock.now += 12 * HOUR; // handoff references last 24 hours
     await sleep(200);
-    expect(count('handoffs')).toBe(before.handoffs - 1);
-    expect(count('invites')).toBe(1);
+    expect(await count('handoffs')).toBe(before.handoffs - 1);
+    expect(await count('invites')).toBe(1);
     t.clock.now += 7 * 24 * HOUR; // invitations last 7 days
     await sleep(200);
-    expect(count('invites')).toBe(0);
-    expect(t.relay.store.takeInvite(code)).toBeUndefined();
-    expect(rows('SELECT count(*) FROM tokens WHERE subject = ?', visitor.conversationId)).toBe(1); // the visitor's year is not over
+    expect(await count('invites')).toBe(0);
+    expect(await t.relay.store.takeInvite(code)).toBeUndefined();
+    expect(await t.relay.store.principal(visitor.token)).toBeDefined(); // the visitor's year is not over
   });
 
   it('gives new conversations an expiry on the relay’s clock, not the machine’s', async () => {
@@ -127,30 +127,15 @@ describe('retention sweeper (scheduled, on the relay’s clock)', () => {
 });
 
 /**
- * Every trace of a conversation the relay can hold: searched for in every column of every table
- * the schema has (read from SQLite itself, so a table added later is searched too). Values are
- * compared as hex, which covers text, numbers and blobs (token hashes) alike.
+ * Every trace of a conversation the relay can hold: the storage searches every column of every
+ * table its schema has (so a table added later is searched too), for text and bytes (token hashes) alike.
  */
-function traces(needles: (string | Buffer)[]): string[] {
-  const db = t.relay.store.db;
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all() as string[];
-  const found: string[] = [];
-  for (const table of tables) {
-    for (const { name } of db.pragma(`table_info(${table})`) as { name: string }[]) {
-      for (const needle of needles) {
-        const hex = Buffer.from(needle).toString('hex').toUpperCase();
-        const hits = db.prepare(`SELECT count(*) FROM "${table}" WHERE instr(hex("${name}"), ?) > 0`).pluck().get(hex) as number;
-        if (hits) found.push(`${table}.${name} holds ${String(needle)}`);
-      }
-    }
-  }
-  return found;
-}
+const traces = (needles: (string | Buffer)[]) => t.relay.store.holding(needles);
 
 describe('crypto-shredding on the relay', () => {
   it('leaves no row in any table that refers to an expired conversation, its messenger traffic or its visitor', async () => {
     const store = t.relay.store;
-    store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
+    await store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '1' } });
     const visitor = await visitorWithHistory('24h');
     const { conversationId } = visitor;
     // Every table a conversation can reach: a handoff reference, a messenger link, a platform
@@ -158,20 +143,20 @@ describe('crypto-shredding on the relay', () => {
     const handoff = await t.http(`/v1/conversations/${conversationId}/handoff`, { method: 'POST', token: visitor.token, body: '{"channel":"whatsapp"}' });
     const { ref } = (await handoff.json()) as { ref: string };
     const phone = '447700900123';
-    store.link('whatsapp', phone, 'shop', 'Customer Name', conversationId, t.clock.now);
+    await store.link('whatsapp', phone, 'shop', 'Customer Name', conversationId, t.clock.now);
     const wamid = `wamid.${conversationId}-platform`;
-    store.appendOnce({ ...envelope(conversationId, 'wa1', { device: 'whatsapp', expiresAt: visitor.expiresAt }), channel: 'whatsapp', sealed: true } as never, wamid);
-    store.markRead(conversationId, 'agent', 1);
+    await store.appendOnce({ ...envelope(conversationId, 'wa1', { device: 'whatsapp', expiresAt: visitor.expiresAt }), channel: 'whatsapp', sealed: true } as never, wamid);
+    await store.markRead(conversationId, 'agent', 1);
     const other = await t.register('7d');
-    store.merge(other.conversationId, conversationId);
+    await store.merge(other.conversationId, conversationId);
     const needles = [conversationId, visitor.device.id, ref, phone, wamid, 'Customer Name', createHash('sha256').update(visitor.token).digest()];
-    expect(traces(needles).length).toBeGreaterThan(8);
+    expect((await traces(needles)).length).toBeGreaterThan(8);
 
     t.clock.now += 25 * HOUR;
     expect(await visitor.socket.closed).toBe(4403);
-    expect(traces(needles)).toEqual([]);
+    expect(await traces(needles)).toEqual([]);
     expect(existsSync(join(t.dataDir, 'blobs', conversationId))).toBe(false);
     // The merged conversation lives on, on its own.
-    expect(store.conversation(other.conversationId)?.mergedInto).toBeNull();
+    expect((await store.conversation(other.conversationId))?.mergedInto).toBeNull();
   });
 });

@@ -85,7 +85,7 @@ export interface TestSocket {
 export async function startTestRelay(options: Partial<RelayOptions> = {}): Promise<TestRelay> {
   const dataDir = mkdtempSync(join(tmpdir(), 'threadline-hardening-'));
   const clock = { now: Date.now() };
-  const relay = createRelay({ dataDir, now: () => clock.now, sweepIntervalMs: 3_600_000, ...options });
+  const relay = await createRelay({ dataDir, now: () => clock.now, sweepIntervalMs: 3_600_000, ...options });
   const org = generateKeyPairSync('ed25519');
   const orgKey = (org.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(12).toString('base64url');
   let version = 1;
@@ -94,9 +94,9 @@ export async function startTestRelay(options: Partial<RelayOptions> = {}): Promi
     const text = JSON.stringify(directory);
     return { directory: text, signature: sign(null, Buffer.from(text), org.privateKey).toString('base64url') };
   };
-  relay.store.createSite('shop', 'Shop');
-  relay.store.setOrgKey('shop', orgKey);
-  relay.store.setDirectory('shop', signDirectory([]), 1, []);
+  await relay.store.createSite('shop', 'Shop');
+  await relay.store.setOrgKey('shop', orgKey);
+  await relay.store.setDirectory('shop', signDirectory([]), 1, []);
   const { port } = await relay.listen(0, '127.0.0.1');
   const base = `127.0.0.1:${port}`;
 
@@ -121,7 +121,7 @@ export async function startTestRelay(options: Partial<RelayOptions> = {}): Promi
     },
     async agentSession(role = 'admin') {
       const agentId = await relay.store.createAgent({ site: 'shop', email: `a${b64(6)}@shop.test`, name: 'A', role, salt: b64(16), iterations: 1, authKey: b64(32) });
-      return { agentId, token: relay.store.issueToken('agent', agentId) };
+      return { agentId, token: await relay.store.issueToken('agent', agentId) };
     },
     connect: (headers: Record<string, string> = {}) => openSocket(base, headers),
     async stop() {

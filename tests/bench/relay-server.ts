@@ -15,10 +15,10 @@ const { createRelay, readConfig, readLimits } = (await import(process.env.BENCH_
 const SITE = process.env.BENCH_SITE!;
 
 const config = readConfig([], process.env);
-const relay = createRelay({ dataDir: config.dataDir, maxBlobBytes: config.maxBlobBytes, limits: readLimits(process.env) });
+const relay = await createRelay({ dataDir: config.dataDir, maxBlobBytes: config.maxBlobBytes, limits: readLimits(process.env) });
 const orgKey = process.env.BENCH_ORG_KEY!; // the public key; the benchmark signs the directory
-relay.store.createSite(SITE, 'Bench shop');
-relay.store.setOrgKey(SITE, orgKey);
+await relay.store.createSite(SITE, 'Bench shop');
+await relay.store.setOrgKey(SITE, orgKey);
 const agentId = await relay.store.createAgent({ site: SITE, email: 'agent@bench.test', name: 'Agent', role: 'admin', salt: 'AAAAAAAAAAAAAAAAAAAAAA', iterations: 600_000, authKey: 'A'.repeat(43) });
 const address = await relay.listen(config.port, config.host);
 
@@ -50,12 +50,12 @@ function commitStats() {
   return stats;
 }
 
-process.on('message', ({ type }: { type: 'rss' | 'cpu' | 'stored' | 'commits' }) => {
+process.on('message', async ({ type }: { type: 'rss' | 'cpu' | 'stored' | 'commits' }) => {
   if (type === 'rss') globalThis.gc?.();
   const { user, system } = process.cpuUsage();
   const value =
-    type === 'rss' ? process.memoryUsage().rss : type === 'cpu' ? user + system : type === 'commits' ? commitStats() : relay.store.db.prepare('SELECT count(*) FROM envelopes').pluck().get();
+    type === 'rss' ? process.memoryUsage().rss : type === 'cpu' ? user + system : type === 'commits' ? commitStats() : ((await relay.store.rowCounts()).envelopes ?? 0);
   process.send!({ type, value });
 });
 process.on('disconnect', () => void relay.close().finally(() => process.exit(0)));
-process.send!({ type: 'ready', port: address.port, agentToken: relay.store.issueToken('agent', agentId) });
+process.send!({ type: 'ready', port: address.port, agentToken: await relay.store.issueToken('agent', agentId) });

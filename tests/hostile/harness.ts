@@ -80,9 +80,9 @@ export async function startHostileRelay(): Promise<HostileRelay> {
   const relay = await startTestRelay({ limits: UNLIMITED });
   const org = await provisionOrganisation(SITE, ADMIN.password);
   const store = relay.relay.store;
-  store.createSite(SITE, 'Acme');
-  store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey);
-  store.setDirectory(SITE, org.directory, 1, []);
+  await store.createSite(SITE, 'Acme');
+  await store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey);
+  await store.setDirectory(SITE, org.directory, 1, []);
   await store.createAgent({ site: SITE, email: ADMIN.email, name: 'Ada', role: 'admin', salt: org.salt, iterations: org.iterations, authKey: org.authKey, keyBackup: org.keyBackup });
 
   const hooks = { frame: pass, client: ((frame) => frame) as ClientFrameHook, http: ((_, body) => body) as HttpHook };

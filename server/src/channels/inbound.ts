@@ -12,14 +12,14 @@ import { overQuota } from '../quotas.ts';
 import type { Hub } from '../hub.ts';
 import type { Limiter } from '../rate-limit.ts';
 import type { FileRef } from '@threadline/sdk';
-import type { Store } from '../store.ts';
+import type { Storage } from '../storage/index.ts';
 import { ChannelError } from './graph.ts';
 import type { InboundEvent, InboundMedia } from './parse.ts';
 
 /** Where attachments come from and go: the platform's media download, and the relay's blob storage. */
 export interface MediaPorts {
   fetch(channel: Channel, media: InboundMedia): Promise<{ bytes: Uint8Array<ArrayBuffer>; type: string }>;
-  put(conversationId: string, blobId: string, ciphertext: Uint8Array): void;
+  put(conversationId: string, blobId: string, ciphertext: Uint8Array): Promise<unknown>;
 }
 
 /** An id-safe, stable message id from the platform's (wamid, mid). */
@@ -29,10 +29,10 @@ const messageIdFor = (platformId: string) => `m${createHash('sha256').update(pla
  * The web conversation a handoff code names (single use, expiring). A customer's identity whose
  * codes keep matching nothing is not heard on codes for a while: guessing one takes many numbers.
  */
-function handoff(store: Store, limit: Limiter, site: string, event: InboundEvent & { ref?: string }): string | undefined {
+async function handoff(store: Storage, limit: Limiter, site: string, event: InboundEvent & { ref?: string }): Promise<string | undefined> {
   const customer = `${site}:${event.channel}:${event.identity}`;
   if (!limit.available('handoffMisses', customer)) return undefined;
-  const conversationId = store.takeHandoff(site, event.channel, event.ref!);
+  const conversationId = await store.takeHandoff(site, event.channel, event.ref!);
   if (!conversationId) limit.take('handoffMisses', customer);
   return conversationId;
 }
@@ -41,7 +41,7 @@ const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': '
 const NAMES: Record<InboundMedia['kind'], string> = { image: 'photo', audio: 'audio', video: 'video', document: 'document', sticker: 'sticker' };
 
 /** Fetches and encrypts a customer's attachment; a file that cannot be kept becomes a line saying why. */
-async function attach(store: Store, media: MediaPorts, event: InboundEvent & { media: InboundMedia }, conversationId: string): Promise<{ file?: FileRef; text?: string }> {
+async function attach(store: Storage, media: MediaPorts, event: InboundEvent & { media: InboundMedia }, conversationId: string): Promise<{ file?: FileRef; text?: string }> {
   const what = `${NAMES[event.media.kind]} from ${CHANNEL_NAMES[event.channel]}`;
   let download: { bytes: Uint8Array<ArrayBuffer>; type: string };
   try {
@@ -54,33 +54,33 @@ async function attach(store: Store, media: MediaPorts, event: InboundEvent & { m
   const type = (event.media.type ?? download.type).split(';')[0]!.trim().toLowerCase();
   const name = event.media.name ?? `${NAMES[event.media.kind]}.${EXTENSIONS[type] ?? 'bin'}`;
   const { ciphertext, file } = await sealMessengerFile(download.bytes, { name, type });
-  const used = store.usage(conversationId) ?? { conversation: 0, site: 0 };
+  const used = (await store.usage(conversationId)) ?? { conversation: 0, site: 0 };
   if (overQuota(store.quotas, used, ciphertext.byteLength)) return { text: `[a ${what} that did not fit in the relay's storage quota]` };
-  media.put(conversationId, file.blob, ciphertext);
-  store.addBlobBytes(conversationId, ciphertext.byteLength);
+  await media.put(conversationId, file.blob, ciphertext);
+  await store.addBlobBytes(conversationId, ciphertext.byteLength);
   return { file };
 }
 
-export async function receive(store: Store, hub: Hub, event: InboundEvent, limit: Limiter, media?: MediaPorts): Promise<void> {
-  const site = store.siteForAccount(event.channel, event.account);
+export async function receive(store: Storage, hub: Hub, event: InboundEvent, limit: Limiter, media?: MediaPorts): Promise<void> {
+  const site = await store.siteForAccount(event.channel, event.account);
   if (!site) return;
   const platformId = event.messageId && `${event.channel}:${event.messageId}`;
-  if (platformId && store.seen(platformId)) return;
-  const config = store.site(site)!;
+  if (platformId && (await store.seen(platformId))) return;
+  const config = (await store.site(site))!;
 
-  let conversationId = event.ref ? handoff(store, limit, site, event) : undefined;
-  conversationId ??= store.linkedConversation(site, event.channel, event.identity);
-  if (!conversationId || !store.conversation(conversationId)) {
-    const created = store.createConversation(site, null, store.now() + RETENTION_MS[config.retention.default]);
+  let conversationId = event.ref ? await handoff(store, limit, site, event) : undefined;
+  conversationId ??= await store.linkedConversation(site, event.channel, event.identity);
+  if (!conversationId || !(await store.conversation(conversationId))) {
+    const created = await store.createConversation(site, null, store.now() + RETENTION_MS[config.retention.default]);
     conversationId = created.id;
-    store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
-    const { site: _, ...summary } = store.conversation(conversationId)!;
+    await store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
+    const { site: _, ...summary } = (await store.conversation(conversationId))!;
     hub.toAgents(site, { type: 'conversation', conversation: summary });
   }
-  store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
+  await store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
   if ((event.text === undefined && !event.media) || !config.directory) return;
 
-  const conversation = store.conversation(conversationId)!;
+  const conversation = (await store.conversation(conversationId))!;
   const directory = parseDirectoryText(config.directory.directory);
   const devices = [...directory.devices, ...(conversation.visitor ? [conversation.visitor] : [])];
   const attached = event.media && media ? await attach(store, media, { ...event, media: event.media }, conversationId) : {};
@@ -92,8 +92,8 @@ export async function receive(store: Store, hub: Hub, event: InboundEvent, limit
     devices,
     directory.inboxKey,
   );
-  const { seq, at, duplicate } = store.appendOnce(envelope, platformId!);
+  const { seq, at, duplicate } = await store.appendOnce(envelope, platformId!);
   if (!duplicate) hub.toConversation(site, conversationId, { type: 'message', envelope: { ...envelope, seq, at } });
-  const { site: _, ...summary } = store.conversation(conversationId)!;
+  const { site: _, ...summary } = (await store.conversation(conversationId))!;
   hub.toAgents(site, { type: 'conversation', conversation: summary });
 }

@@ -38,11 +38,11 @@ beforeAll(async () => {
   graph.listen({ onUnhandledRequest: 'bypass' });
   inbox = await generateX25519(true);
   dataDir = mkdtempSync(join(tmpdir(), 'threadline-media-'));
-  relay = createRelay({ dataDir, maxBlobBytes: 1_000_000, meta: { appSecret: SECRET, verifyToken: 'v', graphUrl: GRAPH, tokens: { whatsapp: 'wa-token', messenger: 'page-token' } } });
-  relay.store.createSite('shop', 'Shop');
+  relay = await createRelay({ dataDir, maxBlobBytes: 1_000_000, meta: { appSecret: SECRET, verifyToken: 'v', graphUrl: GRAPH, tokens: { whatsapp: 'wa-token', messenger: 'page-token' } } });
+  await relay.store.createSite('shop', 'Shop');
   const directory = JSON.stringify({ v: 2, site: 'shop', version: 1, issuedAt: 1, orgKey: b64(32), inboxKey: toBase64Url(await publicBytes(inbox.publicKey)), devices: [] });
-  relay.store.setDirectory('shop', { directory, signature: b64(64) }, 1, []);
-  relay.store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '106540352242922' }, messenger: { page: 'shop', account: '1234567890' } });
+  await relay.store.setDirectory('shop', { directory, signature: b64(64) }, 1, []);
+  await relay.store.setChannels('shop', { whatsapp: { phone: '15550001111', account: '106540352242922' }, messenger: { page: 'shop', account: '1234567890' } });
   const { port } = await relay.listen(0, '127.0.0.1');
   base = `http://127.0.0.1:${port}`;
 });
@@ -79,9 +79,9 @@ const post = (channel: string, body: string) => fetch(`${base}/webhooks/${channe
 
 /** The customer's messages as the console reads them: opened with the inbox key, files downloaded and decrypted. */
 async function thread(channel: 'whatsapp' | 'messenger', identity: string) {
-  const conversationId = relay.store.linkedConversation('shop', channel, identity)!;
+  const conversationId = (await relay.store.linkedConversation('shop', channel, identity))!;
   const messages = [];
-  for (const envelope of relay.store.since(conversationId, 0)) {
+  for (const envelope of await relay.store.since(conversationId, 0)) {
     const meta = { conversationId, id: envelope.id, from: envelope.from, device: envelope.device, expiresAt: envelope.expiresAt };
     const content = JSON.parse(fromUtf8(await openFromInbox(inbox, meta, envelope as unknown as SealedBody, null))) as { text?: string; file?: FileRef };
     messages.push(content);
@@ -124,7 +124,7 @@ describe('attachments from messengers', () => {
       ['Reacted ❤️ to a message', undefined],
     ]);
     expect(await blob(conversationId, messages[1]!.file!)).toEqual(images[1]);
-    expect(relay.store.usage(conversationId)!.conversation).toBeGreaterThan(9000);
+    expect((await relay.store.usage(conversationId))!.conversation).toBeGreaterThan(9000);
   });
 
   it('says in the thread why a file is missing when it is gone or too large, and asks Meta to deliver again while the platform is down', async () => {

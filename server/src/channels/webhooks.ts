@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CHANNELS, type Channel } from '@threadline/sdk/protocol';
 import type { Hub } from '../hub.ts';
 import { HttpError, SECURITY_HEADERS, sendJson, voice } from '../responses.ts';
-import type { Store } from '../store.ts';
+import type { Storage } from '../storage/index.ts';
 import type { Limiter } from '../rate-limit.ts';
 import type { Blobs } from '../blobs.ts';
 import { fetchMedia, type GraphConfig } from './graph.ts';
@@ -32,7 +32,7 @@ async function rawBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createWebhooks(store: Store, hub: Hub, config: (WebhookConfig & GraphConfig) | undefined, limit: Limiter, blobs: Blobs) {
+export function createWebhooks(store: Storage, hub: Hub, config: (WebhookConfig & GraphConfig) | undefined, limit: Limiter, blobs: Blobs) {
   const media: MediaPorts | undefined = config && {
     fetch: (channel, item) => fetchMedia(config, channel, item, blobs.maxBytes),
     put: (conversationId, blobId, ciphertext) => blobs.put(conversationId, blobId, ciphertext),
