@@ -15,5 +15,8 @@ export default defineConfig({
   test: {
     include: ['{sdk,widget,server,console,demo-site}/src/**/*.test.ts', 'tests/hostile/**/*.test.ts'],
     environment: 'node',
+    // Some tests are CPU-bound by design (PBKDF2 at 600,000 iterations, 5,200 SHA-512 rounds per
+    // safety number, scrypt): seconds each on a loaded 2-core machine, so 5 s is too tight.
+    testTimeout: 20_000,
   },
 });

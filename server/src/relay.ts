@@ -89,7 +89,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const store: Storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, now, quotas: { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) } });
   const hub = new Hub();
   const blobs = new Blobs(store.blobs, options.maxBlobBytes);
-  const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy);
+  const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy, now);
   const api = createApi(store, hub, blobs, options.meta, limit);
   const cors = createCors(store, api.methods);
   const webhooks = createWebhooks(store, hub, options.meta, limit, blobs);
