@@ -121,7 +121,7 @@ function Thread({ client, now, team, me, conversation, merged, others }: { clien
     input.value = '';
     if (!file) return;
     progress.value = 0;
-    await attempt(() => client.sendFile(conversation.id, file, (fraction) => (progress.value = fraction)));
+    await attempt(() => client.sendFile(conversation.id, file, (fraction) => (progress.value = fraction), via === 'web' || via === null ? undefined : via));
     progress.value = null;
   }
 

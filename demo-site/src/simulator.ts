@@ -9,6 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { signBody, type SiteChannels } from '@threadline/server';
 
 type Channel = 'whatsapp' | 'messenger' | 'instagram';
@@ -92,10 +93,24 @@ export function createSimulator(options: { appSecret: string; accounts: SiteChan
       if (req.method === 'POST' && url.pathname.startsWith('/simulator/graph/')) {
         const channel = channelOfToken(req);
         if (!channel) return json(res, 401, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } }), true;
+        // Files come as multipart: WhatsApp's media upload, and Messenger's and Instagram's message with `filedata`.
+        if (/^multipart\/form-data/.test(req.headers['content-type'] ?? '')) {
+          const form = await new Request(`http://simulator${url.pathname}`, { method: 'POST', headers: req.headers as Record<string, string>, body: Readable.toWeb(req) as ReadableStream, duplex: 'half' } as RequestInit).formData();
+          const file = (form.get('file') ?? form.get('filedata')) as File | null;
+          if (!file) return json(res, 400, { error: { message: 'No file in the upload.', code: 100 } }), true;
+          const id = String(BigInt(`0x${randomBytes(7).toString('hex')}`));
+          media.set(id, { id, name: file.name, type: file.type, bytes: Buffer.from(await file.arrayBuffer()), channel });
+          if (channel === 'whatsapp') return json(res, 200, { id }), true;
+          const to = String((JSON.parse(String(form.get('recipient'))) as { id?: string }).id);
+          record(channel, to, `📎 ${file.name}`);
+          return json(res, 200, { recipient_id: to, message_id: `m_${randomBytes(12).toString('base64url')}` }), true;
+        }
         const body = await readJson(req);
         if (channel === 'whatsapp') {
           const to = String(body.to ?? body.recipient);
-          record(channel, to, String((body.text as { body?: string })?.body ?? ''));
+          const kind = String(body.type);
+          const sent = body[kind] as { id?: string; filename?: string } | undefined;
+          record(channel, to, kind === 'text' ? String((body.text as { body?: string })?.body ?? '') : `📎 ${sent?.filename ?? media.get(String(sent?.id))?.name ?? kind}`);
           return json(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id: `wamid.${randomBytes(12).toString('base64url')}` }] }), true;
         }
         const to = String((body.recipient as { id?: string })?.id);

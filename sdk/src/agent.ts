@@ -79,7 +79,8 @@ export interface AgentClient {
   assign(conversationId: string, agentId: string | null): Promise<void>;
   /** The site's agents. */
   team(): Promise<TeamMember[]>;
-  sendFile(conversationId: string, file: Blob & { name?: string }, onProgress?: (fraction: number) => void): Promise<ChatMessage>;
+  /** Sends a file into the thread; with `via`, first out to the customer on that messenger. */
+  sendFile(conversationId: string, file: Blob & { name?: string }, onProgress?: (fraction: number) => void, via?: Channel): Promise<ChatMessage>;
   openFile(conversationId: string, file: FileRef): Promise<Blob>;
   /** The safety number shared with a conversation's visitor. */
   safetyNumber(conversationId: string): Promise<string>;
@@ -386,9 +387,12 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       await api(`/v1/agent/conversations/${conversationId}/channel-reply`, `send the reply on ${CHANNEL_NAMES[via]}`, { body: { channel: via, text } });
       return current.send(conversationId, { text, channel: via });
     },
-    async sendFile(conversationId, file, onProgress) {
+    async sendFile(conversationId, file, onProgress, via) {
       const current = engine();
-      return current.send(conversationId, { file: await sendFile(getWorker(), relay, conversationId, session!.token, file, onProgress) });
+      // As with a reply: out through the messenger first (the relay passes the file on and keeps nothing), then into the thread.
+      if (via) await api(`/v1/agent/conversations/${conversationId}/channel-file/${via}`, `send the file on ${CHANNEL_NAMES[via]}`, { file });
+      const sent = await sendFile(getWorker(), relay, conversationId, session!.token, file, onProgress);
+      return current.send(conversationId, { file: sent, ...(via ? { channel: via } : {}) });
     },
     openFile: (conversationId, file) => openFile(getWorker(), relay, conversationId, session!.token, file),
     async safetyNumber(conversationId) {

@@ -1,24 +1,27 @@
-/** JSON requests to the relay's HTTP API, with failures turned into typed errors. */
+/** Requests to the relay's HTTP API (JSON, or a file as it is), with failures turned into typed errors. */
 import { ConnectionError, ProtocolError } from './errors.ts';
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT';
   body?: unknown;
+  /** A file sent as the body, its name in `X-File-Name`. */
+  file?: Blob & { name?: string };
   token?: string;
 }
 
 export async function request<T>(relay: URL, path: string, action: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.file) Object.assign(headers, { 'content-type': options.file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(options.file.name ?? 'file') });
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
   // Once over a rate limit, the request goes again after the wait the relay names (at most 10 s).
   for (let attempt = 0; ; attempt++) {
     try {
       response = await fetch(new URL(path, relay), {
-        method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
+        method: options.method ?? (options.body === undefined && !options.file ? 'GET' : 'POST'),
         headers,
-        body: options.body === undefined ? null : JSON.stringify(options.body),
+        body: options.file ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       });
     } catch {
       throw new ConnectionError('network', action, `the relay at ${relay.origin} is unreachable`, 'Check the connection and try again.');

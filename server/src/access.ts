@@ -38,6 +38,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /v1/agent/conversations': 'agent',
   'POST /v1/conversations/:id/handoff': 'session',
   'POST /v1/agent/conversations/:id/channel-reply': 'agent',
+  'POST /v1/agent/conversations/:id/channel-file/:id': 'agent',
   'POST /v1/agent/conversations/merge': 'agent',
   'PUT /v1/agent/conversations/:id/status': 'agent',
   'GET /v1/agent/team': 'agent',

@@ -35,14 +35,14 @@ import {
   type ChannelLinks,
   type Handoff,
 } from '@threadline/sdk/protocol';
-import { ChannelError, sendText, type GraphConfig } from './channels/graph.ts';
+import { ChannelError, sendMedia, sendText, type GraphConfig } from './channels/graph.ts';
 import { ROUTE_ACCESS } from './access.ts';
 import type { Blobs } from './blobs.ts';
 import type { Hub } from './hub.ts';
 import { MAX_ORIGINS, normalOrigin } from './origins.ts';
 import { overQuota, quotaError } from './quotas.ts';
 import type { Limiter, Limits } from './rate-limit.ts';
-import { API_HEADERS, HttpError, readJson, sendJson, tooMany, voice } from './responses.ts';
+import { API_HEADERS, HttpError, readBytes, readJson, sendJson, tooMany, voice } from './responses.ts';
 import { DeviceTakenError, OrgKeyTakenError, type Principal, type Storage } from './storage/index.ts';
 import { signsItsPrekey, verifyEd25519 } from './verify.ts';
 
@@ -54,6 +54,15 @@ const salt = pattern(/^[A-Za-z0-9_-]{16,64}$/, 64);
 
 type AgentPrincipal = Extract<Principal, { role: 'agent' }>;
 
+/** A URL-encoded header value of 1 to 200 characters, or undefined. */
+function decodeHeader(value: string | string[] | undefined): string | undefined {
+  try {
+    const text = typeof value === 'string' ? decodeURIComponent(value) : '';
+    return text.length >= 1 && text.length <= 200 && !/[\u0000-\u001f/\\]/.test(text) ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
 const notFound = (what: string) => new HttpError(404, 'not_found', voice(`find ${what}`, 'it does not exist', 'Check the site id and the address.'));
 const unauthorized = () => new HttpError(401, 'unauthorized', voice('authorise the request', 'the session is missing, expired or revoked', 'Sign in again.'));
 const forbidden = (action: string, reason: string, hint: string) => new HttpError(403, 'forbidden', voice(action, reason, hint));
@@ -349,22 +358,24 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
     'POST /v1/agent/conversations/:id/channel-reply': async (req, [conversationId]) => {
       const who = await agent(req, true);
       const { channel, text: reply } = await body(req, object({ channel: oneOf(...CHANNELS), text: text(10_000) }), 'send the reply');
-      const conversation = await store.conversation(conversationId!);
-      const customer = conversation?.site === who.site ? await store.channelIdentity(conversationId!, channel) : undefined;
-      const account = (await store.channels(who.site))[channel]?.account;
       const action = `send the reply on ${CHANNEL_NAMES[channel]}`;
-      if (!customer || !account) throw new HttpError(409, 'conflict', voice(action, `the customer has not written on ${CHANNEL_NAMES[channel]} in this conversation`, 'Reply on the web instead.'));
-      const window = replyWindow(channel, customer.lastInboundAt, store.now());
-      if (!window.open) {
-        throw new HttpError(409, 'conflict', voice(action, `${CHANNEL_NAMES[channel]}'s customer-service window has closed`, channel === 'whatsapp' ? 'WhatsApp now allows only template messages; wait for the customer to write again.' : 'Wait for the customer to write again.'));
+      const target = await channelTarget(who.site, conversationId!, channel, action);
+      return { ok: true, id: await outbound(action, () => sendText(target.graph, channel, target.account, target.identity, reply, target.humanAgentTag)) };
+    },
+
+    // The file itself, in plaintext: like a reply's text, it leaves Threadline's encryption for the messenger.
+    'POST /v1/agent/conversations/:id/channel-file/:id': async (req, [conversationId, channel]) => {
+      const who = await agent(req, true);
+      if (!CHANNELS.includes(channel as Channel)) throw notFound(`the messenger '${channel}'`);
+      const action = `send the file on ${CHANNEL_NAMES[channel as Channel]}`;
+      const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      const name = decodeHeader(req.headers['x-file-name']);
+      if (!/^[a-z]+\/[\w.+-]{1,100}$/.test(type) || !name) {
+        throw new HttpError(400, 'bad_frame', voice(action, 'the file needs a content-type and an X-File-Name (URL-encoded, 1 to 200 characters)', 'Send the file as the SDK does.'));
       }
-      if (!graph) throw new HttpError(503, 'internal', voice(action, 'the relay has no Graph API configured', 'Set THREADLINE_GRAPH_URL and the access tokens.'));
-      try {
-        return { ok: true, id: await sendText(graph, channel, account, customer.identity, reply, window.humanAgentTag) };
-      } catch (error) {
-        if (error instanceof ChannelError) throw new HttpError(502, 'conflict', voice(action, error.message, 'The reply was not sent.'));
-        throw error;
-      }
+      const target = await channelTarget(who.site, conversationId!, channel as Channel, action);
+      const bytes = await readBytes(req, blobs.maxBytes, action);
+      return { ok: true, id: await outbound(action, () => sendMedia(target.graph, channel as Channel, target.account, target.identity, { bytes, type, name }, target.humanAgentTag)) };
     },
 
     'POST /v1/agent/conversations/merge': async (req) => {
@@ -434,6 +445,30 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
       return new Raw(blob.stream, blob.size);
     },
   };
+
+  /** The customer's identity and the business's account on a messenger, while its reply window is open. */
+  async function channelTarget(site: string, conversationId: string, channel: Channel, action: string) {
+    const conversation = await store.conversation(conversationId);
+    const customer = conversation?.site === site ? await store.channelIdentity(conversationId, channel) : undefined;
+    const account = (await store.channels(site))[channel]?.account;
+    if (!customer || !account) throw new HttpError(409, 'conflict', voice(action, `the customer has not written on ${CHANNEL_NAMES[channel]} in this conversation`, 'Reply on the web instead.'));
+    const window = replyWindow(channel, customer.lastInboundAt, store.now());
+    if (!window.open) {
+      throw new HttpError(409, 'conflict', voice(action, `${CHANNEL_NAMES[channel]}'s customer-service window has closed`, channel === 'whatsapp' ? 'WhatsApp now allows only template messages; wait for the customer to write again.' : 'Wait for the customer to write again.'));
+    }
+    if (!graph) throw new HttpError(503, 'internal', voice(action, 'the relay has no Graph API configured', 'Set THREADLINE_GRAPH_URL and the access tokens.'));
+    return { graph, account, identity: customer.identity, humanAgentTag: window.humanAgentTag };
+  }
+
+  /** Sends out through the Graph API; the platform's refusal reaches the agent in words. */
+  async function outbound(action: string, send: () => Promise<string>): Promise<string> {
+    try {
+      return await send();
+    } catch (error) {
+      if (error instanceof ChannelError) throw new HttpError(502, 'conflict', voice(action, error.message, 'It was not sent.'));
+      throw error;
+    }
+  }
 
   /** The caller must be the conversation's visitor or an agent of its site. */
   async function member(req: IncomingMessage, conversationId: string): Promise<void> {

@@ -61,6 +61,7 @@ const WRITES = [
   'PUT /v1/agent/channels',
   'POST /v1/conversations/:conversation/handoff',
   'POST /v1/agent/conversations/:conversation/channel-reply',
+  'POST /v1/agent/conversations/:conversation/channel-file/whatsapp',
   'POST /v1/agent/conversations/merge',
   'POST /webhooks/whatsapp',
   'POST /webhooks/messenger',

@@ -56,11 +56,9 @@ export function sendError(res: ServerResponse, error: HttpError): void {
   sendJson(res, error.status, { error: { code: error.code, message: error.message } }, error.headers);
 }
 
-export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
-    throw new HttpError(415, 'bad_frame', voice('read the request', 'the body is not application/json', 'Send JSON with content-type: application/json.'));
-  }
-  const tooLarge = () => new HttpError(413, 'too_large', voice('read the request', `the body is over ${limit} bytes`, 'Send a smaller body.'));
+/** A request body of at most `limit` bytes; 413 past it, before reading more. */
+export async function readBytes(req: IncomingMessage, limit: number, action = 'read the request'): Promise<Uint8Array<ArrayBuffer>> {
+  const tooLarge = () => new HttpError(413, 'too_large', voice(action, `the body is over ${limit} bytes`, 'Send a smaller body.'));
   if (Number(req.headers['content-length'] ?? 0) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
@@ -69,8 +67,16 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
     if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (!/^application\/json\b/.test(req.headers['content-type'] ?? '')) {
+    throw new HttpError(415, 'bad_frame', voice('read the request', 'the body is not application/json', 'Send JSON with content-type: application/json.'));
+  }
+  const bytes = await readBytes(req, limit);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
   } catch {
     throw new HttpError(400, 'bad_frame', voice('read the request', 'the body is not valid JSON', 'Send a JSON object.'));
   }

@@ -1,7 +1,8 @@
 /**
  * A customer sends a photo and a voice note on WhatsApp and Messenger (the demo's channel simulator
  * plays Meta: webhooks, the Graph API media endpoint, the CDN). The relay fetches each file, encrypts
- * it into a blob, and the agent's console decrypts it: the photo shows, the voice note plays.
+ * it into a blob, and the agent's console decrypts it: the photo shows, the voice note plays. The
+ * agent's file goes the other way: uploaded to the platform, and into the encrypted thread.
  */
 import { randomUUID } from 'node:crypto';
 import { expect, signIn, test } from './helpers.ts';
@@ -26,7 +27,7 @@ function tone(): Buffer {
 }
 
 for (const channel of ['WhatsApp', 'Messenger'] as const) {
-  test(`a photo and a voice note sent on ${channel} show and play in the agent's console`, async ({ browser }) => {
+  test(`a photo and a voice note sent on ${channel} show and play in the agent's console; the agent's file reaches ${channel}`, async ({ browser }) => {
     const agent = await (await browser.newContext()).newPage();
     await signIn(agent);
     const phone = await (await browser.newContext()).newPage();
@@ -61,5 +62,10 @@ for (const channel of ['WhatsApp', 'Messenger'] as const) {
     await thread.getByRole('button', { name: /^Play audio\.wav/ }).click();
     const audio = thread.locator('audio[aria-label="audio.wav"]');
     await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.duration)).toBeCloseTo(0.25, 2);
+
+    await expect(agent.getByLabel('Reply on')).toHaveValue(channel.toLowerCase());
+    await agent.getByLabel('Attach a file').setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4 receipt') });
+    await expect(phone.getByRole('log').getByText('📎 receipt.pdf')).toBeVisible();
+    await expect(thread.getByRole('listitem').filter({ hasText: 'receipt.pdf' })).toContainText(channel);
   });
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ChannelError, sendText, type GraphConfig } from './graph.ts';
+import { ChannelError, sendMedia, sendText, type GraphConfig } from './graph.ts';
 
 const GRAPH = 'https://graph.test/v21.0';
 const config: GraphConfig = { graphUrl: GRAPH, tokens: { whatsapp: 'wa-token', messenger: 'page-token', instagram: 'ig-token' } };
@@ -68,5 +68,48 @@ describe('Graph API send clients', () => {
     await expect(sendText(config, 'instagram', 'a', 'b', 'é'.repeat(501), false)).rejects.toMatchObject({ code: 'too_long' });
     await expect(sendText({ graphUrl: GRAPH, tokens: {} }, 'messenger', 'a', 'b', 'Hi', false)).rejects.toMatchObject({ code: 'not_configured' });
     expect(requests).toHaveLength(0);
+  });
+
+  it('uploads a file to WhatsApp’s media endpoint, then sends its media id (a document with its name)', async () => {
+    const uploads: { fields: Record<string, string>; file?: { name: string; type: string; size: number } }[] = [];
+    server.use(
+      http.post(`${GRAPH}/106540352242922/media`, async ({ request }) => {
+        const form = await request.formData();
+        const file = form.get('file') as File;
+        uploads.push({ fields: { messaging_product: String(form.get('messaging_product')), type: String(form.get('type')) }, file: { name: file.name, type: file.type, size: file.size } });
+        return HttpResponse.json({ id: '1037543291543636' });
+      }),
+    );
+    answer('106540352242922/messages', 200, successFor('whatsapp'));
+    const bytes = new Uint8Array(3000).fill(9);
+    await sendMedia(config, 'whatsapp', '106540352242922', '16505551234', { bytes, type: 'application/pdf', name: 'receipt.pdf' }, false);
+    expect(uploads).toEqual([{ fields: { messaging_product: 'whatsapp', type: 'application/pdf' }, file: { name: 'receipt.pdf', type: 'application/pdf', size: 3000 } }]);
+    expect(requests[0]).toMatchObject({ auth: 'Bearer wa-token', body: { to: '16505551234', type: 'document', document: { id: '1037543291543636', filename: 'receipt.pdf' } } });
+  });
+
+  it('sends a file to Messenger and Instagram as an attachment uploaded with the message, tagged after 24 hours', async () => {
+    const sent: Record<string, unknown>[] = [];
+    server.use(
+      http.post(`${GRAPH}/me/messages`, async ({ request }) => {
+        const form = await request.formData();
+        const file = form.get('filedata') as File;
+        sent.push({ auth: request.headers.get('authorization'), recipient: JSON.parse(String(form.get('recipient'))), type: form.get('messaging_type'), tag: form.get('tag'), message: JSON.parse(String(form.get('message'))), file: [file.name, file.type, file.size] });
+        return HttpResponse.json({ recipient_id: 'PSID1', message_id: 'm_1' });
+      }),
+    );
+    const photo = { bytes: new Uint8Array(500), type: 'image/png', name: 'label.png' };
+    expect(await sendMedia(config, 'messenger', '1234567890', 'PSID1', photo, false)).toBe('m_1');
+    await sendMedia(config, 'instagram', '17841400123456789', 'IGSID1', { ...photo, type: 'application/pdf', name: 'a.pdf' }, true);
+    expect(sent).toEqual([
+      { auth: 'Bearer page-token', recipient: { id: 'PSID1' }, type: 'RESPONSE', tag: null, message: { attachment: { type: 'image', payload: { is_reusable: false } } }, file: ['label.png', 'image/png', 500] },
+      { auth: 'Bearer ig-token', recipient: { id: 'IGSID1' }, type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT', message: { attachment: { type: 'file', payload: { is_reusable: false } } }, file: ['a.pdf', 'application/pdf', 500] },
+    ]);
+  });
+
+  it('explains a refused upload in words', async () => {
+    const { httpStatus, body } = errors.invalidToken190!;
+    server.use(http.post(`${GRAPH}/acct/media`, () => HttpResponse.json(body as Record<string, unknown>, { status: httpStatus })));
+    const failure = await sendMedia(config, 'whatsapp', 'acct', 'someone', { bytes: new Uint8Array(1), type: 'image/png', name: 'x.png' }, false).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: 'platform_190', message: expect.stringMatching(/refused the relay's access token/) });
   });
 });

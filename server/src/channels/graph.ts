@@ -56,18 +56,7 @@ export async function sendText(config: GraphConfig, channel: Channel, account: s
     channel === 'whatsapp'
       ? [`${account}/messages`, { messaging_product: 'whatsapp', recipient_type: 'individual', ...(BSUID.test(to) ? { recipient: to } : { to }), type: 'text', text: { body: text } }]
       : ['me/messages', { recipient: { id: to }, messaging_type: humanAgentTag ? 'MESSAGE_TAG' : 'RESPONSE', ...(humanAgentTag ? { tag: 'HUMAN_AGENT' } : {}), message: { text } }];
-  let response: Response;
-  try {
-    response = await fetch(`${config.graphUrl.replace(/\/$/, '')}/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify(body),
-    });
-  } catch {
-    throw new ChannelError('unreachable', `${CHANNEL_NAMES[channel]} could not be reached; try again`);
-  }
-  const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; error_subcode?: number; message?: string }; messages?: { id?: string }[]; message_id?: string };
-  if (!response.ok || answer.error) throw new ChannelError(`platform_${answer.error?.code ?? response.status}`, explain(channel, answer.error ?? {}));
+  const answer = (await call(channel, `${config.graphUrl.replace(/\/$/, '')}/${path}`, token, JSON.stringify(body))) as { messages?: { id?: string }[]; message_id?: string };
   return answer.messages?.[0]?.id ?? answer.message_id ?? '';
 }
 
@@ -117,4 +106,50 @@ async function get(url: string, headers: Record<string, string>, name: string): 
   }
   if (!response.ok) throw new ChannelError(`platform_${response.status}`, `${name} answered HTTP ${response.status} for the attachment`);
   return response;
+}
+
+/** The attachment kinds the send endpoints take, by MIME type (anything else goes as a document or file). */
+export const mediaKind = (type: string): 'image' | 'audio' | 'video' | 'document' => (/^(image|audio|video)\//.exec(type)?.[1] as 'image' | 'audio' | 'video' | undefined) ?? 'document';
+
+/**
+ * Sends a file out: to WhatsApp by uploading it to `/{phone-number-id}/media` and sending its media
+ * id; to Messenger and Instagram as an attachment uploaded with the message (`filedata`).
+ */
+export async function sendMedia(config: GraphConfig, channel: Channel, account: string, to: string, file: { bytes: Uint8Array<ArrayBuffer>; type: string; name: string }, humanAgentTag: boolean): Promise<string> {
+  const token = config.tokens[channel];
+  if (!token) throw new ChannelError('not_configured', `the relay has no access token for ${CHANNEL_NAMES[channel]}`);
+  const base = config.graphUrl.replace(/\/$/, '');
+  const kind = mediaKind(file.type);
+  const upload = new Blob([file.bytes], { type: file.type });
+  const form = new FormData();
+  if (channel === 'whatsapp') {
+    form.append('messaging_product', 'whatsapp');
+    form.append('type', file.type);
+    form.append('file', upload, file.name);
+    const { id } = (await call(channel, `${base}/${account}/media`, token, form)) as { id?: string };
+    if (!id) throw new ChannelError('platform_500', `${CHANNEL_NAMES[channel]} did not return a media id for the file`);
+    const body = { messaging_product: 'whatsapp', recipient_type: 'individual', ...(BSUID.test(to) ? { recipient: to } : { to }), type: kind, [kind]: { id, ...(kind === 'document' ? { filename: file.name } : {}) } };
+    const answer = (await call(channel, `${base}/${account}/messages`, token, JSON.stringify(body))) as { messages?: { id?: string }[] };
+    return answer.messages?.[0]?.id ?? '';
+  }
+  form.append('recipient', JSON.stringify({ id: to }));
+  form.append('messaging_type', humanAgentTag ? 'MESSAGE_TAG' : 'RESPONSE');
+  if (humanAgentTag) form.append('tag', 'HUMAN_AGENT');
+  form.append('message', JSON.stringify({ attachment: { type: kind === 'document' ? 'file' : kind, payload: { is_reusable: false } } }));
+  form.append('filedata', upload, file.name);
+  const answer = (await call(channel, `${base}/me/messages`, token, form)) as { message_id?: string };
+  return answer.message_id ?? '';
+}
+
+/** A POST to the Graph API (JSON or multipart), its platform error in words. */
+async function call(channel: Channel, url: string, token: string, body: FormData | string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, ...(typeof body === 'string' ? { 'content-type': 'application/json' } : {}) }, body });
+  } catch {
+    throw new ChannelError('unreachable', `${CHANNEL_NAMES[channel]} could not be reached; try again`);
+  }
+  const answer = (await response.json().catch(() => ({}))) as { error?: { code?: number; error_subcode?: number; message?: string } };
+  if (!response.ok || answer.error) throw new ChannelError(`platform_${answer.error?.code ?? response.status}`, explain(channel, answer.error ?? {}));
+  return answer;
 }
