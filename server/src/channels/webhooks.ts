@@ -10,7 +10,8 @@ import type { Storage } from '../storage/index.ts';
 import type { Limiter } from '../rate-limit.ts';
 import type { Blobs } from '../blobs.ts';
 import { fetchMedia, type GraphConfig } from './graph.ts';
-import { receive, type MediaPorts } from './inbound.ts';
+import type { MediaPorts } from './inbound-media.ts';
+import { receive } from './inbound.ts';
 import { parseMessaging, parseWhatsApp } from './parse.ts';
 import { validSignature } from './signature.ts';
 
