@@ -1,12 +1,12 @@
 import { useSignal } from '@preact/signals';
-import { fileSize, previewed, type FileRef } from '@threadline/sdk/agent';
+import { fileSize, playable, previewed, type FileRef } from '@threadline/sdk/agent';
 
-
-/** An attachment: decrypted on demand; images preview, other files download. */
+/** An attachment: decrypted on demand; images preview, audio plays, other files download. */
 export function FileView({ file, open }: { file: FileRef; open: (file: FileRef) => Promise<Blob> }) {
   const url = useSignal<string | null>(null);
   const error = useSignal('');
   const image = previewed(file.type);
+  const audio = playable(file.type);
 
   async function load() {
     try {
@@ -17,6 +17,7 @@ export function FileView({ file, open }: { file: FileRef; open: (file: FileRef) 
   }
 
   if (url.value) {
+    if (audio) return <audio class="audio" src={url.value} controls autoplay aria-label={file.name} />;
     return image ? (
       <img class="preview" src={url.value} alt={file.name} />
     ) : (
@@ -28,7 +29,7 @@ export function FileView({ file, open }: { file: FileRef; open: (file: FileRef) 
   return (
     <p class="file">
       <button type="button" onClick={load}>
-        {image ? 'Show' : 'Open'} {file.name}
+        {image ? 'Show' : audio ? 'Play' : 'Open'} {file.name}
       </button>{' '}
       <span class="meta">{fileSize(file.size)}</span>
       {error.value && <span class="error"> {error.value}</span>}

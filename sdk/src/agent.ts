@@ -26,7 +26,7 @@ export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export { workState, type WorkState } from './conversation-status.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
 export { tokenize, type Token } from './format.ts';
-export { fileSize, previewed, type FileRef } from './file-ref.ts';
+export { fileSize, playable, previewed, type FileRef } from './file-ref.ts';
 export type { ConnectionStatus } from './connection.ts';
 export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolError, StorageError } from './errors.ts';
 

@@ -47,3 +47,24 @@ export class StorageError extends ThreadlineError {
 export class QuotaExceededError extends ThreadlineError {
   override name = 'QuotaExceededError';
 }
+
+/** An error as it crosses to another tab or frame (structured clone keeps no class). */
+export interface WireError {
+  name: string;
+  code: string;
+  message: string;
+}
+
+const classes: Record<string, typeof ThreadlineError> = { ThreadlineError, ConfigError, ProtocolError, ConnectionError, CryptoError, StorageError, QuotaExceededError };
+
+export function toWire(error: unknown): WireError {
+  if (error instanceof ThreadlineError) return { name: error.name, code: error.code, message: error.message };
+  return { name: 'ThreadlineError', code: 'internal', message: error instanceof Error ? error.message : String(error) };
+}
+
+/** The error again, of its own class, so `instanceof` and `code` hold on the receiving side. */
+export function fromWire({ name, code, message }: WireError): ThreadlineError {
+  const error = new (Object.hasOwn(classes, name) ? classes[name]! : ThreadlineError)(String(code), '', '', '');
+  error.message = String(message);
+  return error;
+}

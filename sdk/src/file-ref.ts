@@ -19,3 +19,6 @@ export const fileSize = (bytes: number): string => (bytes < 1024 * 1024 ? `${Mat
 
 /** The types an attachment is shown inline as (an image); any other is a download, never a page of ours. */
 export const previewed = (type: string): boolean => /^image\/(png|jpeg|gif|webp)$/.test(type);
+
+/** The types an attachment is played inline as (a voice note, audio from a messenger). */
+export const playable = (type: string): boolean => /^audio\/(ogg|mpeg|mp4|aac|webm|wav)$/.test(type);

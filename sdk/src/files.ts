@@ -2,7 +2,7 @@
 import { randomId } from './crypto/encoding.ts';
 import { ProtocolError } from './errors.ts';
 import { call, type CryptoWorker } from './worker-client.ts';
-import { previewed, type FileRef } from './file-ref.ts';
+import { playable, previewed, type FileRef } from './file-ref.ts';
 
 /** Uploads ciphertext with progress (XMLHttpRequest: fetch cannot report upload progress). */
 function uploadBlob(url: URL, token: string, body: Uint8Array<ArrayBuffer>, onProgress?: (fraction: number) => void): Promise<void> {
@@ -40,9 +40,9 @@ export async function sendFile(worker: CryptoWorker, relay: URL, conversationId:
 
 /**
  * Downloads an attachment and decrypts it in the worker. The sender chose its type: a `text/html`
- * Blob opened from this page's origin would run as this page, so only previewed types are kept.
+ * Blob opened from this page's origin would run as this page, so only previewed and playable types are kept.
  */
 export async function openFile(worker: CryptoWorker, relay: URL, conversationId: string, token: string, file: FileRef): Promise<Blob> {
   const ciphertext = await downloadBlob(blobUrl(relay, conversationId, file.blob), token);
-  return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: previewed(file.type) ? file.type : 'application/octet-stream' });
+  return new Blob([await call('decrypt the file', worker.openFile(ciphertext, file.key, file.hash))], { type: previewed(file.type) || playable(file.type) ? file.type : 'application/octet-stream' });
 }

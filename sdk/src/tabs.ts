@@ -8,12 +8,11 @@
 import { computed, effect, signal } from '@preact/signals-core';
 import type { Client } from './client.ts';
 import { randomId } from './crypto/encoding.ts';
-import { ThreadlineError } from './errors.ts';
+import { fromWire, toWire, type WireError } from './errors.ts';
 import { Thread, type ChatMessage } from './thread.ts';
 
 const STATE = ['business', 'status', 'error', 'persistent', 'agentTyping', 'readByAgent', 'expiresAt'] as const;
 type Method = 'send' | 'sendFile' | 'openFile' | 'verify' | 'handoff' | 'rate' | 'forget' | 'typing' | 'markRead';
-type WireError = { name: string; code: string; message: string };
 type Call = { id: string; method: Method; args: unknown[] };
 
 type Note =
@@ -24,12 +23,6 @@ type Note =
   | ({ t: 'call' } & Call)
   | { t: 'done'; id: string; value?: unknown; error?: WireError }
   | { t: 'progress'; id: string; fraction: number };
-
-const wire = (error: unknown): WireError => {
-  const e = error as ThreadlineError;
-  return { name: e.name, code: e.code ?? 'internal', message: e.message };
-};
-const revive = ({ name, code, message }: WireError): ThreadlineError => Object.assign(new ThreadlineError(code, '', '', ''), { name, message });
 
 export function shareAcrossTabs(local: Client, name: string): Client {
   if (typeof BroadcastChannel !== 'function' || !globalThis.navigator?.locks) return local;
@@ -70,7 +63,7 @@ export function shareAcrossTabs(local: Client, name: string): Client {
     const messages = local.messages.peek();
     if (reset || !messages.length) posted = new WeakSet();
     const state = Object.fromEntries(STATE.map((key) => [key, local[key].peek()]));
-    state.error &&= wire(state.error);
+    state.error &&= toWire(state.error);
     post({ t: 'state', state, messages: messages.filter((m) => !posted.has(m)), reset: reset || !messages.length });
     for (const m of messages) posted.add(m);
   };
@@ -90,14 +83,14 @@ export function shareAcrossTabs(local: Client, name: string): Client {
   channel.onmessage = ({ data: note }: MessageEvent<Note>) => {
     if (leader.peek()) {
       if (note.t === 'hello') publish((watched = true));
-      if (note.t === 'call') answer(note).then((value) => post({ t: 'done', id: note.id, value }), (error) => post({ t: 'done', id: note.id, error: wire(error) }));
+      if (note.t === 'call') answer(note).then((value) => post({ t: 'done', id: note.id, value }), (error) => post({ t: 'done', id: note.id, error: toWire(error) }));
       return;
     }
     if (note.t === 'lead') {
       post({ t: 'hello' });
       for (const { resolve, reject, progress, ...call } of waiting.values()) post({ t: 'call', ...call });
     } else if (note.t === 'state') {
-      if (note.state.error) note.state.error = revive(note.state.error as WireError);
+      if (note.state.error) note.state.error = fromWire(note.state.error as WireError);
       mirror.value = note.state;
       if (note.reset) copy.value = new Thread();
       copy.peek().upsert(...note.messages);
@@ -107,7 +100,7 @@ export function shareAcrossTabs(local: Client, name: string): Client {
       if (note.t === 'progress') call?.progress?.(note.fraction);
       else if (call) {
         waiting.delete(note.id);
-        if (note.error) call.reject(revive(note.error));
+        if (note.error) call.reject(fromWire(note.error));
         else call.resolve(note.value);
       }
     }

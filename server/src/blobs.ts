@@ -3,7 +3,7 @@
  * streaming, before anything is kept, then hands the bytes to the storage's blob store.
  */
 import type { IncomingMessage } from 'node:http';
-import { Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { HttpError, voice } from './responses.ts';
 import { BlobExistsError, type BlobStore } from './storage/blobs.ts';
@@ -45,6 +45,11 @@ export class Blobs {
       if (error instanceof BlobExistsError) throw exists();
       throw error instanceof HttpError ? error : new HttpError(400, 'bad_frame', voice('store the attachment', 'the upload was interrupted', 'Try again.'));
     }
+  }
+
+  /** Keeps ciphertext the relay sealed itself (an attachment from a messenger). */
+  async put(conversationId: string, blobId: string, ciphertext: Uint8Array): Promise<void> {
+    await this.store.put(conversationId, blobId, Readable.from([Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength)]));
   }
 
   read(conversationId: string, blobId: string) {

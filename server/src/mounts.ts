@@ -8,7 +8,7 @@ import type { StaticMount } from './static.ts';
  * its HTTP calls and its WebSocket (CSP Level 3 matches ws:/wss: to the page's own host).
  */
 const CONSOLE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src blob:; connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const sibling = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 

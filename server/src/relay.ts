@@ -92,7 +92,7 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy);
   const api = createApi(store, hub, blobs, options.meta, limit);
   const cors = createCors(store, api.methods);
-  const webhooks = createWebhooks(store, hub, options.meta, limit);
+  const webhooks = createWebhooks(store, hub, options.meta, limit, blobs);
   const sweeper = startSweeper(store, hub, now, options.sweepIntervalMs ?? 60_000);
   const mounts = options.mounts ?? [];
   const frameDir = 'frameDir' in options ? options.frameDir : defaultFrameDir();

@@ -50,20 +50,36 @@ document.getElementById('open-link').addEventListener('submit', (event) => {
   text.focus();
 });
 
-document.getElementById('composer').addEventListener('submit', async (event) => {
-  event.preventDefault();
+/** Sends what the customer wrote, with a file (its caption is the text) when one was picked. */
+async function send(file) {
   const body = text.value.trim();
-  if (!body) return;
+  if (!body && !file) return;
   const name = channel();
+  const data = file && (await new Promise((resolve) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(',')[1]);
+    reader.readAsDataURL(file);
+  }));
   const response = await fetch('/simulator/api/send', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ channel: name, user: user(name), name: 'Sam Customer', text: body, ref: refs[name] }),
+    body: JSON.stringify({ channel: name, user: user(name), name: 'Sam Customer', text: body, ref: refs[name], ...(file ? { file: { name: file.name, type: file.type, data } } : {}) }),
   });
   if (!response.ok) return show(`Not delivered (${response.status})`, true);
   refs[name] = undefined;
   text.value = '';
-  show(body, true);
+  show([file && `📎 ${file.name}`, body].filter(Boolean).join('\n'), true);
+}
+
+document.getElementById('composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void send();
+});
+const fileInput = document.getElementById('file');
+fileInput.addEventListener('change', () => {
+  const [file] = fileInput.files;
+  fileInput.value = '';
+  if (file) void send(file);
 });
 
 text.addEventListener('keydown', (event) => {

@@ -70,3 +70,51 @@ export async function sendText(config: GraphConfig, channel: Channel, account: s
   if (!response.ok || answer.error) throw new ChannelError(`platform_${answer.error?.code ?? response.status}`, explain(channel, answer.error ?? {}));
   return answer.messages?.[0]?.id ?? answer.message_id ?? '';
 }
+
+/**
+ * Downloads an attachment a customer sent, up to `maxBytes`: WhatsApp's through the Graph API (the
+ * media id gives a short-lived URL, fetched with the same token), Messenger's and Instagram's from
+ * the URL in the webhook. `ChannelError` codes `unreachable` and `platform_5xx` are worth a retry.
+ */
+export async function fetchMedia(config: GraphConfig, channel: Channel, media: { id?: string; url?: string }, maxBytes: number): Promise<{ bytes: Uint8Array<ArrayBuffer>; type: string }> {
+  const name = CHANNEL_NAMES[channel];
+  let url = media.url;
+  let headers: Record<string, string> = {};
+  if (channel === 'whatsapp') {
+    const token = config.tokens.whatsapp;
+    if (!token) throw new ChannelError('not_configured', `the relay has no access token for ${name}`);
+    headers = { authorization: `Bearer ${token}` };
+    const info = (await (await get(`${config.graphUrl.replace(/\/$/, '')}/${encodeURIComponent(media.id ?? '')}`, headers, name)).json().catch(() => ({}))) as { url?: unknown; file_size?: unknown };
+    if (typeof info.file_size === 'number' && info.file_size > maxBytes) throw tooLarge(name, maxBytes);
+    url = typeof info.url === 'string' ? info.url : undefined;
+  }
+  if (!url || !/^https?:\/\//.test(url)) throw new ChannelError('platform_400', `${name} gave no address for the attachment`);
+  const response = await get(url, headers, name);
+  const reader = response.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (let part = await reader?.read(); part && !part.done; part = await reader!.read()) {
+    size += part.value.byteLength;
+    if (size > maxBytes) {
+      await reader!.cancel();
+      throw tooLarge(name, maxBytes);
+    }
+    chunks.push(part.value);
+  }
+  const bytes = new Uint8Array(size);
+  chunks.reduce((offset, chunk) => (bytes.set(chunk, offset), offset + chunk.byteLength), 0);
+  return { bytes, type: response.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream' };
+}
+
+const tooLarge = (name: string, maxBytes: number) => new ChannelError('too_large', `the attachment from ${name} is over the relay's limit of ${Math.round(maxBytes / 1024 / 1024)} MB`);
+
+async function get(url: string, headers: Record<string, string>, name: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers });
+  } catch {
+    throw new ChannelError('unreachable', `${name} could not be reached; try again`);
+  }
+  if (!response.ok) throw new ChannelError(`platform_${response.status}`, `${name} answered HTTP ${response.status} for the attachment`);
+  return response;
+}

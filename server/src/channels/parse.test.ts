@@ -69,3 +69,38 @@ describe('Messenger and Instagram webhooks', () => {
     expect(parseMessaging(fixture(name), 'messenger')).toEqual([]);
   });
 });
+
+describe('messages beyond text', () => {
+  it('reads WhatsApp attachments as media to fetch by id, and a location, contact card and reaction as text', () => {
+    const events = parseWhatsApp(fixture('whatsapp-media'));
+    expect(events.map((e) => e.media)).toEqual([
+      { kind: 'image', id: '1003383421387256', type: 'image/jpeg' },
+      { kind: 'audio', id: '1255719458905271', type: 'audio/ogg; codecs=opus' },
+      { kind: 'document', id: '2013553829105839', type: 'application/pdf', name: 'invoice-4471.pdf' },
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect(events.map((e) => e.text)).toEqual([
+      'The parcel arrived like this',
+      undefined,
+      undefined,
+      'Shared a location\nDepot 4, Westminster, London\nhttps://www.openstreetmap.org/?mlat=51.5007&mlon=-0.1246#map=17/51.5007/-0.1246',
+      'Shared a contact\nSam Carter, +44 20 7946 0018',
+      'Reacted ❤️ to a message',
+    ]);
+  });
+
+  it('splits a Messenger message with two images into two, the text going with the first; reads a reaction; refuses a non-web URL', () => {
+    const events = parseMessaging(fixture('messenger-media'), 'messenger');
+    expect(events.map(({ messageId, text, media }) => ({ messageId, text, media }))).toEqual([
+      { messageId: 'm_AAAAfGh1cm5pdHVyZS1waG90b3MtMQ', text: 'Two photos of the damage', media: { kind: 'image', url: 'https://lookaside.fbsbx.test/ig_messaging_cdn/?asset_id=1&hash=a' } },
+      { messageId: 'm_AAAAfGh1cm5pdHVyZS1waG90b3MtMQ#1', text: undefined, media: { kind: 'image', url: 'https://lookaside.fbsbx.test/ig_messaging_cdn/?asset_id=2&hash=b' } },
+      { messageId: expect.stringMatching(/^reaction:m_S09G0/), text: 'Reacted ❤️ to a message', media: undefined },
+    ]);
+    const local = fixture('messenger-media') as { entry: { messaging: { message?: { attachments: { payload: { url: string } }[] } }[] }[] };
+    for (const attachment of local.entry[0]!.messaging[0]!.message!.attachments) attachment.payload.url = 'file:///etc/passwd';
+    const [only, reaction] = parseMessaging(local, 'messenger');
+    expect([only!.text, only!.media, reaction!.text]).toEqual(['Two photos of the damage', undefined, 'Reacted ❤️ to a message']);
+  });
+});

@@ -2,7 +2,8 @@
  * Meta webhook bodies into inbound events, one per customer message or referral. Batches are walked
  * in full (every entry, every change or messaging item); statuses, echoes and unsupported message
  * types are skipped. Shapes follow Meta's documentation for the WhatsApp Cloud API and the
- * Messenger Platform (Instagram uses the same `messaging` shape).
+ * Messenger Platform (Instagram uses the same `messaging` shape). Attachments become `media` to fetch;
+ * locations, contacts and reactions become text the agent can read.
  */
 import { WHATSAPP_CODE, type Channel } from '@threadline/sdk/protocol';
 
@@ -20,9 +21,25 @@ export interface InboundEvent {
   /** The platform's message id (wamid, mid), for deduplication; absent for a bare referral. */
   messageId?: string;
   text?: string;
+  /** An attachment to fetch from the platform and seal into the thread. */
+  media?: InboundMedia;
   /** A handoff reference: Messenger/Instagram `ref`, or the WhatsApp code found in the text. */
   ref?: string;
 }
+
+/** An attachment as a webhook names it: WhatsApp by media id (fetched through the Graph API), Messenger and Instagram by a URL. */
+export interface InboundMedia {
+  kind: 'image' | 'audio' | 'video' | 'document' | 'sticker';
+  id?: string;
+  url?: string;
+  /** The MIME type the platform reports (WhatsApp); otherwise the download's. */
+  type?: string;
+  /** The file name the customer's file had (WhatsApp documents). */
+  name?: string;
+}
+
+/** What a message of a type Threadline cannot show carries instead. */
+export const UNSUPPORTED = '[a message Threadline cannot show yet]';
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -59,7 +76,7 @@ export function parseWhatsApp(body: unknown): InboundEvent[] {
         const identity = str(message.from_user_id) ?? str(contact.user_id) ?? str(contact.wa_id) ?? str(message.from);
         const messageId = str(message.id);
         if (!identity || !messageId) continue;
-        const text = message.type === 'text' && isObject(message.text) ? str(message.text.body) : undefined;
+        const { text, media } = whatsAppContent(message);
         const profile = isObject(contact.profile) ? contact.profile : {};
         const name = str(profile.name) ?? str(profile.username);
         const ref = text ? WHATSAPP_CODE.exec(text)?.[1] : undefined;
@@ -71,7 +88,9 @@ export function parseWhatsApp(body: unknown): InboundEvent[] {
           ...(name ? { name: label(name) } : {}),
           at: Number(message.timestamp) * 1000 || Date.now(),
           messageId,
-          ...(text ? { text } : { text: '[a message Threadline cannot show yet]' }),
+          ...(text || media ? {} : { text: UNSUPPORTED }),
+          ...(text ? { text } : {}),
+          ...(media ? { media } : {}),
           ...(ref ? { ref } : {}),
         });
       }
@@ -99,13 +118,77 @@ export function parseMessaging(body: unknown, channel: 'messenger' | 'instagram'
       if (message && message.is_echo !== true) {
         const messageId = str(message.mid);
         if (!messageId) continue;
-        const text = str(message.text) ?? '[a message Threadline cannot show yet]';
         const messageRef = isObject(message.referral) ? str(message.referral.ref) : undefined;
-        events.push({ ...base, messageId, text, ...(ref ?? messageRef ? { ref: (ref ?? messageRef)! } : {}) });
+        const linked = ref ?? messageRef ? { ref: (ref ?? messageRef)! } : {};
+        const parts = messagingContent(message);
+        // Several attachments in one message become one message each, the text going with the first.
+        parts.forEach((part, i) => events.push({ ...base, messageId: i ? `${messageId}#${i}` : messageId, ...part, ...(i ? {} : linked) }));
+      } else if (isObject(item.reaction) && str(item.reaction.mid)) {
+        const emoji = str(item.reaction.emoji);
+        const text = item.reaction.action === 'unreact' ? 'Removed a reaction' : emoji ? `Reacted ${emoji} to a message` : 'Reacted to a message';
+        events.push({ ...base, messageId: `reaction:${str(item.reaction.mid)}:${at}`, text });
       } else if (ref) {
         events.push({ ...base, ref });
       }
     }
   }
   return events;
+}
+
+const MEDIA_KINDS = ['image', 'audio', 'video', 'document', 'sticker'] as const;
+const coordinates = (latitude: unknown, longitude: unknown) =>
+  typeof latitude === 'number' && typeof longitude === 'number' && Math.abs(latitude) <= 90 && Math.abs(longitude) <= 180 ? { latitude, longitude } : undefined;
+/** A shared location as text: its name and address, and a map link anyone can open. */
+function locationText(place: { latitude: number; longitude: number }, name?: string, address?: string): string {
+  const link = `https://www.openstreetmap.org/?mlat=${place.latitude}&mlon=${place.longitude}#map=17/${place.latitude}/${place.longitude}`;
+  return ['Shared a location', [name, address].filter(Boolean).join(', '), link].filter(Boolean).join('\n');
+}
+
+/** A WhatsApp message's text, or the attachment, location, contacts or reaction it carries. */
+function whatsAppContent(message: Json): { text?: string; media?: InboundMedia } {
+  const type = message.type;
+  const body = typeof type === 'string' && isObject(message[type]) ? (message[type] as Json) : {};
+  if (type === 'text') return { ...(str(body.body) ? { text: str(body.body)! } : {}) };
+  const kind = MEDIA_KINDS.find((k) => k === type);
+  if (kind && str(body.id)) {
+    const caption = str(body.caption);
+    const name = str(body.filename);
+    const mime = str(body.mime_type);
+    return { ...(caption ? { text: caption } : {}), media: { kind, id: str(body.id)!, ...(mime ? { type: mime } : {}), ...(name ? { name } : {}) } };
+  }
+  if (type === 'location') {
+    const place = coordinates(body.latitude, body.longitude);
+    if (place) return { text: locationText(place, str(body.name), str(body.address)) };
+  }
+  if (type === 'contacts' && Array.isArray(message.contacts)) {
+    const cards = list(message.contacts).map((card) => {
+      const name = isObject(card.name) ? str(card.name.formatted_name) : undefined;
+      const phones = list(card.phones).flatMap((p) => (str(p.phone) ? [str(p.phone)!] : []));
+      return [name, ...phones].filter(Boolean).join(', ');
+    });
+    if (cards.some(Boolean)) return { text: ['Shared a contact', ...cards.filter(Boolean)].join('\n') };
+  }
+  if (type === 'reaction' && isObject(message.reaction)) {
+    const emoji = str(message.reaction.emoji);
+    return { text: emoji ? `Reacted ${emoji} to a message` : 'Removed a reaction' };
+  }
+  return {};
+}
+
+/** A Messenger or Instagram message as one part per attachment (the text with the first), or its text alone. */
+function messagingContent(message: Json): { text?: string; media?: InboundMedia }[] {
+  const text = str(message.text);
+  const parts: { text?: string; media?: InboundMedia }[] = [];
+  for (const attachment of list(message.attachments)) {
+    const payload = isObject(attachment.payload) ? attachment.payload : {};
+    const url = str(payload.url);
+    const kind = attachment.type === 'file' ? 'document' : payload.sticker_id !== undefined && attachment.type === 'image' ? 'sticker' : MEDIA_KINDS.find((k) => k === attachment.type);
+    if (kind && url && /^https?:\/\//.test(url)) parts.push({ media: { kind, url } });
+    else if (attachment.type === 'location' && isObject(payload.coordinates)) {
+      const place = coordinates(payload.coordinates.lat, payload.coordinates.long);
+      if (place) parts.push({ text: locationText(place, str(attachment.title)) });
+    }
+  }
+  if (text) parts[0] ? (parts[0].text = parts[0].text ? `${text}\n${parts[0].text}` : text) : parts.push({ text });
+  return parts.length ? parts : [{ text: UNSUPPORTED }];
 }

@@ -8,7 +8,9 @@ import type { Hub } from '../hub.ts';
 import { HttpError, SECURITY_HEADERS, sendJson, voice } from '../responses.ts';
 import type { Storage } from '../storage/index.ts';
 import type { Limiter } from '../rate-limit.ts';
-import { receive } from './inbound.ts';
+import type { Blobs } from '../blobs.ts';
+import { fetchMedia, type GraphConfig } from './graph.ts';
+import { receive, type MediaPorts } from './inbound.ts';
 import { parseMessaging, parseWhatsApp } from './parse.ts';
 import { validSignature } from './signature.ts';
 
@@ -30,7 +32,11 @@ async function rawBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export function createWebhooks(store: Storage, hub: Hub, config: WebhookConfig | undefined, limit: Limiter) {
+export function createWebhooks(store: Storage, hub: Hub, config: (WebhookConfig & GraphConfig) | undefined, limit: Limiter, blobs: Blobs) {
+  const media: MediaPorts | undefined = config && {
+    fetch: (channel, item) => fetchMedia(config, channel, item, blobs.maxBytes),
+    put: (conversationId, blobId, ciphertext) => blobs.put(conversationId, blobId, ciphertext),
+  };
   return async function handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     const channel = /^\/webhooks\/([a-z]+)$/.exec(url.pathname)?.[1] as Channel | undefined;
     if (!channel || !CHANNELS.includes(channel)) return false;
@@ -59,7 +65,7 @@ export function createWebhooks(store: Storage, hub: Hub, config: WebhookConfig |
     let failed = 0;
     for (const event of events) {
       try {
-        await receive(store, hub, event, limit);
+        await receive(store, hub, event, limit, media);
       } catch (error) {
         failed++;
         console.error(`threadline-relay: a ${channel} message could not be stored`, error);
