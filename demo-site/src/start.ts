@@ -1,5 +1,6 @@
 /**
- * `npm start`: the relay, the console, the widget and this demo shop, with an embedded SQLite file.
+ * `npm start`: the relay, the console, the widget and this demo shop, with an embedded SQLite file
+ * (or the PostgreSQL database in THREADLINE_DATABASE_URL, which several demo relays may share).
  * As on a real business's website, the shop and the chat's frame are on different sites: the shop
  * at `http://127.0.0.1:PORT/`, the frame at `http://localhost:PORT/frame/` (the same relay), so a
  * script on the shop's page cannot reach the conversation. On first start it seeds the demo business and its first agent the way the
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { orgFingerprint, provisionOrganisation } from '@threadline/sdk/setup';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigError, createRelay, defaultMounts, readConfig, readLimits, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Storage, type TestClock } from '@threadline/server';
+import { ConfigError, storageLabel, createRelay, defaultMounts, readConfig, readLimits, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Storage, type TestClock } from '@threadline/server';
 import { createSimulator, DEMO_TOKENS } from './simulator.ts';
 
 const SITE = 'demo';
@@ -66,24 +67,43 @@ const APP_SECRET = 'demo-app-secret';
  * directory is first seeded and printed that once. (Older demos kept it in `demo-password.txt`:
  * that file is printed one last time and deleted.) Returns the password and how to tell the user.
  */
-function demoPassword(dataDir: string, seeded: boolean): { password?: string; signIn: string } {
+function demoPassword(dataDir: string, seeded: boolean, where: string): { password?: string; signIn: string } {
   const legacy = join(dataDir, 'demo-password.txt');
   const kept = existsSync(legacy) ? readFileSync(legacy, 'utf8').trim() : undefined;
   if (kept !== undefined) rmSync(legacy);
   if (process.env.THREADLINE_DEMO_PASSWORD) return { password: process.env.THREADLINE_DEMO_PASSWORD, signIn: `${AGENT} with the password in THREADLINE_DEMO_PASSWORD` };
   if (kept) return { password: kept, signIn: `${AGENT} / ${kept}   (shown this once: it is no longer kept in the data directory)` };
-  if (seeded) return { signIn: `${AGENT} with the password printed when this data directory was made (to start over, delete ${dataDir})` };
+  if (seeded) return { signIn: `${AGENT} with the password printed when ${where}` };
   const password = randomBytes(9).toString('base64url');
   return { password, signIn: `${AGENT} / ${password}   (shown this once: it is not stored)` };
 }
 
+/** Whether the demo business is there with its agent (seeding creates the agent last). */
+const isSeeded = async (store: Storage) => (await store.agentByEmail(AGENT)) !== undefined;
+
+/** Seeds the demo business and its agent; each step is skipped where it is done, so a seed cut short is finished on the next start. */
 async function seed(store: Storage, password: string): Promise<void> {
   const org = await provisionOrganisation(SITE, password);
-  await store.createSite(SITE, 'Northwind Outfitters');
-  await store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey);
+  if (!(await store.site(SITE))) await store.createSite(SITE, 'Northwind Outfitters');
+  if (!(await store.setOrgKey(SITE, org.keyBackup.orgKey.publicKey))) {
+    throw new Error('Threadline: failed to seed the demo: its business already has another organisation key (another relay is seeding it, or a seed stopped halfway). Start again, or start over with an empty database.');
+  }
   await store.setDirectory(SITE, org.directory, 1, []);
-  await store.createAgent({ site: SITE, email: AGENT, name: 'Alex', role: 'admin', salt: org.salt, iterations: org.iterations, authKey: org.authKey, keyBackup: org.keyBackup });
   await store.setChannels(SITE, CHANNELS);
+  await store.createAgent({ site: SITE, email: AGENT, name: 'Alex', role: 'admin', salt: org.salt, iterations: org.iterations, authKey: org.authKey, keyBackup: org.keyBackup });
+}
+
+/** Seeds unless seeded; when another relay on the same database seeds at the same moment, waits for it (up to 30 s). Resolves true when this relay seeded. */
+async function seedOnce(store: Storage, password: string): Promise<boolean> {
+  try {
+    await seed(store, password);
+    return true;
+  } catch (error) {
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      if (await isSeeded(store)) return false;
+    }
+    throw error;
+  }
 }
 
 /**
@@ -136,13 +156,14 @@ try {
   });
   handlers.push(shopPages(relay.store, site));
   if (clock) handlers.push(clockHandler(clock, relay.sweep));
-  const seeded = Boolean(await relay.store.site(SITE));
-  const { password, signIn } = demoPassword(config.dataDir, seeded);
-  if (!seeded) await seed(relay.store, password!);
+  const where = config.databaseUrl ? 'this database was seeded (to start over, empty it)' : `this data directory was made (to start over, delete ${config.dataDir})`;
+  const seeded = await isSeeded(relay.store);
+  let { password, signIn } = demoPassword(config.dataDir, seeded, where);
+  if (!seeded && !(await seedOnce(relay.store, password!))) ({ password, signIn } = demoPassword(config.dataDir, true, where));
   const address = await relay.listen(config.port, config.host);
   await seedOrigins(relay.store, config.host, address.port);
   console.log(`
-Threadline demo is running (data in ${config.dataDir})
+Threadline demo is running (data in ${storageLabel(config)})
   shop (visitor):  ${base}/   (the chat runs in a frame on ${frameOriginFor(base)})
   agent console:   ${base}/console/   sign in as ${signIn}
   channel simulator (WhatsApp, Messenger, Instagram): ${base}/simulator/

@@ -48,8 +48,8 @@ export class Blobs {
   }
 
   /** Keeps ciphertext the relay sealed itself (an attachment from a messenger). */
-  put(conversationId: string, blobId: string, ciphertext: Uint8Array): Promise<number> {
-    return this.store.put(conversationId, blobId, Readable.from([ciphertext]));
+  async put(conversationId: string, blobId: string, ciphertext: Uint8Array): Promise<void> {
+    await this.store.put(conversationId, blobId, Readable.from([Buffer.from(ciphertext.buffer, ciphertext.byteOffset, ciphertext.byteLength)]));
   }
 
   read(conversationId: string, blobId: string) {

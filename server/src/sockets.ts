@@ -70,7 +70,9 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
      */
     let previous: Promise<void> = Promise.resolve();
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      previous = previous.then(() => onFrame(data, isBinary));
+      previous = previous
+        .then(() => onFrame(data, isBinary))
+        .catch((error: unknown) => console.error('threadline-relay: frame failed', error));
     });
 
     async function onFrame(data: Buffer, isBinary: boolean): Promise<void> {
