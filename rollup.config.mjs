@@ -89,8 +89,9 @@ export default [
     plugins: browser([terser({ ecma: 2020, compress: { passes: 2 } })]),
   },
   {
-    input: 'widget/src/widget.ts',
-    output: { file: 'widget/dist/widget.js', format: 'es' },
+    input: { widget: 'widget/src/widget.ts' },
+    // What few pages need (the note for a website the chat cannot run on) is a chunk of its own.
+    output: { dir: 'widget/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     plugins: browser([minify]),
   },
   // The chat's frame: a static document and content-hashed scripts (cached as immutable), the

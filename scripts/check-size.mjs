@@ -7,13 +7,15 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const KB = 1024;
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const FRAME = 'widget/dist/frame';
-/** Chunks loaded only when a feature is used (the verify and handoff sheets, the QR code drawer, sending and opening files; the worker's agent-only key backup), each ≤ 5 KB. */
-const onDemand = (name) => /^(qr|verify-view|handoff-view|backup|files)-/.test(name);
+/** Frame chunks loaded only when a feature is used (the verify and handoff sheets, the QR code drawer, sending and opening files; the worker's file encryption, safety numbers and agent-only key backup), each ≤ 5 KB. */
+const onDemand = (name) => /^(qr|verify-view|handoff-view|backup|files|attachments|fingerprint)-/.test(name);
 
 const frameFiles = existsSync(FRAME) ? readdirSync(FRAME).filter((f) => f.endsWith('.js') || f.endsWith('.html')) : [];
 const languages = existsSync(`${FRAME}/i18n`) ? readdirSync(`${FRAME}/i18n`).map((f) => `${FRAME}/i18n/${f}`) : [];
 const largestLanguage = languages.length ? [languages.reduce((a, b) => (brotli(readFileSync(a)) >= brotli(readFileSync(b)) ? a : b))] : [];
 const host = ['widget/dist/threadline.js', 'widget/dist/widget.js'];
+/** The host element's own on-demand chunks, beside it (the note for a website the chat cannot run on). */
+const hostChunks = readdirSync('widget/dist').filter((f) => /^unavailable-[\w-]{8}\.js$/.test(f));
 const firstUse = [...host, ...frameFiles.filter((f) => !onDemand(f)).map((f) => `${FRAME}/${f}`), ...largestLanguage];
 const budgets = [
   { name: 'loader (threadline.js)', files: ['widget/dist/threadline.js'], budget: 2 * KB },
@@ -27,8 +29,9 @@ const budgets = [
   // messages to decrypt, added 0.1 KB: 32.09 KB is measured. The gate holds that figure (so it
   // cannot grow) until the last 2.09 KB is won back; README says so.
   { name: 'first use', files: firstUse, budget: 32.1 * KB },
+  ...hostChunks.map((f) => ({ name: `on demand: ${f.replace(/-[\w-]{8}\.js$/, '')}`, files: [`widget/dist/${f}`], budget: 5 * KB })),
   ...frameFiles.filter(onDemand).map((f) => ({ name: `on demand: ${f.replace(/-[\w-]{8}\.js$/, '')}`, files: [`${FRAME}/${f}`], budget: 5 * KB })),
-  { name: 'all widget and worker JS', files: [...host, ...frameFiles.filter((f) => f.endsWith('.js')).map((f) => `${FRAME}/${f}`), ...languages], budget: 45 * KB },
+  { name: 'all widget and worker JS', files: [...host, ...hostChunks.map((f) => `widget/dist/${f}`), ...frameFiles.filter((f) => f.endsWith('.js')).map((f) => `${FRAME}/${f}`), ...languages], budget: 45 * KB },
 ];
 
 const kb = (n) => (n / KB).toFixed(2).padStart(7) + ' KB';

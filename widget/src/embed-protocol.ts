@@ -45,6 +45,8 @@ export type HostMessage = ({ v: 1; t: 'hello' } & EmbedOptions) | ({ v: 1; t: 'c
 
 export type FrameMessage =
   | { v: 1; t: 'loaded' }
+  /** The frame will not run the chat for this page (not an allowed origin, or another site's frame): the host says so to the visitor. */
+  | { v: 1; t: 'refused' }
   | { v: 1; t: 'state'; open: boolean; unread: number; label: string }
   | { v: 1; t: 'message'; message: MessageMeta }
   | { v: 1; t: 'handoff'; channel: string }
@@ -119,6 +121,7 @@ export function fromFrame(data: unknown): FrameMessage {
   const message = envelope(data);
   switch (message.t) {
     case 'loaded':
+    case 'refused':
       return message as FrameMessage;
     case 'state':
       if (typeof message.open === 'boolean' && isCount(message.unread) && isText(message.label, 100)) return message as FrameMessage;

@@ -123,6 +123,8 @@ export class ThreadlinePanel extends ReactiveElement {
       const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}), ...(channels ? { channels } : {}) });
       this.#client.value = client;
       client.start().catch((error: ThreadlineError) => {
+        // The developer's full reason, once; a refused website shows the visitor a short message instead.
+        console.error(error.message);
         this.failure = error;
         this.broken = true;
       });
@@ -288,10 +290,10 @@ export class ThreadlinePanel extends ReactiveElement {
     const messages = client?.messages.value ?? [];
     const expiresAt = client?.expiresAt.value;
     const offered = Object.keys(client?.business.value?.channels ?? {}) as Channel[];
-    return html`<section class="panel" role="dialog" aria-label=${t.chatWith(name)}>
+    return html`<section class="panel" role="dialog" aria-label=${name ? t.chatWith(name) : t.chat}>
       <div class="head">
         <div>
-          <h2>${name}</h2>
+          <h2>${name || t.chat}</h2>
           <p class="status" aria-live="polite">${client?.agentTyping.value ? t.typing(name) : statusText(t, client?.status.value ?? 'idle')}</p>
         </div>
         <button class="icon" type="button" aria-label=${t.verify} ?disabled=${this.broken} @click=${this.#verify}>
@@ -300,7 +302,7 @@ export class ThreadlinePanel extends ReactiveElement {
         <button class="icon close" type="button" aria-label=${t.close} @click=${this.#close}>×</button>
       </div>
       ${this.broken
-        ? html`<p class="error" role="alert">${this.failure?.message}</p>`
+        ? html`<p class="error" role="alert">${this.failure?.code === 'forbidden' ? t.unavailable : this.failure?.message}</p>`
         : this.verification && this.#verifyView
         ? this.#verifyView(t, this.verification, () => (this.verification = null))
         : this.handoff !== false && this.#handoffView

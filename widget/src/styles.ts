@@ -50,6 +50,7 @@ export const panelStyles = [
       background: var(--tl-surface);
       color: var(--tl-text);
       overflow: hidden;
+      font: 14px/1.4 var(--tl-font);
     }
     .head {
       display: flex;

@@ -56,6 +56,11 @@ class ThreadlineChat extends HTMLElement {
   #results = new Map<number, [(value: unknown) => void, (reason: Error) => void]>();
   #id = 0;
   #origin = '';
+  /** The theme last sent to the frame, to send it again if the page changed it since. */
+  #sentTheme = '';
+  /** The frame refused this page, or the browser did not let it load (a frame that loaded and said nothing): the chat cannot run here. */
+  #refused = false;
+  #landed = false;
 
   constructor() {
     super();
@@ -74,7 +79,10 @@ class ThreadlineChat extends HTMLElement {
     button.append(svg);
     this.#badge.className = 'badge';
     this.#badge.setAttribute('aria-hidden', 'true');
-    button.onclick = () => void this.call('toggle');
+    button.onclick = () =>
+      this.#refused || (this.#landed && !this.#port)
+        ? void import('./unavailable.ts').then(({ toggleNote }) => toggleNote(this.#root, this.language))
+        : void this.call('toggle');
     // Intent: the frame starts loading before the click lands.
     button.onpointerenter = button.onfocus = () => this.prepare();
     this.#root.addEventListener('keydown', (event) => (event as KeyboardEvent).key === 'Escape' && this.open && void this.call('close'));
@@ -126,6 +134,7 @@ class ThreadlineChat extends HTMLElement {
     const channels = this.getAttribute('channels');
     if (orgKey) options.orgKey = orgKey;
     if (channels) options.channels = channels;
+    this.#sentTheme = JSON.stringify(options.theme);
     return options;
   }
 
@@ -139,6 +148,7 @@ class ThreadlineChat extends HTMLElement {
     frame.title = 'Chat';
     frame.hidden = true;
     frame.allow = 'clipboard-write';
+    frame.onload = () => (this.#landed = true);
     const onLoaded = (event: MessageEvent) => {
       try {
         checkSender(event, this.#origin, frame.contentWindow);
@@ -182,6 +192,8 @@ class ThreadlineChat extends HTMLElement {
       this.#badge.textContent = String(unread);
       unread ? this.#button.append(this.#badge) : this.#badge.remove();
       this.#label();
+    } else if (message.t === 'refused') {
+      this.#refused = true;
     } else if (message.t === 'result') {
       const [resolve, reject] = this.#results.get(message.id) ?? [];
       this.#results.delete(message.id);
@@ -193,6 +205,8 @@ class ThreadlineChat extends HTMLElement {
   call(name: Call['name'], arg?: unknown): Promise<unknown> {
     const call = { id: ++this.#id, name, arg } as Call;
     this.prepare();
+    // A theme the page set after the handshake (a late style sheet, a theme switch) reaches the panel when it opens.
+    if (this.#port && name !== 'config' && name !== 'send' && JSON.stringify(this.#theme()) !== this.#sentTheme) void this.call('config', this.#options());
     this.#port ? this.#port.postMessage({ v, t: 'call', ...call }) : this.#pending.push(call);
     return new Promise((resolve, reject) => this.#results.set(call.id, [resolve, reject]));
   }

@@ -4,6 +4,8 @@ import type { Strings } from './en.ts';
 export default {
   dir: 'rtl',
   open: OPEN.ar!,
+  unavailable: 'المحادثة غير متاحة على هذا الموقع',
+  chat: 'محادثة',
   openUnread: (n: number) => `افتح المحادثة، ${n} غير مقروءة`,
   close: 'أغلق المحادثة',
   chatWith: (name: string) => `محادثة مع ${name}`,

@@ -4,6 +4,8 @@ import type { Strings } from './en.ts';
 export default {
   dir: 'ltr',
   open: OPEN.de!,
+  unavailable: 'Der Chat ist auf dieser Website nicht verfügbar',
+  chat: 'Chat',
   openUnread: (n: number) => `Chat öffnen, ${n} ungelesen`,
   close: 'Chat schließen',
   chatWith: (name: string) => `Chat mit ${name}`,

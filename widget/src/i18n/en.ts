@@ -4,6 +4,8 @@ import { OPEN } from '../launcher.ts';
 const en = {
   dir: 'ltr' as 'ltr' | 'rtl',
   open: OPEN.en!,
+  unavailable: 'Chat is not available on this website',
+  chat: 'Chat',
   openUnread: (n: number) => `Open chat, ${n} unread`,
   close: 'Close chat',
   chatWith: (name: string) => `Chat with ${name}`,

@@ -4,6 +4,8 @@ import type { Strings } from './en.ts';
 export default {
   dir: 'ltr',
   open: OPEN.es!,
+  unavailable: 'El chat no está disponible en este sitio',
+  chat: 'Chat',
   openUnread: (n: number) => `Abrir el chat, ${n} sin leer`,
   close: 'Cerrar el chat',
   chatWith: (name: string) => `Chat con ${name}`,

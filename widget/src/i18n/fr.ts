@@ -4,6 +4,8 @@ import type { Strings } from './en.ts';
 export default {
   dir: 'ltr',
   open: OPEN.fr!,
+  unavailable: 'Le chat n’est pas disponible sur ce site',
+  chat: 'Chat',
   openUnread: (n: number) => `Ouvrir le chat, ${n} non lu${n > 1 ? 's' : ''}`,
   close: 'Fermer le chat',
   chatWith: (name: string) => `Discussion avec ${name}`,

@@ -4,6 +4,8 @@ import type { Strings } from './en.ts';
 export default {
   dir: 'ltr',
   open: OPEN.pt!,
+  unavailable: 'O chat não está disponível neste site',
+  chat: 'Chat',
   openUnread: (n: number) => `Abrir o chat, ${n} não lida${n > 1 ? 's' : ''}`,
   close: 'Fechar o chat',
   chatWith: (name: string) => `Conversa com ${name}`,
