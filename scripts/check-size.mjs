@@ -7,8 +7,8 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const KB = 1024;
 const brotli = (bytes) => brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 const FRAME = 'widget/dist/frame';
-/** Frame chunks loaded only when a feature is used (the verify and handoff sheets, the QR code drawer, sending and opening files; the worker's file encryption, safety numbers and agent-only key backup), each ≤ 5 KB. */
-const onDemand = (name) => /^(qr|verify-view|handoff-view|backup|files|attachments|fingerprint)-/.test(name);
+/** Frame chunks loaded only when a feature is used (the verify, handoff and rating sheets, the QR code drawer, sending and opening files; the worker's file encryption, safety numbers and agent-only key backup), each ≤ 5 KB. */
+const onDemand = (name) => /^(qr|verify-view|handoff-view|rating-view|backup|files|attachments|fingerprint)-/.test(name);
 
 const frameFiles = existsSync(FRAME) ? readdirSync(FRAME).filter((f) => f.endsWith('.js') || f.endsWith('.html')) : [];
 const languages = existsSync(`${FRAME}/i18n`) ? readdirSync(`${FRAME}/i18n`).map((f) => `${FRAME}/i18n/${f}`) : [];

@@ -11,6 +11,7 @@ import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
 import { CHANNEL_NAMES, CHANNELS, isId, RETENTION_MS, RETENTIONS, type Channel, type ChannelLinks, type Handoff, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
 import { recipients, Sync, type Route } from './sync.ts';
+import { showAtOnce } from './pending.ts';
 import { shareAcrossTabs } from './tabs.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
@@ -283,7 +284,7 @@ export function createClient(options: ClientOptions): Client {
       sync.peek()?.connection.close();
     },
   };
-  return shareAcrossTabs(client, `threadline:${scope}`);
+  return showAtOnce(shareAcrossTabs(client, `threadline:${scope}`));
 }
 
 export { RETENTION_MS, RETENTIONS };

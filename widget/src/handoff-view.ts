@@ -4,6 +4,8 @@ import { CHANNEL_NAMES, type Channel } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
 import { qrCode as qr } from './qr-view.ts';
 
+export { sheetStyles } from './qr-view.ts';
+
 export interface HandoffState {
   channel: Channel;
   url: string;

@@ -65,6 +65,7 @@ export class ThreadlinePanel extends ReactiveElement {
    */
   #verifyView: typeof import('./verify-view.ts').verifyView | undefined;
   #handoffView: typeof import('./handoff-view.ts').handoffView | undefined;
+  #ratingView: typeof import('./rating-view.ts').ratingView | undefined;
 
   get client(): Client | undefined {
     return this.#client.peek();
@@ -197,12 +198,12 @@ export class ThreadlinePanel extends ReactiveElement {
 
   #verify(): void {
     const client = this.#client.peek();
-    const view = import('./verify-view.ts').then(({ verifyView }) => (this.#verifyView = verifyView));
+    const view = import('./verify-view.ts').then(({ verifyView, sheetStyles }) => (this.adopt(sheetStyles), (this.#verifyView = verifyView)));
     if (client) this.#run(Promise.all([client.verify(), view]).then(([verification]) => (this.verification = verification)));
   }
 
   #chooseChannel(): void {
-    this.#run(import('./handoff-view.ts').then(({ handoffView }) => ((this.#handoffView = handoffView), (this.handoff = null))));
+    this.#run(import('./handoff-view.ts').then(({ handoffView, sheetStyles }) => (this.adopt(sheetStyles), (this.#handoffView = handoffView), (this.handoff = null))));
   }
 
   #continueOn(channel: Channel): void {
@@ -230,19 +231,21 @@ export class ThreadlinePanel extends ReactiveElement {
     });
   }
 
+  #openRating(): void {
+    this.#run(
+      import('./rating-view.ts').then(({ ratingView, ratingStyles }) => {
+        this.adopt(ratingStyles);
+        this.#ratingView = ratingView;
+        this.rating = 0;
+      }),
+    );
+  }
+
   #rate(event: Event): void {
     event.preventDefault();
     const client = this.#client.peek();
     const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('.rating textarea')?.value;
     if (client && this.rating) this.#run(client.rate(this.rating, comment).then(() => (this.rating = null)));
-  }
-
-  #ratingForm(t: Strings) {
-    return html`<form class="rating" aria-label=${t.rate} @submit=${this.#rate}>
-      ${[1, 2, 3, 4, 5].map((n) => html`<button type="button" class="star" aria-label=${t.stars(n)} aria-pressed=${n === this.rating} @click=${() => (this.rating = n)}>${n > (this.rating ?? 0) ? '☆' : '★'}</button>`)}
-      <textarea rows="2" aria-label=${t.comment} placeholder=${t.comment} maxlength="1000"></textarea>
-      <button class="pill" ?disabled=${!this.rating}>${t.send}</button>
-    </form>`;
   }
 
   #keydown(event: KeyboardEvent): void {
@@ -319,10 +322,10 @@ export class ThreadlinePanel extends ReactiveElement {
               ${t.encrypted}${client && !client.persistent.value ? ` · ${t.notSaved}` : ''}${expiresAt ? ` · ${t.deletedOn(this.#day.format(expiresAt))}` : ''}
             </p>
             ${messages.length === 0 && !expiresAt ? this.#retention() : nothing}
-            ${this.rating !== null
-              ? this.#ratingForm(t)
+            ${this.rating !== null && this.#ratingView
+              ? this.#ratingView(t, this.rating, (score) => (this.rating = score), (event) => this.#rate(event))
               : messages.some((m) => m.from === 'agent') && !messages.some((m) => m.rating)
-              ? html`<button class="continue" type="button" @click=${() => (this.rating = 0)}>${t.rate}</button>`
+              ? html`<button class="continue" type="button" @click=${this.#openRating}>${t.rate}</button>`
               : nothing}
             ${offered.length ? html`<button class="continue" type="button" @click=${this.#chooseChannel}>${t.continueOn(offered.map((c) => CHANNEL_NAMES[c]).join(', '))}</button>` : nothing}
             <form @submit=${this.#submit}>

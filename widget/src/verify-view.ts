@@ -4,6 +4,8 @@ import type { Verification } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
 import { qrCode as qr } from './qr-view.ts';
 
+export { sheetStyles } from './qr-view.ts';
+
 export function verifyView(t: Strings, { safetyNumber, pinned }: Verification, back: () => void) {
   return html`<div class="sheet">
     <h3>${t.verify}</h3>
