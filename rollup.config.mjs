@@ -103,7 +103,7 @@ export default [
       dir: 'widget/dist/frame',
       format: 'es',
       entryFileNames: '[name]-[hash].js',
-      chunkFileNames: (chunk) => (chunk.facadeModuleId?.includes('/i18n/') ? 'i18n/[name]-[hash].js' : '[name]-[hash].js'),
+      chunkFileNames: (chunk) => (chunk.facadeModuleId?.includes('/i18n/sheets/') ? 'i18n/sheets/[name]-[hash].js' : chunk.facadeModuleId?.includes('/i18n/') ? 'i18n/[name]-[hash].js' : '[name]-[hash].js'),
     },
     plugins: browser([minify, collapseIndentation, frameDocument]),
   },

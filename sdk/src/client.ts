@@ -45,6 +45,11 @@ export interface Client {
   readonly error: ReadonlySignal<ThreadlineError | null>;
   /** False when the browser gave no storage: the conversation lasts until the page closes. */
   readonly persistent: ReadonlySignal<boolean>;
+  /**
+   * Whether this tab holds the browser's connection for the site (the other tabs mirror it): the
+   * one tab that should notify the visitor of a reply. Always true without several tabs.
+   */
+  readonly leading: ReadonlySignal<boolean>;
   /** Whether an agent is typing. */
   readonly agentTyping: ReadonlySignal<boolean>;
   /** The sequence number up to which the business has read the visitor's messages. */
@@ -218,6 +223,7 @@ export function createClient(options: ClientOptions): Client {
   const client: Client = {
     business,
     persistent,
+    leading: signal(true),
     messages: computed(() => {
       const id = session.value?.conversationId;
       return (id && sync.value?.thread(id).messages.value) || [];

@@ -50,6 +50,8 @@ export type FrameMessage =
   | { v: 1; t: 'state'; open: boolean; unread: number; label: string }
   | { v: 1; t: 'message'; message: MessageMeta }
   | { v: 1; t: 'handoff'; channel: string }
+  /** A reply came while the page is hidden: flash its title with these words ("New message"), never the message's. */
+  | { v: 1; t: 'notify'; title: string }
   | { v: 1; t: 'result'; id: number; value?: MessageMeta; error?: string };
 
 /** A message that broke the protocol: wrong shape, version, origin or sender. Never thrown across the boundary. */
@@ -130,6 +132,9 @@ export function fromFrame(data: unknown): FrameMessage {
       return meta(message.message) && (message as FrameMessage);
     case 'handoff':
       if (isText(message.channel, 16)) return message as FrameMessage;
+      break;
+    case 'notify':
+      if (isText(message.title, 100)) return message as FrameMessage;
       break;
     case 'result':
       if (isCount(message.id) && isOptionalText(message.error, 1000) && (message.value === undefined || meta(message.value))) return message as FrameMessage;

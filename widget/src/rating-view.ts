@@ -2,6 +2,7 @@
 import { html } from 'lit/html.js';
 import { css } from './element.ts';
 import type { Strings } from './i18n/index.ts';
+import type { SheetStrings } from './i18n/sheets/index.ts';
 
 export const ratingStyles = css`
   .rating {
@@ -20,7 +21,7 @@ export const ratingStyles = css`
   }
 `;
 
-export function ratingView(t: Strings, rating: number, choose: (score: number) => void, submit: (event: Event) => void) {
+export function ratingView(t: Strings & SheetStrings, rating: number, choose: (score: number) => void, submit: (event: Event) => void) {
   return html`<form class="rating" aria-label=${t.rate} @submit=${submit}>
     ${[1, 2, 3, 4, 5].map((n) => html`<button type="button" class="star" aria-label=${t.stars(n)} aria-pressed=${n === rating} @click=${() => choose(n)}>${n > rating ? '☆' : '★'}</button>`)}
     <textarea rows="2" aria-label=${t.comment} placeholder=${t.comment} maxlength="1000"></textarea>

@@ -153,6 +153,18 @@ export const panelStyles = [
     .log li + li {
       margin-top: 8px;
     }
+    .log .grouped {
+      margin-top: 2px;
+    }
+    .day {
+      margin: 16px 0 8px;
+      text-align: center;
+      font-size: 12px;
+      color: var(--tl-muted);
+    }
+    .day::first-letter {
+      text-transform: uppercase;
+    }
     .message {
       width: fit-content;
       max-width: 80%;

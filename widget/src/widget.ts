@@ -147,7 +147,8 @@ class ThreadlineChat extends HTMLElement {
     frame.src = `${this.#origin}/frame/?site=${encodeURIComponent(site)}`;
     frame.title = 'Chat';
     frame.hidden = true;
-    frame.allow = 'clipboard-write';
+    // autoplay: the reply chime, once the visitor turned it on in the panel.
+    frame.allow = 'clipboard-write; autoplay';
     frame.onload = () => (this.#landed = true);
     const onLoaded = (event: MessageEvent) => {
       try {
@@ -194,11 +195,13 @@ class ThreadlineChat extends HTMLElement {
       this.#label();
     } else if (message.t === 'refused') {
       this.#refused = true;
+    } else if (message.t === 'notify') {
+      void import('./title-flash.ts').then(({ flashTitle }) => flashTitle(message.title));
     } else if (message.t === 'result') {
       const [resolve, reject] = this.#results.get(message.id) ?? [];
       this.#results.delete(message.id);
       message.error ? reject?.(new Error(message.error)) : resolve?.(message.value);
-    } else if (message.t !== 'loaded') emit(message.t, message.t === 'message' ? message.message : message.channel);
+    } else if (message.t === 'message' || message.t === 'handoff') emit(message.t, message.t === 'message' ? message.message : message.channel);
   }
 
   /** Sends a call to the frame (queued until the handshake is done); resolves with its result. */
