@@ -89,8 +89,9 @@ export default [
     plugins: browser([terser({ ecma: 2020, compress: { passes: 2 } })]),
   },
   {
-    input: 'widget/src/widget.ts',
-    output: { file: 'widget/dist/widget.js', format: 'es' },
+    input: { widget: 'widget/src/widget.ts' },
+    // What few pages need (the note for a website the chat cannot run on) is a chunk of its own.
+    output: { dir: 'widget/dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
     plugins: browser([minify]),
   },
   // The chat's frame: a static document and content-hashed scripts (cached as immutable), the
@@ -102,7 +103,7 @@ export default [
       dir: 'widget/dist/frame',
       format: 'es',
       entryFileNames: '[name]-[hash].js',
-      chunkFileNames: (chunk) => (chunk.facadeModuleId?.includes('/i18n/') ? 'i18n/[name]-[hash].js' : '[name]-[hash].js'),
+      chunkFileNames: (chunk) => (chunk.facadeModuleId?.includes('/i18n/sheets/') ? 'i18n/sheets/[name]-[hash].js' : chunk.facadeModuleId?.includes('/i18n/') ? 'i18n/[name]-[hash].js' : '[name]-[hash].js'),
     },
     plugins: browser([minify, collapseIndentation, frameDocument]),
   },

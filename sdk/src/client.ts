@@ -11,6 +11,7 @@ import { request } from './http.ts';
 import { relayUrl, siteId, socketUrl, type RelayOptions } from './options.ts';
 import { CHANNEL_NAMES, CHANNELS, isId, RETENTION_MS, RETENTIONS, type Channel, type ChannelLinks, type Handoff, type Directory, type PrekeyBundleWire, type Retention, type SiteConfig, type VisitorRegistration } from './protocol.ts';
 import { recipients, Sync, type Route } from './sync.ts';
+import { showAtOnce } from './pending.ts';
 import { shareAcrossTabs } from './tabs.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
@@ -44,6 +45,11 @@ export interface Client {
   readonly error: ReadonlySignal<ThreadlineError | null>;
   /** False when the browser gave no storage: the conversation lasts until the page closes. */
   readonly persistent: ReadonlySignal<boolean>;
+  /**
+   * Whether this tab holds the browser's connection for the site (the other tabs mirror it): the
+   * one tab that should notify the visitor of a reply. Always true without several tabs.
+   */
+  readonly leading: ReadonlySignal<boolean>;
   /** Whether an agent is typing. */
   readonly agentTyping: ReadonlySignal<boolean>;
   /** The sequence number up to which the business has read the visitor's messages. */
@@ -217,6 +223,7 @@ export function createClient(options: ClientOptions): Client {
   const client: Client = {
     business,
     persistent,
+    leading: signal(true),
     messages: computed(() => {
       const id = session.value?.conversationId;
       return (id && sync.value?.thread(id).messages.value) || [];
@@ -283,7 +290,7 @@ export function createClient(options: ClientOptions): Client {
       sync.peek()?.connection.close();
     },
   };
-  return shareAcrossTabs(client, `threadline:${scope}`);
+  return showAtOnce(shareAcrossTabs(client, `threadline:${scope}`));
 }
 
 export { RETENTION_MS, RETENTIONS };

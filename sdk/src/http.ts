@@ -32,12 +32,15 @@ export async function request<T>(relay: URL, path: string, action: string, optio
   const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   if (!response.ok) {
     const error = body?.error;
-    throw new ProtocolError(
+    const refusal = new ProtocolError(
       error?.code ?? `http_${response.status}`,
       action,
       error?.message ?? `the relay answered HTTP ${response.status}`,
       response.status === 401 ? 'Sign in again.' : 'Try again later; if it persists, contact the site.',
     );
+    // The relay speaks in the same voice: its message is the whole sentence, not a reason inside another.
+    if (error?.message?.startsWith('Threadline: failed to ')) refusal.message = error.message;
+    throw refusal;
   }
   return body as T;
 }

@@ -119,6 +119,7 @@ export function shareAcrossTabs(local: Client, name: string): Client {
   const shared = <K extends (typeof STATE)[number]>(key: K) => computed(() => (leader.value ? local[key].value : (mirror.value[key] ?? local[key].value))) as Client[K];
 
   return {
+    leading: leader,
     business: shared('business'),
     status: shared('status'),
     error: shared('error'),

@@ -82,7 +82,7 @@ test('a conversation continues on WhatsApp, Messenger and Instagram as one threa
     // Back on the website, the visitor sees the whole thread in order.
     await visitor.reload();
     const items = chat(visitor).getByRole('log', { name: 'Messages' }).getByRole('listitem');
-    await expect(items).toHaveText([new RegExp(onWeb), new RegExp(`Continued on ${name}`), new RegExp(onChannel), new RegExp(reply)]);
+    await expect(items).toHaveText(['today', new RegExp(onWeb), new RegExp(`Continued on ${name}`), new RegExp(onChannel), new RegExp(reply)]); // the day's separator first
     await expect(items.filter({ hasText: onChannel })).toContainText(`via ${name}`);
     await visitor.context().close();
     await phone.context().close();

@@ -77,7 +77,7 @@ test('a visitor and an agent talk end to end, and the relay stores no text', asy
   // After a reload the panel reopens with the whole history, decrypted again in this browser.
   await visitor.reload();
   const history = chat(visitor).getByRole('log', { name: 'Messages' });
-  await expect(history.getByRole('listitem')).toHaveText([new RegExp(fromVisitor), new RegExp(fromAgent), /bold\?/]);
+  await expect(history.getByRole('listitem')).toHaveText(['today', new RegExp(fromVisitor), new RegExp(fromAgent), /bold\?/]); // the day's separator first
 
   // A new visitor in another browser does not see that conversation.
   const stranger = await (await browser.newContext()).newPage();

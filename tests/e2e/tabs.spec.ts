@@ -54,5 +54,5 @@ test('three visitor tabs share one WebSocket, all show every message, and the ot
   await expect(agent.getByRole('log').getByText('Sent after the handover')).toBeVisible();
   await shows(third, 'Sent after the handover');
   expect(open()).toBe(1);
-  for (const page of [second, third]) await expect(chat(page).getByRole('log').getByRole('listitem')).toHaveCount(5);
+  for (const page of [second, third]) await expect(chat(page).getByRole('log').getByRole('listitem')).toHaveCount(6); // five messages and the day's separator
 });

@@ -29,6 +29,7 @@ export abstract class ReactiveElement extends HTMLElement {
   #changed: Changed = new Map();
   #controllers: Controller[] = [];
   #queued = false;
+  #adopted = new Set<string>();
   #done: Promise<boolean> = Promise.resolve(true);
   #resolve: (value: boolean) => void = () => {};
 
@@ -58,6 +59,16 @@ export abstract class ReactiveElement extends HTMLElement {
       }
     }
     this.renderRoot.adoptedStyleSheets = sheets;
+  }
+
+  /** Adds the style sheet a view loaded on demand brings with it (once): first use carries none of it. */
+  adopt(text: string): void {
+    const root = this.renderRoot;
+    if (this.#adopted.has(text)) return;
+    this.#adopted.add(text);
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(text);
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   }
 
   addController(controller: Controller): void {

@@ -52,6 +52,7 @@ describe('fromFrame', () => {
   test('accepts each frame message', () => {
     for (const data of [
       { v: 1, t: 'loaded' },
+      { v: 1, t: 'refused' },
       { v: 1, t: 'state', open: true, unread: 3, label: 'Close chat' },
       { v: 1, t: 'message', message },
       { v: 1, t: 'handoff', channel: 'whatsapp' },

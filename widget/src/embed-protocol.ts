@@ -45,9 +45,13 @@ export type HostMessage = ({ v: 1; t: 'hello' } & EmbedOptions) | ({ v: 1; t: 'c
 
 export type FrameMessage =
   | { v: 1; t: 'loaded' }
+  /** The frame will not run the chat for this page (not an allowed origin, or another site's frame): the host says so to the visitor. */
+  | { v: 1; t: 'refused' }
   | { v: 1; t: 'state'; open: boolean; unread: number; label: string }
   | { v: 1; t: 'message'; message: MessageMeta }
   | { v: 1; t: 'handoff'; channel: string }
+  /** A reply came while the page is hidden: flash its title with these words ("New message"), never the message's. */
+  | { v: 1; t: 'notify'; title: string }
   | { v: 1; t: 'result'; id: number; value?: MessageMeta; error?: string };
 
 /** A message that broke the protocol: wrong shape, version, origin or sender. Never thrown across the boundary. */
@@ -119,6 +123,7 @@ export function fromFrame(data: unknown): FrameMessage {
   const message = envelope(data);
   switch (message.t) {
     case 'loaded':
+    case 'refused':
       return message as FrameMessage;
     case 'state':
       if (typeof message.open === 'boolean' && isCount(message.unread) && isText(message.label, 100)) return message as FrameMessage;
@@ -127,6 +132,9 @@ export function fromFrame(data: unknown): FrameMessage {
       return meta(message.message) && (message as FrameMessage);
     case 'handoff':
       if (isText(message.channel, 16)) return message as FrameMessage;
+      break;
+    case 'notify':
+      if (isText(message.title, 100)) return message as FrameMessage;
       break;
     case 'result':
       if (isCount(message.id) && isOptionalText(message.error, 1000) && (message.value === undefined || meta(message.value))) return message as FrameMessage;

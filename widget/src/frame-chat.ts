@@ -7,6 +7,7 @@ import type { ChatMessage } from '@threadline/sdk';
 import { EMBED_VERSION as v, type Call, type EmbedOptions, type FrameMessage, type MessageMeta } from './embed-protocol.ts';
 import { loadStrings, type Strings } from './i18n/index.ts';
 import { rememberOpen, wasOpen } from './open-state.ts';
+import { soundOn } from './sound-setting.ts';
 import { ThreadlinePanel } from './panel.ts';
 
 export class FrameChat {
@@ -78,12 +79,19 @@ export class FrameChat {
     return meta;
   }
 
-  /** Each new message after the history: a `message` event for the page, and the unread count. */
+  /**
+   * Each new message after the history: a `message` event for the page, and the unread count. A
+   * reply the visitor is not looking at also notifies, from one tab only (the one holding the
+   * connection): the page's title flashes if it is hidden, and the chime rings if turned on.
+   */
   #received = (message: ChatMessage): void => {
     this.tell({ v, t: 'message', message: this.#meta(message) });
     if (message.from !== 'agent' || (this.#open && !document.hidden)) return;
     this.#unread++;
     this.#state();
+    if (!this.#panel.client?.leading.peek()) return;
+    if (document.hidden) this.tell({ v, t: 'notify', title: this.#t!.newMessage(this.#unread) });
+    if (soundOn()) void import('./sound.ts').then(({ chime }) => chime());
   };
 
   async call(call: Call): Promise<MessageMeta | undefined> {

@@ -38,10 +38,12 @@ async function handshake(event: MessageEvent): Promise<void> {
   const port = event.ports[0];
   if (hello.t !== 'hello' || !port) return;
   removeEventListener('message', onMessage);
-  if (hello.site !== site) return refuse(`the page asked for site '${hello.site}' in the frame of site '${site}'`);
+  // The page learns only that the chat will not run here (to tell the visitor); the reason is the developer's, in the console.
+  const refused = (reason: string) => (refuse(reason), port.postMessage({ v, t: 'refused' } satisfies FrameMessage));
+  if (hello.site !== site) return refused(`the page asked for site '${hello.site}' in the frame of site '${site}'`);
   const settings = await embedSettings().catch((error: Error) => error);
-  if (settings instanceof Error) return refuse(settings.message);
-  if (settings.origins.length && !settings.origins.includes(event.origin)) return refuse(`${event.origin} is not on the site’s allowed origins`);
+  if (settings instanceof Error) return refused(settings.message);
+  if (settings.origins.length && !settings.origins.includes(event.origin)) return refused(`${event.origin} is not on the site’s allowed origins`);
   serve(port, hello, settings.shareText);
 }
 

@@ -2,14 +2,17 @@
 import { html } from 'lit/html.js';
 import { CHANNEL_NAMES, type Channel } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
+import type { SheetStrings } from './i18n/sheets/index.ts';
 import { qrCode as qr } from './qr-view.ts';
+
+export { sheetStyles } from './qr-view.ts';
 
 export interface HandoffState {
   channel: Channel;
   url: string;
 }
 
-export function handoffView(t: Strings, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
+export function handoffView(t: Strings & SheetStrings, channels: Channel[], chosen: HandoffState | null, pick: (channel: Channel) => void, back: () => void) {
   if (chosen) {
     const name = CHANNEL_NAMES[chosen.channel];
     return html`<div class="sheet">

@@ -2,11 +2,15 @@
 import { html, nothing } from 'lit/html.js';
 import { signal } from '@preact/signals-core';
 import { CHANNEL_NAMES, createClient, opensDirectly, RETENTIONS, tokenize, type Token, type Channel, type ChatMessage, type Client, type Retention, type ThreadlineError, type Verification } from '@threadline/sdk';
-import { fileView, type Opened } from './file-view.ts';
+import type { Opened } from './file-view.ts';
 import type { HandoffState } from './handoff-view.ts';
 import { panelStyles } from './styles.ts';
 import type { Strings } from './i18n/index.ts';
+import { withSheetStrings, type SheetStrings } from './i18n/sheets/index.ts';
 import { ReactiveElement, type Changed } from './element.ts';
+import { Clock } from './clock.ts';
+import { setSound, soundOn } from './sound-setting.ts';
+import { continues, dayOf, times } from './timeline.ts';
 import { SignalWatcher } from './watch.ts';
 
 /** Message text as elements: links (http and https only, opened safely), bold, italic, code. Never HTML. */
@@ -30,7 +34,7 @@ const BATCH = 100;
 
 export class ThreadlinePanel extends ReactiveElement {
   static override styles = panelStyles;
-  static override properties = ['site', 'relay', 'orgKey', 'channels', 'failure', 'broken', 'progress', 'verification', 'handoff', 'rating', 't', 'language'];
+  static override properties = ['site', 'relay', 'orgKey', 'channels', 'failure', 'broken', 'progress', 'verification', 'handoff', 'rating', 'sound', 't', 'language'];
 
   declare site: string;
   declare relay: string;
@@ -39,8 +43,7 @@ export class ThreadlinePanel extends ReactiveElement {
   /** The widget's words, and the language for dates and times. */
   declare t: Strings;
   declare language: string;
-  #time = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
-  #day = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' });
+  #times = times('en');
   declare failure: ThreadlineError | null;
   /** The chat could not start (e.g. keys that fail verification): show the reason, no composer. */
   declare broken: boolean;
@@ -50,6 +53,8 @@ export class ThreadlinePanel extends ReactiveElement {
   declare verification: Verification | null;
   /** The "Continue on…" view: false when closed, null while choosing, the link once chosen. */
   declare handoff: HandoffState | null | false;
+  /** Whether replies ring (the visitor's choice, kept in the frame). */
+  declare sound: boolean;
   /** The rating form: the chosen score while open (0 before a choice), null when closed. */
   declare rating: number | null;
   /** Attachments opened so far, by blob id. */
@@ -65,6 +70,10 @@ export class ThreadlinePanel extends ReactiveElement {
    */
   #verifyView: typeof import('./verify-view.ts').verifyView | undefined;
   #handoffView: typeof import('./handoff-view.ts').handoffView | undefined;
+  #ratingView: typeof import('./rating-view.ts').ratingView | undefined;
+  #fileView: typeof import('./file-view.ts').fileView | undefined;
+  /** The chat's words with the sheets' (loaded with the first sheet opened). */
+  #sheetT: (Strings & SheetStrings) | undefined;
 
   get client(): Client | undefined {
     return this.#client.peek();
@@ -74,7 +83,7 @@ export class ThreadlinePanel extends ReactiveElement {
   #count = 0;
   #atBottom = true;
   /** Messages are immutable: each one's template is made once, so a long list re-renders cheaply. */
-  #templates = new WeakMap<ChatMessage, { read: boolean; template: ReturnType<typeof html> }>();
+  #templates = new WeakMap<ChatMessage, { key: string; template: ReturnType<typeof html> }>();
 
   constructor() {
     super();
@@ -84,6 +93,8 @@ export class ThreadlinePanel extends ReactiveElement {
     this.verification = null;
     this.handoff = false;
     this.rating = null;
+    this.sound = soundOn();
+    new Clock(this);
     new SignalWatcher(this, () => {
       const client = this.#client.value;
       if (client) this.#notice(client.messages.value);
@@ -113,8 +124,8 @@ export class ThreadlinePanel extends ReactiveElement {
 
   protected override willUpdate(changed: Changed): void {
     if (changed.has('language') || changed.has('t')) {
-      this.#time = new Intl.DateTimeFormat(this.language, { hour: 'numeric', minute: '2-digit' });
-      this.#day = new Intl.DateTimeFormat(this.language, { dateStyle: 'medium' });
+      this.#times = times(this.language);
+      if (this.#sheetT) void this.#sheetStrings().then(() => this.requestUpdate());
       this.#templates = new WeakMap();
     }
     if (this.#client.peek() || !(changed.has('site') || changed.has('relay'))) return;
@@ -123,6 +134,8 @@ export class ThreadlinePanel extends ReactiveElement {
       const client = createClient({ site: this.site, relay: this.relay, ...(this.orgKey ? { orgKey: this.orgKey } : {}), ...(channels ? { channels } : {}) });
       this.#client.value = client;
       client.start().catch((error: ThreadlineError) => {
+        // The developer's full reason, once; a refused website shows the visitor a short message instead.
+        console.error(error.message);
         this.failure = error;
         this.broken = true;
       });
@@ -193,14 +206,25 @@ export class ThreadlinePanel extends ReactiveElement {
     this.#run(client.sendFile(file, (fraction) => (this.progress = fraction)).finally(() => (this.progress = null)));
   }
 
+  /** Loads the sheets' words (once per language) with a sheet's chunk. */
+  async #sheetStrings(): Promise<void> {
+    this.#sheetT = await withSheetStrings(this.t, this.language);
+  }
+
+  /** Turns the reply chime on or off; turning it on plays it once (and, being a click, lets the frame play sound later). */
+  #toggleSound(): void {
+    setSound((this.sound = !this.sound));
+    if (this.sound) void import('./sound.ts').then(({ chime }) => chime());
+  }
+
   #verify(): void {
     const client = this.#client.peek();
-    const view = import('./verify-view.ts').then(({ verifyView }) => (this.#verifyView = verifyView));
-    if (client) this.#run(Promise.all([client.verify(), view]).then(([verification]) => (this.verification = verification)));
+    const view = import('./verify-view.ts').then(({ verifyView, sheetStyles }) => (this.adopt(sheetStyles), (this.#verifyView = verifyView)));
+    if (client) this.#run(Promise.all([client.verify(), view, this.#sheetStrings()]).then(([verification]) => (this.verification = verification)));
   }
 
   #chooseChannel(): void {
-    this.#run(import('./handoff-view.ts').then(({ handoffView }) => ((this.#handoffView = handoffView), (this.handoff = null))));
+    this.#run(Promise.all([import('./handoff-view.ts'), this.#sheetStrings()]).then(([{ handoffView, sheetStyles }]) => (this.adopt(sheetStyles), (this.#handoffView = handoffView), (this.handoff = null))));
   }
 
   #continueOn(channel: Channel): void {
@@ -228,6 +252,26 @@ export class ThreadlinePanel extends ReactiveElement {
     });
   }
 
+  #openRating(): void {
+    this.#run(
+      Promise.all([import('./rating-view.ts'), this.#sheetStrings()]).then(([{ ratingView, ratingStyles }]) => {
+        this.adopt(ratingStyles);
+        this.#ratingView = ratingView;
+        this.rating = 0;
+      }),
+    );
+  }
+
+  /** Attachments are drawn by a chunk loaded with the first message that has one; the rows are made again then. */
+  #loadFileView() {
+    void import('./file-view.ts').then(({ fileView }) => {
+      this.#fileView = fileView;
+      this.#templates = new WeakMap();
+      this.requestUpdate();
+    });
+    return nothing;
+  }
+
   #rate(event: Event): void {
     event.preventDefault();
     const client = this.#client.peek();
@@ -235,39 +279,48 @@ export class ThreadlinePanel extends ReactiveElement {
     if (client && this.rating) this.#run(client.rate(this.rating, comment).then(() => (this.rating = null)));
   }
 
-  #ratingForm(t: Strings) {
-    return html`<form class="rating" aria-label=${t.rate} @submit=${this.#rate}>
-      ${[1, 2, 3, 4, 5].map((n) => html`<button type="button" class="star" aria-label=${t.stars(n)} aria-pressed=${n === this.rating} @click=${() => (this.rating = n)}>${n > (this.rating ?? 0) ? '☆' : '★'}</button>`)}
-      <textarea rows="2" aria-label=${t.comment} placeholder=${t.comment} maxlength="1000"></textarea>
-      <button class="pill" ?disabled=${!this.rating}>${t.send}</button>
-    </form>`;
-  }
-
   #keydown(event: KeyboardEvent): void {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) this.#submit(event);
   }
 
-  #message(message: ChatMessage) {
+  /** The thread as rows: a separator where a day begins, and each message knowing its group. */
+  #rows(messages: readonly ChatMessage[]) {
+    const now = Date.now();
+    return messages.flatMap((message, i) => {
+      const previous = messages[i - 1];
+      const row = this.#message(message, continues(previous, message), continues(message, messages[i + 1]) ? '' : this.#times.ago(message.at, now));
+      return previous && dayOf(previous.at) === dayOf(message.at) ? [row] : [html`<li class="day">${this.#times.day(message.at, now)}</li>`, row];
+    });
+  }
+
+  /** A message's row, made again only when what it shows changed (read, grouping, its group's time). */
+  #message(message: ChatMessage, grouped: boolean, time: string) {
     const read = message.from === 'visitor' && message.seq !== undefined && message.seq <= this.#client.peek()!.readByAgent.peek();
+    const key = `${read} ${grouped} ${time}`;
     let cached = this.#templates.get(message);
-    if (cached?.read !== read) this.#templates.set(message, (cached = { read, template: this.#renderMessage(message, read) }));
+    if (cached?.key !== key) this.#templates.set(message, (cached = { key, template: this.#renderMessage(message, read, grouped, time) }));
     return cached.template;
   }
 
-  #renderMessage(message: ChatMessage, read: boolean) {
+  /**
+   * One message. Within a group (one author, minutes apart) only the last shows the time, and the
+   * rows sit closer; screen readers hear who wrote each message and at what time, every one. A
+   * messenger's message always says so ("via WhatsApp"): it left Threadline's encryption.
+   */
+  #renderMessage(message: ChatMessage, read: boolean, grouped: boolean, time: string) {
     const t = this.t;
     if (message.handoff) return html`<li class="marker">${t.continuedOn(CHANNEL_NAMES[message.handoff])}</li>`;
     const mine = message.from === 'visitor';
     const client = this.#client.peek()!;
-    const state = { sending: t.sending, unreadable: t.undecryptable, failed: t.notSent, sent: `${read ? `${t.read} · ` : ''}${this.#time.format(message.at)}` }[message.status];
-    return html`<li class="message ${mine ? 'mine' : 'theirs'} ${message.status}">
-      <span class="visually-hidden">${mine ? t.you : t.agent}:</span>
+    const state = { sending: t.sending, unreadable: t.undecryptable, failed: t.notSent, sent: time && `${read ? `${t.read} · ` : ''}${time}` }[message.status];
+    return html`<li class="message ${mine ? 'mine' : 'theirs'} ${message.status} ${grouped ? 'grouped' : ''}">
+      <span class="visually-hidden">${mine ? t.you : t.agent}, ${this.#times.clock(message.at)}:</span>
       ${message.status === 'unreadable'
         ? html`<p class="text">${t.unreadable}</p>`
         : html`${message.text ? html`<p class="text" dir="auto">${tokenize(message.text).map(rich)}</p>` : nothing}
           ${message.rating ? html`<p class="text" dir="auto">${t.rated(message.rating.score)}${message.rating.comment ? ` — ${message.rating.comment}` : ''}</p>` : nothing}
-          ${message.file ? fileView(t, message.file, this.#opened.get(message.file.blob), () => this.#openFile(client, message)) : nothing}`}
-      <span class="meta">${message.channel ? `${t.via(CHANNEL_NAMES[message.channel])} · ` : ''}${state}</span>
+          ${message.file ? (this.#fileView ? this.#fileView(t, message.file, this.#opened.get(message.file.blob), () => this.#openFile(client, message)) : this.#loadFileView()) : nothing}`}
+      ${state || message.channel ? html`<span class="meta">${message.channel ? `${t.via(CHANNEL_NAMES[message.channel])}${state ? ' · ' : ''}` : ''}${state}</span>` : nothing}
     </li>`;
   }
 
@@ -288,39 +341,42 @@ export class ThreadlinePanel extends ReactiveElement {
     const messages = client?.messages.value ?? [];
     const expiresAt = client?.expiresAt.value;
     const offered = Object.keys(client?.business.value?.channels ?? {}) as Channel[];
-    return html`<section class="panel" role="dialog" aria-label=${t.chatWith(name)}>
+    return html`<section class="panel" role="dialog" aria-label=${name ? t.chatWith(name) : t.chat}>
       <div class="head">
         <div>
-          <h2>${name}</h2>
+          <h2>${name || t.chat}</h2>
           <p class="status" aria-live="polite">${client?.agentTyping.value ? t.typing(name) : statusText(t, client?.status.value ?? 'idle')}</p>
         </div>
+        <button class="icon" type="button" aria-label=${t.sound} aria-pressed=${this.sound} @click=${this.#toggleSound}>
+          <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M6 16V11a6 6 0 0 1 12 0v5l2 2H4zM10 20a2 2 0 0 0 4 0" fill=${this.sound ? 'currentColor' : 'none'} stroke="currentColor" stroke-width="2" /></svg>
+        </button>
         <button class="icon" type="button" aria-label=${t.verify} ?disabled=${this.broken} @click=${this.#verify}>
           <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path d="M12 2l8 3v6c0 5-3.4 9.4-8 11-4.6-1.6-8-6-8-11V5z" fill="none" stroke="currentColor" stroke-width="2" /><path d="M8 12l3 3 5-6" fill="none" stroke="currentColor" stroke-width="2" /></svg>
         </button>
         <button class="icon close" type="button" aria-label=${t.close} @click=${this.#close}>×</button>
       </div>
       ${this.broken
-        ? html`<p class="error" role="alert">${this.failure?.message}</p>`
+        ? html`<p class="error" role="alert">${this.failure?.code === 'forbidden' ? t.unavailable : this.failure?.message}</p>`
         : this.verification && this.#verifyView
-        ? this.#verifyView(t, this.verification, () => (this.verification = null))
+        ? this.#verifyView(this.#sheetT!, this.verification, () => (this.verification = null))
         : this.handoff !== false && this.#handoffView
-        ? this.#handoffView(t, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
+        ? this.#handoffView(this.#sheetT!, offered, this.handoff, (channel) => this.#continueOn(channel), () => (this.handoff = false))
         : html`<div class="log" role="log" aria-live="polite" aria-label=${t.messages}>
               <ol>
               ${messages.length === 0 ? html`<li class="empty">${t.greeting}</li>` : nothing}
-              ${messages.slice(0, this.#shown).map((message) => this.#message(message))}
+              ${this.#rows(messages.slice(0, this.#shown))}
               </ol>
             </div>
             ${error ? html`<p class="error" role="alert">${error.message}</p>` : nothing}
             ${this.progress !== null ? html`<progress aria-label=${t.uploading} max="1" .value=${this.progress}></progress>` : nothing}
             <p class="e2ee">
-              ${t.encrypted}${client && !client.persistent.value ? ` · ${t.notSaved}` : ''}${expiresAt ? ` · ${t.deletedOn(this.#day.format(expiresAt))}` : ''}
+              ${t.encrypted}${client && !client.persistent.value ? ` · ${t.notSaved}` : ''}${expiresAt ? ` · ${t.deletedOn(this.#times.date(expiresAt))}` : ''}
             </p>
             ${messages.length === 0 && !expiresAt ? this.#retention() : nothing}
-            ${this.rating !== null
-              ? this.#ratingForm(t)
+            ${this.rating !== null && this.#ratingView
+              ? this.#ratingView(this.#sheetT!, this.rating, (score) => (this.rating = score), (event) => this.#rate(event))
               : messages.some((m) => m.from === 'agent') && !messages.some((m) => m.rating)
-              ? html`<button class="continue" type="button" @click=${() => (this.rating = 0)}>${t.rate}</button>`
+              ? html`<button class="continue" type="button" @click=${this.#openRating}>${t.rate}</button>`
               : nothing}
             ${offered.length ? html`<button class="continue" type="button" @click=${this.#chooseChannel}>${t.continueOn(offered.map((c) => CHANNEL_NAMES[c]).join(', '))}</button>` : nothing}
             <form @submit=${this.#submit}>

@@ -5,6 +5,37 @@
  */
 import { html } from 'lit/html.js';
 import { qrSvgPath } from '@threadline/sdk/qr';
+import { css } from './element.ts';
+
+/** The verify and "Continue on…" sheets' styles, adopted by the panel when one first opens. */
+export const sheetStyles = css`
+  .sheet {
+    flex: 1;
+    overflow-y: auto;
+    padding: 16px;
+  }
+  .digits {
+    font-family: ui-monospace, monospace;
+    font-size: 16px;
+    max-width: 24ch;
+    margin: 12px auto;
+    text-align: center;
+  }
+  .qr {
+    display: block;
+    margin: 0 auto;
+    width: 160px;
+    height: 160px;
+  }
+  .wide {
+    display: block;
+    width: 100%;
+  }
+  .link {
+    overflow-wrap: anywhere;
+    color: inherit;
+  }
+`;
 
 export function qrCode(data: string, label: string) {
   const { d, size } = qrSvgPath(data);

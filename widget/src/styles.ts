@@ -50,6 +50,7 @@ export const panelStyles = [
       background: var(--tl-surface);
       color: var(--tl-text);
       overflow: hidden;
+      font: 14px/1.4 var(--tl-font);
     }
     .head {
       display: flex;
@@ -108,25 +109,6 @@ export const panelStyles = [
       margin: 4px 16px 0;
       width: calc(100% - 32px);
     }
-    .sheet {
-      flex: 1;
-      overflow-y: auto;
-      padding: 16px;
-      font-size: 14px;
-    }
-    .digits {
-      font-family: ui-monospace, monospace;
-      font-size: 16px;
-      max-width: 24ch;
-      margin: 12px auto;
-      text-align: center;
-    }
-    .qr {
-      display: block;
-      margin: 0 auto;
-      width: 160px;
-      height: 160px;
-    }
     .pill {
       font: inherit;
       cursor: pointer;
@@ -138,18 +120,10 @@ export const panelStyles = [
       background: none;
       color: inherit;
     }
-    .wide {
-      display: block;
-      width: 100%;
-    }
     .preview {
       max-width: 100%;
       max-height: 200px;
       border-radius: 8px;
-    }
-    .link {
-      overflow-wrap: anywhere;
-      color: inherit;
     }
     .marker {
       text-align: center;
@@ -178,6 +152,18 @@ export const panelStyles = [
     /* Block layout, not flex: appending to a long history then lays out the new row only. */
     .log li + li {
       margin-top: 8px;
+    }
+    .log .grouped {
+      margin-top: 2px;
+    }
+    .day {
+      margin: 16px 0 8px;
+      text-align: center;
+      font-size: 12px;
+      color: var(--tl-muted);
+    }
+    .day::first-letter {
+      text-transform: uppercase;
     }
     .message {
       width: fit-content;
@@ -246,20 +232,6 @@ export const panelStyles = [
     }
     .text a {
       color: inherit;
-    }
-    .rating {
-      padding: 0 16px;
-    }
-    .rating textarea {
-      width: 100%;
-      box-sizing: border-box;
-    }
-    .star {
-      font-size: 24px;
-      background: none;
-      border: none;
-      cursor: pointer;
-      color: #b26a00;
     }
     .send svg:dir(rtl) {
       transform: scaleX(-1);

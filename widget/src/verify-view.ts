@@ -2,9 +2,12 @@
 import { html } from 'lit/html.js';
 import type { Verification } from '@threadline/sdk';
 import type { Strings } from './i18n/index.ts';
+import type { SheetStrings } from './i18n/sheets/index.ts';
 import { qrCode as qr } from './qr-view.ts';
 
-export function verifyView(t: Strings, { safetyNumber, pinned }: Verification, back: () => void) {
+export { sheetStyles } from './qr-view.ts';
+
+export function verifyView(t: Strings & SheetStrings, { safetyNumber, pinned }: Verification, back: () => void) {
   return html`<div class="sheet">
     <h3>${t.verify}</h3>
     <p>${pinned ? t.pinned : t.unpinned}</p>

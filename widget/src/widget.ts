@@ -56,6 +56,11 @@ class ThreadlineChat extends HTMLElement {
   #results = new Map<number, [(value: unknown) => void, (reason: Error) => void]>();
   #id = 0;
   #origin = '';
+  /** The theme last sent to the frame, to send it again if the page changed it since. */
+  #sentTheme = '';
+  /** The frame refused this page, or the browser did not let it load (a frame that loaded and said nothing): the chat cannot run here. */
+  #refused = false;
+  #landed = false;
 
   constructor() {
     super();
@@ -74,7 +79,10 @@ class ThreadlineChat extends HTMLElement {
     button.append(svg);
     this.#badge.className = 'badge';
     this.#badge.setAttribute('aria-hidden', 'true');
-    button.onclick = () => void this.call('toggle');
+    button.onclick = () =>
+      this.#refused || (this.#landed && !this.#port)
+        ? void import('./unavailable.ts').then(({ toggleNote }) => toggleNote(this.#root, this.language))
+        : void this.call('toggle');
     // Intent: the frame starts loading before the click lands.
     button.onpointerenter = button.onfocus = () => this.prepare();
     this.#root.addEventListener('keydown', (event) => (event as KeyboardEvent).key === 'Escape' && this.open && void this.call('close'));
@@ -126,6 +134,7 @@ class ThreadlineChat extends HTMLElement {
     const channels = this.getAttribute('channels');
     if (orgKey) options.orgKey = orgKey;
     if (channels) options.channels = channels;
+    this.#sentTheme = JSON.stringify(options.theme);
     return options;
   }
 
@@ -138,7 +147,9 @@ class ThreadlineChat extends HTMLElement {
     frame.src = `${this.#origin}/frame/?site=${encodeURIComponent(site)}`;
     frame.title = 'Chat';
     frame.hidden = true;
-    frame.allow = 'clipboard-write';
+    // autoplay: the reply chime, once the visitor turned it on in the panel.
+    frame.allow = 'clipboard-write; autoplay';
+    frame.onload = () => (this.#landed = true);
     const onLoaded = (event: MessageEvent) => {
       try {
         checkSender(event, this.#origin, frame.contentWindow);
@@ -182,17 +193,23 @@ class ThreadlineChat extends HTMLElement {
       this.#badge.textContent = String(unread);
       unread ? this.#button.append(this.#badge) : this.#badge.remove();
       this.#label();
+    } else if (message.t === 'refused') {
+      this.#refused = true;
+    } else if (message.t === 'notify') {
+      void import('./title-flash.ts').then(({ flashTitle }) => flashTitle(message.title));
     } else if (message.t === 'result') {
       const [resolve, reject] = this.#results.get(message.id) ?? [];
       this.#results.delete(message.id);
       message.error ? reject?.(new Error(message.error)) : resolve?.(message.value);
-    } else if (message.t !== 'loaded') emit(message.t, message.t === 'message' ? message.message : message.channel);
+    } else if (message.t === 'message' || message.t === 'handoff') emit(message.t, message.t === 'message' ? message.message : message.channel);
   }
 
   /** Sends a call to the frame (queued until the handshake is done); resolves with its result. */
   call(name: Call['name'], arg?: unknown): Promise<unknown> {
     const call = { id: ++this.#id, name, arg } as Call;
     this.prepare();
+    // A theme the page set after the handshake (a late style sheet, a theme switch) reaches the panel when it opens.
+    if (this.#port && name !== 'config' && name !== 'send' && JSON.stringify(this.#theme()) !== this.#sentTheme) void this.call('config', this.#options());
     this.#port ? this.#port.postMessage({ v, t: 'call', ...call }) : this.#pending.push(call);
     return new Promise((resolve, reject) => this.#results.set(call.id, [resolve, reject]));
   }

@@ -5,11 +5,9 @@
  * errors thrown across a worker boundary lose their class and code.
  */
 import { parseVisitorFrame, storedEnvelope, type Directory, type RelayFrame, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
-import { openFile, sealFile } from './attachments.ts';
 import { Device, SessionError } from './device.ts';
 import { checkDirectory, directoryTimes, signDirectory, type DirectoryProblem } from './directory.ts';
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
-import { approvalCode, safetyNumber } from './fingerprint.ts';
 import { openFromInbox, openMessage, openSealedForDevice, sealMessage, type MessageMeta, type Recipient } from './message.ts';
 import { concat, equalBytes, type Bytes } from './primitives.ts';
 import { GENERATION, persistent, Vault, type HistoryEntry, type OrgKeys, type Trust } from './vault.ts';
@@ -407,13 +405,18 @@ export class CryptoService {
     return ok(await this.#vault.history(conversationId, this.#atRest));
   }
 
+  // Files, safety numbers and approval codes are chunks of their own, loaded when first used: a
+  // visitor's first message needs none of them.
+
   /** Encrypts a file under a fresh key. */
   async sealFile(plaintext: Uint8Array<ArrayBuffer>): Promise<{ ciphertext: Uint8Array<ArrayBuffer>; key: string; hash: string }> {
+    const { sealFile } = await import('./attachments.ts');
     const sealed = await sealFile(plaintext);
     return { ciphertext: sealed.ciphertext, key: toBase64Url(sealed.key), hash: toBase64Url(sealed.hash) };
   }
 
   async openFile(ciphertext: Uint8Array<ArrayBuffer>, key: string, hash: string): Promise<Result<Uint8Array<ArrayBuffer>>> {
+    const { openFile } = await import('./attachments.ts');
     try {
       return ok(await openFile(ciphertext, fromBase64Url(key), fromBase64Url(hash)));
     } catch (error) {
@@ -426,12 +429,14 @@ export class CryptoService {
    * device's keys (signing, then identity); the organisation key signs both of each agent device's.
    */
   async safetyNumber(visitor: { id: string; signingKey: string; identityKey: string }, orgKey: string, site: string): Promise<string> {
+    const { safetyNumber } = await import('./fingerprint.ts');
     return safetyNumber({ key: concat(fromBase64Url(visitor.signingKey), fromBase64Url(visitor.identityKey)), id: visitor.id }, { key: fromBase64Url(orgKey), id: site });
   }
 
   /** The code a new agent device shows, to compare with the one its approver computes (this device's without `device`). */
   async approvalCode(device?: { id: string; signingKey: string; identityKey: string }): Promise<string> {
     const keys = device ?? this.#publicDevice();
+    const { approvalCode } = await import('./fingerprint.ts');
     return approvalCode({ id: keys.id, signingKey: fromBase64Url(keys.signingKey), identityKey: fromBase64Url(keys.identityKey) });
   }
 

@@ -1,11 +1,14 @@
-import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'rtl',
-  open: OPEN.ar!,
+  open: 'افتح المحادثة', // as the launcher says it (launcher.ts) until these words arrive
+  unavailable: 'المحادثة غير متاحة على هذا الموقع',
+  chat: 'محادثة',
   openUnread: (n: number) => `افتح المحادثة، ${n} غير مقروءة`,
   close: 'أغلق المحادثة',
+  newMessage: (n: number) => (n > 1 ? `رسائل جديدة: ${n}` : 'رسالة جديدة'),
+  sound: 'صوت للرسائل الجديدة',
   chatWith: (name: string) => `محادثة مع ${name}`,
   replyTime: 'نرد عادةً خلال دقائق',
   connecting: 'جارٍ الاتصال…',
@@ -34,22 +37,10 @@ export default {
   continueOn: (names: string) => `تابع على ${names}`,
   continuedOn: (name: string) => `تابع المحادثة على ${name}`,
   via: (name: string) => `عبر ${name}`,
-  anotherApp: 'تابع على تطبيق آخر',
-  handoffNotice: 'نحتفظ بالمحادثة. هناك يُطبَّق تشفير التطبيق، لا تشفير Threadline.',
-  scan: 'امسح هذا الرمز بهاتفك، أو افتح الرابط.',
-  linkQr: (name: string) => `رابط المتابعة على ${name} كرمز QR`,
-  copy: 'انسخ الرابط',
-  back: 'العودة إلى المحادثة',
   verify: 'تحقق من هذه الشركة',
-  pinned: 'يثبّت هذا الموقع مفتاح الشركة: لا يُقبل أي مفتاح آخر.',
-  unpinned: 'وثق هذا المتصفح بأول مفتاح رآه (لا يثبّت الموقع أي مفتاح). قارن هذا الرقم مع الشركة.',
-  safetyNumber: 'رقم الأمان',
-  safetyQr: 'رقم الأمان كرمز QR',
   show: 'اعرض',
   openFile: 'افتح',
   save: 'احفظ',
   rate: 'قيّم هذه المحادثة',
-  stars: (n: number) => `${n} من 5`,
-  comment: 'تعليق (اختياري)',
   rated: (n: number) => `التقييم ${n} من 5`,
 } satisfies Strings;

@@ -1,11 +1,14 @@
-import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'ltr',
-  open: OPEN.de!,
+  open: 'Chat öffnen', // as the launcher says it (launcher.ts) until these words arrive
+  unavailable: 'Der Chat ist auf dieser Website nicht verfügbar',
+  chat: 'Chat',
   openUnread: (n: number) => `Chat öffnen, ${n} ungelesen`,
   close: 'Chat schließen',
+  newMessage: (n: number) => (n > 1 ? `${n} neue Nachrichten` : 'Neue Nachricht'),
+  sound: 'Ton bei neuen Nachrichten',
   chatWith: (name: string) => `Chat mit ${name}`,
   replyTime: 'Wir antworten meist in wenigen Minuten',
   connecting: 'Verbinden…',
@@ -34,22 +37,10 @@ export default {
   continueOn: (names: string) => `Weiter auf ${names}`,
   continuedOn: (name: string) => `Weiter auf ${name}`,
   via: (name: string) => `über ${name}`,
-  anotherApp: 'In einer anderen App weiter',
-  handoffNotice: 'Der Verlauf bleibt. Dort gilt die Verschlüsselung der App, nicht die von Threadline.',
-  scan: 'Code mit dem Handy scannen oder Link öffnen.',
-  linkQr: (name: string) => `Link zu ${name} als QR-Code`,
-  copy: 'Link kopieren',
-  back: 'Zurück zum Gespräch',
   verify: 'Dieses Unternehmen prüfen',
-  pinned: 'Diese Website hinterlegt den Schlüssel: Kein anderer gilt.',
-  unpinned: 'Dieser Browser vertraut dem ersten Schlüssel (die Website hinterlegt keinen). Vergleichen Sie die Nummer mit dem Unternehmen.',
-  safetyNumber: 'Sicherheitsnummer',
-  safetyQr: 'Sicherheitsnummer als QR-Code',
   show: 'Anzeigen',
   openFile: 'Öffnen',
   save: 'Speichern',
   rate: 'Dieses Gespräch bewerten',
-  stars: (n: number) => `${n} von 5`,
-  comment: 'Kommentar (optional)',
   rated: (n: number) => `Bewertet mit ${n} von 5`,
 } satisfies Strings;

@@ -1,11 +1,13 @@
-import { OPEN } from '../launcher.ts';
-
 /** The widget's words, in English. Like every language, loaded with the panel. */
 const en = {
   dir: 'ltr' as 'ltr' | 'rtl',
-  open: OPEN.en!,
+  open: 'Open chat', // as the launcher says it (launcher.ts) until these words arrive
+  unavailable: 'Chat is not available on this website',
+  chat: 'Chat',
   openUnread: (n: number) => `Open chat, ${n} unread`,
   close: 'Close chat',
+  newMessage: (n: number) => (n > 1 ? `${n} new messages` : 'New message'),
+  sound: 'Sound for new messages',
   chatWith: (name: string) => `Chat with ${name}`,
   replyTime: 'We typically reply in a few minutes',
   connecting: 'Connecting…',
@@ -34,23 +36,11 @@ const en = {
   continueOn: (names: string) => `Continue on ${names}`,
   continuedOn: (name: string) => `Continued on ${name}`,
   via: (name: string) => `via ${name}`,
-  anotherApp: 'Continue on another app',
-  handoffNotice: 'We keep the thread. There, the app’s encryption applies, not Threadline’s.',
-  scan: 'Scan this code with your phone, or open the link.',
-  linkQr: (name: string) => `Link to continue on ${name}, as a QR code`,
-  copy: 'Copy link',
-  back: 'Back to the conversation',
   verify: 'Verify this business',
-  pinned: 'This website pins the business’s key: no other key is accepted.',
-  unpinned: 'This browser trusted the first key it saw (the website pins none). Compare this number with the business.',
-  safetyNumber: 'Safety number',
-  safetyQr: 'Safety number as a QR code',
   show: 'Show',
   openFile: 'Open',
   save: 'Save',
   rate: 'Rate this conversation',
-  stars: (n: number) => `${n} of 5`,
-  comment: 'Comment (optional)',
   rated: (n: number) => `Rated ${n} of 5`,
 };
 

@@ -1,11 +1,14 @@
-import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'ltr',
-  open: OPEN.es!,
+  open: 'Abrir el chat', // as the launcher says it (launcher.ts) until these words arrive
+  unavailable: 'El chat no está disponible en este sitio',
+  chat: 'Chat',
   openUnread: (n: number) => `Abrir el chat, ${n} sin leer`,
   close: 'Cerrar el chat',
+  newMessage: (n: number) => (n > 1 ? `${n} mensajes nuevos` : 'Mensaje nuevo'),
+  sound: 'Sonido para mensajes nuevos',
   chatWith: (name: string) => `Chat con ${name}`,
   replyTime: 'Solemos responder en pocos minutos',
   connecting: 'Conectando…',
@@ -34,22 +37,10 @@ export default {
   continueOn: (names: string) => `Continuar en ${names}`,
   continuedOn: (name: string) => `Continúa en ${name}`,
   via: (name: string) => `vía ${name}`,
-  anotherApp: 'Continuar en otra aplicación',
-  handoffNotice: 'Mantenemos la conversación. Allí se aplica el cifrado de la aplicación, no el de Threadline.',
-  scan: 'Escanea este código con el móvil o abre el enlace.',
-  linkQr: (name: string) => `Enlace para continuar en ${name}, como código QR`,
-  copy: 'Copiar el enlace',
-  back: 'Volver a la conversación',
   verify: 'Verificar esta empresa',
-  pinned: 'Este sitio fija la clave de la empresa: no se acepta ninguna otra.',
-  unpinned: 'Este navegador confió en la primera clave que vio (el sitio no fija ninguna). Compara este número con la empresa.',
-  safetyNumber: 'Número de seguridad',
-  safetyQr: 'Número de seguridad como código QR',
   show: 'Mostrar',
   openFile: 'Abrir',
   save: 'Guardar',
   rate: 'Valorar esta conversación',
-  stars: (n: number) => `${n} de 5`,
-  comment: 'Comentario (opcional)',
   rated: (n: number) => `Valorada con ${n} de 5`,
 } satisfies Strings;

@@ -1,11 +1,14 @@
-import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'ltr',
-  open: OPEN.fr!,
+  open: 'Ouvrir le chat', // as the launcher says it (launcher.ts) until these words arrive
+  unavailable: 'Le chat n’est pas disponible sur ce site',
+  chat: 'Chat',
   openUnread: (n: number) => `Ouvrir le chat, ${n} non lu${n > 1 ? 's' : ''}`,
   close: 'Fermer le chat',
+  newMessage: (n: number) => (n > 1 ? `${n} nouveaux messages` : 'Nouveau message'),
+  sound: 'Son pour les nouveaux messages',
   chatWith: (name: string) => `Discussion avec ${name}`,
   replyTime: 'Nous répondons en général en quelques minutes',
   connecting: 'Connexion…',
@@ -34,22 +37,10 @@ export default {
   continueOn: (names: string) => `Continuer sur ${names}`,
   continuedOn: (name: string) => `Suite sur ${name}`,
   via: (name: string) => `via ${name}`,
-  anotherApp: 'Continuer sur une autre application',
-  handoffNotice: 'Nous gardons le fil. Là-bas, le chiffrement est celui de l’application, pas de Threadline.',
-  scan: 'Scannez ce code ou ouvrez le lien.',
-  linkQr: (name: string) => `Lien pour continuer sur ${name}, en code QR`,
-  copy: 'Copier le lien',
-  back: 'Retour à la conversation',
   verify: 'Vérifier cette entreprise',
-  pinned: 'Ce site épingle la clé : aucune autre n’est acceptée.',
-  unpinned: 'Ce navigateur s’est fié à la première clé vue (le site n’en épingle pas). Comparez ce numéro avec l’entreprise.',
-  safetyNumber: 'Numéro de sécurité',
-  safetyQr: 'Numéro de sécurité en code QR',
   show: 'Afficher',
   openFile: 'Ouvrir',
   save: 'Enregistrer',
   rate: 'Noter cette conversation',
-  stars: (n: number) => `${n} sur 5`,
-  comment: 'Commentaire (facultatif)',
   rated: (n: number) => `Noté ${n} sur 5`,
 } satisfies Strings;

@@ -1,11 +1,14 @@
-import { OPEN } from '../launcher.ts';
 import type { Strings } from './en.ts';
 
 export default {
   dir: 'ltr',
-  open: OPEN.pt!,
+  open: 'Abrir o chat', // as the launcher says it (launcher.ts) until these words arrive
+  unavailable: 'O chat não está disponível neste site',
+  chat: 'Chat',
   openUnread: (n: number) => `Abrir o chat, ${n} não lida${n > 1 ? 's' : ''}`,
   close: 'Fechar o chat',
+  newMessage: (n: number) => (n > 1 ? `${n} novas mensagens` : 'Nova mensagem'),
+  sound: 'Som para novas mensagens',
   chatWith: (name: string) => `Conversa com ${name}`,
   replyTime: 'Costumamos responder em poucos minutos',
   connecting: 'A ligar…',
@@ -34,22 +37,10 @@ export default {
   continueOn: (names: string) => `Continuar no ${names}`,
   continuedOn: (name: string) => `Continua no ${name}`,
   via: (name: string) => `via ${name}`,
-  anotherApp: 'Continuar noutra aplicação',
-  handoffNotice: 'Mantemos a conversa. Lá aplica-se a cifra da aplicação, não a do Threadline.',
-  scan: 'Leia este código com o telemóvel ou abra a ligação.',
-  linkQr: (name: string) => `Ligação para continuar no ${name}, em código QR`,
-  copy: 'Copiar a ligação',
-  back: 'Voltar à conversa',
   verify: 'Verificar esta empresa',
-  pinned: 'Este site fixa a chave da empresa: nenhuma outra é aceite.',
-  unpinned: 'Este navegador confiou na primeira chave que viu (o site não fixa nenhuma). Compare este número com a empresa.',
-  safetyNumber: 'Número de segurança',
-  safetyQr: 'Número de segurança em código QR',
   show: 'Mostrar',
   openFile: 'Abrir',
   save: 'Guardar',
   rate: 'Avaliar esta conversa',
-  stars: (n: number) => `${n} de 5`,
-  comment: 'Comentário (opcional)',
   rated: (n: number) => `Avaliada com ${n} de 5`,
 } satisfies Strings;
