@@ -20,7 +20,7 @@ export { ThreadlineError, ConfigError, ConnectionError, CryptoError, ProtocolErr
 
 export type { Client, ClientOptions, Verification } from './client.ts';
 export type { Content, Rating } from './thread.ts';
-export { fileSize, previewed } from './file-ref.ts';
+export { fileSize, playable, previewed } from './file-ref.ts';
 export type { FileRef } from './file-ref.ts';
 export type { Channel, ChannelLinks, Retention } from './protocol.ts';
 export type { RelayOptions } from './options.ts';

@@ -14,7 +14,7 @@ const HASHED = /-[\w-]{8}\.js$/;
 
 /** The frame document's policy: its own scripts and worker, the relay only, embedded by `ancestors`. */
 export function frameCsp(ancestors: string): string {
-  return `default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self' data: blob:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${ancestors}`;
+  return `default-src 'none'; script-src 'self'; worker-src 'self'; connect-src 'self'; img-src 'self' data: blob:; media-src blob:; style-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors ${ancestors}`;
 }
 
 /** Who may embed a site's frame: its allowed origins; any website while the list is empty; nobody for an unknown site. */

@@ -5,7 +5,7 @@
  * agent's file goes the other way: uploaded to the platform, and into the encrypted thread.
  */
 import { randomUUID } from 'node:crypto';
-import { expect, signIn, test } from './helpers.ts';
+import { chat, expect, signIn, test } from './helpers.ts';
 
 /** A WAV file of a quarter second of a 440 Hz tone, 8 kHz, 8-bit mono. */
 function tone(): Buffer {
@@ -69,3 +69,27 @@ for (const channel of ['WhatsApp', 'Messenger'] as const) {
     await expect(thread.getByRole('listitem').filter({ hasText: 'receipt.pdf' })).toContainText(channel);
   });
 }
+
+test('a voice note the customer sends on WhatsApp after leaving the website plays in the web chat too', async ({ browser }) => {
+  const visitor = await (await browser.newContext()).newPage();
+  await visitor.goto('/');
+  await visitor.getByRole('button', { name: 'Open chat' }).click();
+  await chat(visitor).getByRole('textbox', { name: 'Message' }).fill('I will send you a voice note');
+  await chat(visitor).getByRole('textbox', { name: 'Message' }).press('Enter');
+  await chat(visitor).getByRole('button', { name: /^Continue on / }).click();
+  await chat(visitor).getByRole('button', { name: 'Continue on WhatsApp' }).click();
+  const link = await chat(visitor).getByRole('link', { name: /^https:\/\/wa\.me\// }).getAttribute('href');
+  await chat(visitor).getByRole('button', { name: 'Back to the conversation' }).click();
+
+  const phone = await (await browser.newContext()).newPage();
+  await phone.goto('/simulator/');
+  await phone.getByLabel('Open a link').fill(link!);
+  await phone.getByRole('button', { name: 'Open', exact: true }).click();
+  // The prefilled text (with the handoff code) goes as the voice note's caption.
+  await phone.getByLabel('Attach a photo, voice note or file').setInputFiles({ name: 'voice-note.wav', mimeType: 'audio/wav', buffer: tone() });
+  await expect(phone.getByRole('log').getByText('📎 voice-note.wav')).toBeVisible();
+
+  await chat(visitor).getByRole('button', { name: /^Play audio\.wav/ }).click();
+  const audio = chat(visitor).locator('audio[aria-label="audio.wav"]');
+  await expect.poll(() => audio.evaluate((element: HTMLAudioElement) => element.duration)).toBeCloseTo(0.25, 2);
+});

@@ -40,6 +40,7 @@ export default {
   verify: 'تحقق من هذه الشركة',
   show: 'اعرض',
   openFile: 'افتح',
+  play: 'شغّل',
   save: 'احفظ',
   rate: 'قيّم هذه المحادثة',
   rated: (n: number) => `التقييم ${n} من 5`,

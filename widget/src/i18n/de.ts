@@ -40,6 +40,7 @@ export default {
   verify: 'Dieses Unternehmen prüfen',
   show: 'Anzeigen',
   openFile: 'Öffnen',
+  play: 'Abspielen',
   save: 'Speichern',
   rate: 'Dieses Gespräch bewerten',
   rated: (n: number) => `Bewertet mit ${n} von 5`,

@@ -39,6 +39,7 @@ const en = {
   verify: 'Verify this business',
   show: 'Show',
   openFile: 'Open',
+  play: 'Play',
   save: 'Save',
   rate: 'Rate this conversation',
   rated: (n: number) => `Rated ${n} of 5`,

@@ -40,6 +40,7 @@ export default {
   verify: 'Verificar esta empresa',
   show: 'Mostrar',
   openFile: 'Abrir',
+  play: 'Reproducir',
   save: 'Guardar',
   rate: 'Valorar esta conversación',
   rated: (n: number) => `Valorada con ${n} de 5`,

@@ -40,6 +40,7 @@ export default {
   verify: 'Vérifier cette entreprise',
   show: 'Afficher',
   openFile: 'Ouvrir',
+  play: 'Écouter',
   save: 'Enregistrer',
   rate: 'Noter cette conversation',
   rated: (n: number) => `Noté ${n} sur 5`,

@@ -40,6 +40,7 @@ export default {
   verify: 'Verificar esta empresa',
   show: 'Mostrar',
   openFile: 'Abrir',
+  play: 'Reproduzir',
   save: 'Guardar',
   rate: 'Avaliar esta conversa',
   rated: (n: number) => `Avaliada com ${n} de 5`,
