@@ -390,7 +390,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     async sendFile(conversationId, file, onProgress, via) {
       const current = engine();
       // As with a reply: out through the messenger first (the relay passes the file on and keeps nothing), then into the thread.
-      if (via) await api(`/v1/agent/conversations/${conversationId}/channel-file/${via}`, `send the file on ${CHANNEL_NAMES[via]}`, { file });
+      if (via) await api(`/v1/agent/conversations/${conversationId}/channel-file/${via}`, `send the file on ${CHANNEL_NAMES[via]}`, { body: file, headers: { 'x-file-name': encodeURIComponent(file.name ?? 'file') } });
       const sent = await sendFile(getWorker(), relay, conversationId, session!.token, file, onProgress);
       return current.send(conversationId, { file: sent, ...(via ? { channel: via } : {}) });
     },

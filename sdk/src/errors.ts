@@ -55,16 +55,11 @@ export interface WireError {
   message: string;
 }
 
-const classes: Record<string, typeof ThreadlineError> = { ThreadlineError, ConfigError, ProtocolError, ConnectionError, CryptoError, StorageError, QuotaExceededError };
+// The classes a client throws on the main thread (StorageError stays in the worker, which answers with codes).
+const classes: Record<string, typeof ThreadlineError> = { ConfigError, ProtocolError, ConnectionError, CryptoError, QuotaExceededError };
 
-export function toWire(error: unknown): WireError {
-  if (error instanceof ThreadlineError) return { name: error.name, code: error.code, message: error.message };
-  return { name: 'ThreadlineError', code: 'internal', message: error instanceof Error ? error.message : String(error) };
-}
+export const toWire = (error: unknown): WireError => ({ name: (error as Error)?.name, code: (error as ThreadlineError)?.code ?? 'internal', message: String((error as Error)?.message ?? error) });
 
 /** The error again, of its own class, so `instanceof` and `code` hold on the receiving side. */
-export function fromWire({ name, code, message }: WireError): ThreadlineError {
-  const error = new (Object.hasOwn(classes, name) ? classes[name]! : ThreadlineError)(String(code), '', '', '');
-  error.message = String(message);
-  return error;
-}
+export const fromWire = ({ name, code, message }: WireError): ThreadlineError =>
+  Object.assign(new (Object.hasOwn(classes, name) ? classes[name]! : ThreadlineError)(code, '', '', ''), { message });

@@ -1,27 +1,27 @@
-/** Requests to the relay's HTTP API (JSON, or a file as it is), with failures turned into typed errors. */
+/** Requests to the relay's HTTP API (JSON, or a Blob as it is), with failures turned into typed errors. */
 import { ConnectionError, ProtocolError } from './errors.ts';
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT';
+  /** JSON, or a Blob sent as it is (its type as the content-type). */
   body?: unknown;
-  /** A file sent as the body, its name in `X-File-Name`. */
-  file?: Blob & { name?: string };
+  headers?: Record<string, string>;
   token?: string;
 }
 
 export async function request<T>(relay: URL, path: string, action: string, options: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = {};
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  if (options.file) Object.assign(headers, { 'content-type': options.file.type || 'application/octet-stream', 'x-file-name': encodeURIComponent(options.file.name ?? 'file') });
+  const blob = options.body instanceof Blob;
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = blob ? (options.body as Blob).type || 'application/octet-stream' : 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let response: Response;
   // Once over a rate limit, the request goes again after the wait the relay names (at most 10 s).
   for (let attempt = 0; ; attempt++) {
     try {
       response = await fetch(new URL(path, relay), {
-        method: options.method ?? (options.body === undefined && !options.file ? 'GET' : 'POST'),
+        method: options.method ?? (options.body === undefined ? 'GET' : 'POST'),
         headers,
-        body: options.file ?? (options.body === undefined ? null : JSON.stringify(options.body)),
+        body: blob ? (options.body as Blob) : options.body === undefined ? null : JSON.stringify(options.body),
       });
     } catch {
       throw new ConnectionError('network', action, `the relay at ${relay.origin} is unreachable`, 'Check the connection and try again.');
