@@ -8,6 +8,8 @@ import { Devices } from './devices.tsx';
 import { currentHash } from './hash.ts';
 import { Inbox } from './inbox.tsx';
 import { Install } from './install.tsx';
+import { ShortcutHelp } from './shortcut-help.tsx';
+import { useShortcuts } from './shortcuts.ts';
 import { SignIn } from './sign-in.tsx';
 
 const PAGES = { inbox: 'Inbox', devices: 'Devices & team', channels: 'Messengers', install: 'Install' } as const;
@@ -16,6 +18,8 @@ type Page = keyof typeof PAGES;
 export function App({ client }: { client: AgentClient }) {
   const resuming = useSignal(true);
   const hash = useSignal(currentHash());
+  const help = useSignal(false);
+  useShortcuts({ '?': () => (help.value = true) });
   useEffect(() => {
     const onHash = () => (hash.value = currentHash());
     addEventListener('hashchange', onHash);
@@ -47,6 +51,9 @@ export function App({ client }: { client: AgentClient }) {
           <span class="status">
             {agent.name} ({agent.role === 'admin' ? 'admin' : 'agent'})
           </span>
+          <button type="button" aria-haspopup="dialog" onClick={() => (help.value = true)}>
+            Keyboard shortcuts
+          </button>{' '}
           <button type="button" onClick={() => void client.signOut()}>
             Sign out
           </button>
@@ -58,6 +65,7 @@ export function App({ client }: { client: AgentClient }) {
         </p>
       )}
       {!agent.approved && <WaitingForApproval client={client} />}
+      <ShortcutHelp open={help.value} close={() => (help.value = false)} />
       {page === 'devices' ? <Devices client={client} /> : page === 'channels' ? <Channels client={client} /> : page === 'install' ? <Install client={client} /> : <Inbox client={client} />}
     </div>
   );

@@ -1,6 +1,7 @@
 import { Component } from 'preact';
 import { CHANNEL_NAMES, tokenize, WHATSAPP_CODE, type ChatMessage } from '@threadline/sdk/agent';
 import { FileView } from './file-view.tsx';
+import { messageElementId } from './navigation.ts';
 import { Time, times } from './time.tsx';
 
 /** Message text as elements (links, bold, italic, code); never HTML. */
@@ -27,7 +28,7 @@ function withoutHandoffCode(message: ChatMessage): { text: string; code?: string
   return { text: `${before.trimEnd()} ${after.trimStart()}`.trim(), code: found[1] };
 }
 
-export function Message({ message, read, open }: { message: ChatMessage; read: boolean; open: Parameters<typeof FileView>[0]['open'] }) {
+export function Message({ message, read, open, highlighted }: { message: ChatMessage; read: boolean; open: Parameters<typeof FileView>[0]['open']; /** The search result the agent opened. */ highlighted: boolean }) {
   if (message.handoff) return <li class="marker">Visitor continued on {CHANNEL_NAMES[message.handoff]}</li>;
   const status =
     message.status === 'sending' ? 'Sending…' : message.status === 'failed' ? `Not sent: ${message.problem ?? ''}` : (
@@ -38,7 +39,7 @@ export function Message({ message, read, open }: { message: ChatMessage; read: b
     );
   const { text, code } = withoutHandoffCode(message);
   return (
-    <li class={`message ${message.from} ${message.status}`}>
+    <li id={messageElementId(message.id)} class={`message ${message.from} ${message.status}${highlighted ? ' highlighted' : ''}`} aria-current={highlighted || undefined}>
       <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
       {message.status === 'unreadable' ? (
         <p title={message.problem}>This message could not be decrypted ({message.problem}).</p>
