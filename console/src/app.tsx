@@ -11,6 +11,8 @@ import { Install } from './install.tsx';
 import { ShortcutHelp } from './shortcut-help.tsx';
 import { useShortcuts } from './shortcuts.ts';
 import { SignIn } from './sign-in.tsx';
+import { NotificationOffer, SoundToggle } from './notification-settings.tsx';
+import { startNotifier } from './notifier.ts';
 
 const PAGES = { inbox: 'Inbox', devices: 'Devices & team', channels: 'Messengers', install: 'Install' } as const;
 type Page = keyof typeof PAGES;
@@ -20,6 +22,8 @@ export function App({ client }: { client: AgentClient }) {
   const hash = useSignal(currentHash());
   const help = useSignal(false);
   useShortcuts({ '?': () => (help.value = true) });
+  const signedIn = client.agent.value !== null;
+  useEffect(() => (signedIn ? startNotifier(client) : undefined), [client, signedIn]);
   useEffect(() => {
     const onHash = () => (hash.value = currentHash());
     addEventListener('hashchange', onHash);
@@ -51,6 +55,7 @@ export function App({ client }: { client: AgentClient }) {
           <span class="status">
             {agent.name} ({agent.role === 'admin' ? 'admin' : 'agent'})
           </span>
+          <SoundToggle />
           <button type="button" aria-haspopup="dialog" onClick={() => (help.value = true)}>
             Keyboard shortcuts
           </button>{' '}
@@ -65,6 +70,7 @@ export function App({ client }: { client: AgentClient }) {
         </p>
       )}
       {!agent.approved && <WaitingForApproval client={client} />}
+      <NotificationOffer />
       <ShortcutHelp open={help.value} close={() => (help.value = false)} />
       {page === 'devices' ? <Devices client={client} /> : page === 'channels' ? <Channels client={client} /> : page === 'install' ? <Install client={client} /> : <Inbox client={client} />}
     </div>
