@@ -4,6 +4,7 @@ import { CHANNEL_NAMES, type AgentClient, type ConversationSummary, type TeamMem
 import { visitorLabel } from './customer.ts';
 import { count } from './format.ts';
 import { destination, type Destination } from './navigation.ts';
+import { SearchBox, SearchResults } from './search.tsx';
 import { useShortcuts } from './shortcuts.ts';
 import { Thread } from './thread.tsx';
 import { Time, times, useNow } from './time.tsx';
@@ -14,6 +15,7 @@ export function Inbox({ client }: { client: AgentClient }) {
   const view = useSignal<View>('open');
   const team = useSignal<TeamMember[]>([]);
   const error = useSignal('');
+  const query = useSignal('');
   const now = useNow();
   useEffect(() => void client.team().then((loaded) => (team.value = loaded), () => undefined), [client]);
   const me = team.value.find((member) => member.email === client.agent.value?.email)?.id;
@@ -59,36 +61,44 @@ export function Inbox({ client }: { client: AgentClient }) {
     a: () => current && me && attempt(() => client.assign(current.id, me)),
     c: () => current && attempt(() => client.setStatus(current.id, 'closed')),
     r: () => document.getElementById('reply')?.focus(),
+    '/': () => document.getElementById('search')?.focus(),
   });
 
   return (
     <main class="inbox">
       <h1 class="visually-hidden">Inbox</h1>
       <div class="side">
-        <ViewTabs client={client} conversations={conversations} view={view.value} now={now} me={me} choose={(next) => (view.value = next)} />
+        <SearchBox client={client} query={query} />
         {error.value && (
           <p class="error banner" role="alert">
             {error.value}
           </p>
         )}
-        <nav aria-label="Conversations">
-          <ul class="list">
-            {shown.length === 0 && <li class="empty">{conversations.length ? `No ${VIEWS[view.value].toLowerCase()} conversations.` : 'No conversations yet.'}</li>}
-            {shown.map((conversation) => (
-              <li key={conversation.id}>
-                <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
-                  <span class="who">
-                    {visitorLabel(client, conversation)}
-                    {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
-                  </span>
-                  <span class="when">
-                    {count(total(conversation), 'message')} · <Time at={conversation.lastAt} text={times.relative(conversation.lastAt, now)} />
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        {query.value.trim() ? (
+          <SearchResults client={client} query={query.value} openedMessage={highlight.value?.messageId} />
+        ) : (
+          <>
+            <ViewTabs client={client} conversations={conversations} view={view.value} now={now} me={me} choose={(next) => (view.value = next)} />
+            <nav aria-label="Conversations">
+              <ul class="list">
+                {shown.length === 0 && <li class="empty">{conversations.length ? `No ${VIEWS[view.value].toLowerCase()} conversations.` : 'No conversations yet.'}</li>}
+                {shown.map((conversation) => (
+                  <li key={conversation.id}>
+                    <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
+                      <span class="who">
+                        {visitorLabel(client, conversation)}
+                        {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
+                      </span>
+                      <span class="when">
+                        {count(total(conversation), 'message')} · <Time at={conversation.lastAt} text={times.relative(conversation.lastAt, now)} />
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </>
+        )}
       </div>
       {current ? (
         <Thread

@@ -11,6 +11,7 @@ export const SHORTCUTS = {
   a: 'Assign the conversation to me',
   c: 'Close the conversation',
   r: 'Write a reply (focus the composer)',
+  '/': 'Search messages',
   '?': 'Show these shortcuts',
 } as const;
 export type ShortcutKey = keyof typeof SHORTCUTS;

@@ -12,13 +12,13 @@ test('an agent works the inbox from the keyboard, and ? lists the shortcuts', as
   test.setTimeout(120_000);
   const first = `keys-first-${randomUUID()}`;
   const second = `keys-second-${randomUUID()}`;
-  await visitorWrites(browser, [first]);
-  await visitorWrites(browser, [second]);
-
   const agent = await (await browser.newContext()).newPage();
   await signIn(agent);
+  await visitorWrites(browser, [first]);
+  await visitorWrites(browser, [second]);
   const buttons = conversationList(agent).getByRole('button');
   await expect(buttons.nth(1)).toBeVisible();
+  await buttons.nth(0).click();
   await expect(buttons.nth(0)).toHaveAttribute('aria-current', 'true');
   const heading = agent.getByRole('main').getByRole('heading', { level: 2 });
   const top = await heading.textContent();
@@ -58,7 +58,7 @@ test('an agent works the inbox from the keyboard, and ? lists the shortcuts', as
   await agent.keyboard.press('?');
   const dialog = agent.getByRole('dialog', { name: 'Keyboard shortcuts' });
   await expect(dialog).toBeVisible();
-  await expect(dialog.getByRole('definition')).toHaveText(['Next conversation', 'Previous conversation', 'Assign the conversation to me', 'Close the conversation', 'Write a reply (focus the composer)', 'Show these shortcuts']);
+  await expect(dialog.getByRole('definition')).toHaveText(['Next conversation', 'Previous conversation', 'Assign the conversation to me', 'Close the conversation', 'Write a reply (focus the composer)', 'Search messages', 'Show these shortcuts']);
   await expect(dialog.getByRole('button', { name: 'Close' })).toBeFocused();
   for (let i = 0; i < 3; i++) {
     await agent.keyboard.press('Tab');
