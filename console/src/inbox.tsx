@@ -4,6 +4,7 @@ import { CHANNEL_NAMES, type AgentClient, type ConversationSummary, type TeamMem
 import { visitorLabel } from './customer.ts';
 import { count } from './format.ts';
 import { destination, type Destination } from './navigation.ts';
+import { Profile } from './profile.tsx';
 import { SearchBox, SearchResults } from './search.tsx';
 import { useShortcuts } from './shortcuts.ts';
 import { Thread } from './thread.tsx';
@@ -115,6 +116,7 @@ export function Inbox({ client }: { client: AgentClient }) {
       ) : (
         <p class="empty">Select a conversation.</p>
       )}
+      {current && <Profile client={client} conversation={current} now={now} />}
     </main>
   );
 }

@@ -19,8 +19,9 @@ test('an agent searches the decrypted history on the device and opens a result a
   context.on('page', (page) => page.on('websocket', (socket) => socket.on('framesent', ({ payload }) => sent.push(String(payload)))));
   const agent = await context.newPage();
   await signIn(agent);
-  await visitorWrites(browser, [`Hello, my parcel ${parcel} arrived broken`, 'Are you there?']);
-  await visitorWrites(browser, [`Where is the invoice ${invoice} for March?`]);
+  // The customers leave once they have written: their chats need no more of the machine.
+  await (await visitorWrites(browser, [`Hello, my parcel ${parcel} arrived broken`, 'Are you there?'])).context().close();
+  await (await visitorWrites(browser, [`Where is the invoice ${invoice} for March?`])).context().close();
   const first = await openConversationWith(agent, parcel);
   const reply = agent.getByRole('textbox', { name: 'Reply' });
   await reply.fill(`Sorry about parcel ${parcel}: a refund is on its way`);
