@@ -1,7 +1,6 @@
 import { Component } from 'preact';
 import { CHANNEL_NAMES, tokenize, WHATSAPP_CODE, type ChatMessage } from '@threadline/sdk/agent';
 import { FileView } from './file-view.tsx';
-import { messageElementId } from './navigation.ts';
 import { Time, times } from './time.tsx';
 
 /** Message text as elements (links, bold, italic, code); never HTML. */
@@ -39,7 +38,7 @@ export function Message({ message, read, open, highlighted }: { message: ChatMes
     );
   const { text, code } = withoutHandoffCode(message);
   return (
-    <li id={messageElementId(message.id)} class={`message ${message.from} ${message.status}${highlighted ? ' highlighted' : ''}`} aria-current={highlighted || undefined}>
+    <li class={`message ${message.from} ${message.status}${highlighted ? ' highlighted' : ''}`}>
       <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
       {message.status === 'unreadable' ? (
         <p title={message.problem}>This message could not be decrypted ({message.problem}).</p>

@@ -21,6 +21,3 @@ export function openConversation(conversationId: string, messageId?: string): vo
   const hash = new URLSearchParams(location.hash.slice(1));
   if ((hash.get('page') ?? 'inbox') !== 'inbox') location.hash = '#page=inbox';
 }
-
-/** A message's element in the thread, for scrolling to it. */
-export const messageElementId = (messageId: string) => `message-${messageId}`;

@@ -45,7 +45,7 @@ export function Profile({ client, conversation, now }: { client: AgentClient; co
   const ratings = messages.filter((m) => m.rating).sort((a, b) => b.at - a.at);
   const firstSeen = Math.min(...mine.map((c) => c.createdAt));
   return (
-    <aside class="profile" aria-label="Customer profile">
+    <aside class="profile" aria-label="Customer profile" tabIndex={0}>
       {/* The name is the thread's heading, beside this; the profile starts with what is new. */}
       <p class="name">
         <strong>{visitorLabel(client, conversation)}</strong>

@@ -6,7 +6,7 @@ import { visitorLabel } from './customer.ts';
 import { ThreadMessage } from './message.tsx';
 import { SafetyNumber } from './safety-number.tsx';
 import { Time, times } from './time.tsx';
-import { messageElementId, onScreen } from './navigation.ts';
+import { onScreen } from './navigation.ts';
 import { AssignSelect, StatusActions } from './views.tsx';
 import { useStickToBottom } from './stick-to-bottom.ts';
 
@@ -51,10 +51,12 @@ export function Thread({ client, now, team, me, conversation, merged, others, hi
   const error = useSignal('');
   const progress = useSignal<number | null>(null);
   const log = useStickToBottom<HTMLDivElement>(messages.length);
-  const found = highlight !== undefined && messages.some((m) => m.id === highlight);
+  // The message a search result or a notification points to, found by its place in the log: a
+  // message's own id stays out of the DOM (it comes from the sender).
+  const at = highlight === undefined ? -1 : messages.findIndex((m) => m.id === highlight);
   useEffect(() => {
-    if (found) document.getElementById(messageElementId(highlight))?.scrollIntoView({ block: 'center' });
-  }, [highlight, found]);
+    if (at >= 0) log.current?.querySelectorAll('ol > li')[at]?.scrollIntoView({ block: 'center' });
+  }, [highlight, at >= 0]);
   const canReply = client.agent.value?.approved && via !== null;
 
   const attempt = async (run: () => Promise<unknown>) => {
@@ -118,7 +120,7 @@ export function Thread({ client, now, team, me, conversation, merged, others, hi
           </form>
         )}
       </header>
-      <div class="log" ref={log} role="log" aria-live="polite" aria-label="Messages">
+      <div class="log" ref={log} role="log" aria-live="polite" aria-label="Messages" tabIndex={0}>
         <ol>
           {messages.map((message) => (
             <ThreadMessage key={message.id} message={message} highlighted={message.id === highlight} read={message.from === 'agent' && (message.seq ?? Infinity) <= readUpTo} open={open} day={day} />

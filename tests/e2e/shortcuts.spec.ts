@@ -70,7 +70,8 @@ test('an agent works the inbox from the keyboard, and ? lists the shortcuts', as
   await expect(heading).toHaveText(current!);
   for (const colorScheme of ['light', 'dark'] as const) {
     await agent.emulateMedia({ colorScheme });
-    expect((await new AxeBuilder({ page: agent }).analyze()).violations.map((v) => v.id), colorScheme).toEqual([]);
+    const { violations } = await new AxeBuilder({ page: agent }).analyze();
+    expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), colorScheme).toEqual([]);
   }
   await agent.keyboard.press('Escape');
   await expect(dialog).toBeHidden();
