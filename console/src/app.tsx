@@ -8,14 +8,24 @@ import { Devices } from './devices.tsx';
 import { currentHash } from './hash.ts';
 import { Inbox } from './inbox.tsx';
 import { Install } from './install.tsx';
+import { lazyPage } from './lazy-page.tsx';
+import { ShortcutHelp } from './shortcut-help.tsx';
+import { useShortcuts } from './shortcuts.ts';
 import { SignIn } from './sign-in.tsx';
+import { NotificationOffer, SoundToggle } from './notification-settings.tsx';
+import { startNotifier } from './notifier.ts';
 
-const PAGES = { inbox: 'Inbox', devices: 'Devices & team', channels: 'Messengers', install: 'Install' } as const;
+const PAGES = { inbox: 'Inbox', reports: 'Reports', devices: 'Devices & team', channels: 'Messengers', install: 'Install' } as const;
+const Reports = lazyPage(() => import('./reports.tsx').then((module) => module.Reports), 'Reports');
 type Page = keyof typeof PAGES;
 
 export function App({ client }: { client: AgentClient }) {
   const resuming = useSignal(true);
   const hash = useSignal(currentHash());
+  const help = useSignal(false);
+  useShortcuts({ '?': () => (help.value = true) });
+  const signedIn = client.agent.value !== null;
+  useEffect(() => (signedIn ? startNotifier(client) : undefined), [client, signedIn]);
   useEffect(() => {
     const onHash = () => (hash.value = currentHash());
     addEventListener('hashchange', onHash);
@@ -47,6 +57,10 @@ export function App({ client }: { client: AgentClient }) {
           <span class="status">
             {agent.name} ({agent.role === 'admin' ? 'admin' : 'agent'})
           </span>
+          <SoundToggle />
+          <button type="button" aria-haspopup="dialog" onClick={() => (help.value = true)}>
+            Keyboard shortcuts
+          </button>{' '}
           <button type="button" onClick={() => void client.signOut()}>
             Sign out
           </button>
@@ -58,7 +72,9 @@ export function App({ client }: { client: AgentClient }) {
         </p>
       )}
       {!agent.approved && <WaitingForApproval client={client} />}
-      {page === 'devices' ? <Devices client={client} /> : page === 'channels' ? <Channels client={client} /> : page === 'install' ? <Install client={client} /> : <Inbox client={client} />}
+      <NotificationOffer />
+      <ShortcutHelp open={help.value} close={() => (help.value = false)} />
+      {page === 'devices' ? <Devices client={client} /> : page === 'channels' ? <Channels client={client} /> : page === 'install' ? <Install client={client} /> : page === 'reports' ? <Reports client={client} /> : <Inbox client={client} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { count, timeFormats } from './format.ts';
+import { count, duration, timeFormats } from './format.ts';
 
 describe('count', () => {
   it('says "1 message" and "2 messages", never "1 messages"', () => {
@@ -46,5 +46,16 @@ describe('timeFormats', () => {
 
   it('keeps the whole date for a tooltip', () => {
     expect(en.full(new Date(2026, 11, 2, 9, 5).getTime())).toMatch(/^Wednesday,? 2 December 2026 at 09:05$/);
+  });
+});
+
+describe('duration', () => {
+  it('says a length of time in its two largest units', () => {
+    expect(duration(0)).toBe('0s');
+    expect(duration(45_000)).toBe('45s');
+    expect(duration(12 * 60_000 + 4_000)).toBe('12m 4s');
+    expect(duration(3 * 3600_000 + 5 * 60_000)).toBe('3h 5m');
+    expect(duration(3 * 3600_000 + 20_000)).toBe('3h');
+    expect(duration(2 * 86_400_000 + 4 * 3600_000 + 59_000)).toBe('2d 4h');
   });
 });

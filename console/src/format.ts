@@ -64,3 +64,18 @@ export function timeFormats(locale?: string): TimeFormats {
     full: (at) => whole.format(at),
   };
 }
+
+const units = (['day', 'hour', 'minute', 'second'] as const).map((unit) => new Intl.NumberFormat('en', { style: 'unit', unit, unitDisplay: 'narrow' }));
+
+/** A length of time in its two largest units: "45s", "12m", "3h 5m", "2d 4h". */
+export function duration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  const parts = [Math.floor(seconds / 86_400), Math.floor(seconds / 3600) % 24, Math.floor(seconds / 60) % 60, seconds % 60];
+  const first = parts.findIndex((part) => part > 0);
+  if (first === -1) return units[3]!.format(0);
+  return parts
+    .slice(first, first + 2)
+    .map((part, i) => (part || i === 0 ? units[first + i]!.format(part) : ''))
+    .filter(Boolean)
+    .join(' ');
+}

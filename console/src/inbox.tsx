@@ -1,216 +1,122 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
-import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ConversationSummary, type FileRef, type TeamMember } from '@threadline/sdk/agent';
-import { AttachButton } from './attach-button.tsx';
+import { CHANNEL_NAMES, type AgentClient, type ConversationSummary, type TeamMember } from '@threadline/sdk/agent';
+import { visitorLabel } from './customer.ts';
 import { count } from './format.ts';
-import { ThreadMessage } from './message.tsx';
-import { SafetyNumber } from './safety-number.tsx';
+import { destination, type Destination } from './navigation.ts';
+import { Profile } from './profile.tsx';
+import { SearchBox, SearchResults } from './search.tsx';
+import { useShortcuts } from './shortcuts.ts';
+import { Thread } from './thread.tsx';
 import { Time, times, useNow } from './time.tsx';
-import { AssignSelect, inView, StatusActions, VIEWS, ViewTabs, type View } from './views.tsx';
-import { useStickToBottom } from './stick-to-bottom.ts';
-
-/**
- * A short, stable label for the customer: their messenger profile name (decrypted from their latest
- * message that carries one; the relay keeps only a shortened id), or an anonymous web visitor.
- */
-const visitorLabel = (client: AgentClient, conversation: ConversationSummary) =>
-  client.messages(conversation.id).value.findLast((m) => m.sender)?.sender ?? conversation.channel?.label ?? `Visitor ${(conversation.visitor?.id ?? conversation.id).slice(0, 6)}`;
+import { inView, VIEWS, ViewTabs, type View } from './views.tsx';
 
 export function Inbox({ client }: { client: AgentClient }) {
   const selected = useSignal<string | null>(null);
   const view = useSignal<View>('open');
   const team = useSignal<TeamMember[]>([]);
+  const error = useSignal('');
+  const query = useSignal('');
   const now = useNow();
   useEffect(() => void client.team().then((loaded) => (team.value = loaded), () => undefined), [client]);
   const me = team.value.find((member) => member.email === client.agent.value?.email)?.id;
   const all = client.conversations.value;
   const conversations = all.filter((c) => !c.mergedInto);
+
+  // A notification or a search result asks for a conversation: show it, in a view that holds it.
+  const highlight = useSignal<Destination | null>(null);
+  useEffect(() => {
+    const wanted = destination.value;
+    const target = wanted && all.find((c) => c.id === wanted.conversationId && !c.mergedInto);
+    if (!wanted || !target) return;
+    destination.value = null;
+    selected.value = target.id;
+    highlight.value = wanted;
+    if (!inView(view.value, target, Date.now(), me)) view.value = 'all';
+  }, [destination.value, all, me]);
+
   const shown = conversations.filter((c) => inView(view.value, c, now, me));
   const current = shown.find((c) => c.id === selected.value) ?? shown[0];
+  // The thread on screen stays put when a newer conversation arrives at the top of the list.
+  useEffect(() => {
+    if (current && selected.peek() === null) selected.value = current.id;
+  }, [current?.id]);
   // A merged conversation's messages show in the one it was merged into, so they count there too.
   const total = (conversation: ConversationSummary) => all.reduce((sum, c) => (c.mergedInto === conversation.id ? sum + c.lastSeq : sum), conversation.lastSeq);
+
+  const attempt = (run: () => Promise<unknown>) => {
+    error.value = '';
+    run().catch((failure: unknown) => (error.value = failure instanceof Error ? failure.message : String(failure)));
+  };
+  const step = (by: number) => {
+    if (!shown.length) return;
+    const at = current ? shown.indexOf(current) : -1;
+    const next = shown[Math.min(shown.length - 1, Math.max(0, at + by))]!;
+    selected.value = next.id;
+    // The list follows: the chosen conversation scrolls into sight if it was below or above the fold.
+    requestAnimationFrame(() => document.querySelector('.list [aria-current="true"]')?.scrollIntoView({ block: 'nearest' }));
+  };
+  useShortcuts({
+    j: () => step(1),
+    k: () => step(-1),
+    a: () => current && me && attempt(() => client.assign(current.id, me)),
+    c: () => current && attempt(() => client.setStatus(current.id, 'closed')),
+    r: () => document.getElementById('reply')?.focus(),
+    '/': () => document.getElementById('search')?.focus(),
+  });
+
   return (
     <main class="inbox">
       <h1 class="visually-hidden">Inbox</h1>
       <div class="side">
-        <ViewTabs client={client} conversations={conversations} view={view.value} now={now} me={me} choose={(next) => (view.value = next)} />
-        <nav aria-label="Conversations">
-          <ul class="list">
-            {shown.length === 0 && <li class="empty">{conversations.length ? `No ${VIEWS[view.value].toLowerCase()} conversations.` : 'No conversations yet.'}</li>}
-            {shown.map((conversation) => (
-              <li key={conversation.id}>
-                <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
-                  <span class="who">
-                    {visitorLabel(client, conversation)}
-                    {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
-                  </span>
-                  <span class="when">
-                    {count(total(conversation), 'message')} · <Time at={conversation.lastAt} text={times.relative(conversation.lastAt, now)} />
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
+        <SearchBox client={client} query={query} />
+        {error.value && (
+          <p class="error banner" role="alert">
+            {error.value}
+          </p>
+        )}
+        {query.value.trim() ? (
+          <SearchResults client={client} query={query.value} openedMessage={highlight.value?.messageId} />
+        ) : (
+          <>
+            <ViewTabs client={client} conversations={conversations} view={view.value} now={now} me={me} choose={(next) => (view.value = next)} />
+            <nav aria-label="Conversations">
+              <ul class="list">
+                {shown.length === 0 && <li class="empty">{conversations.length ? `No ${VIEWS[view.value].toLowerCase()} conversations.` : 'No conversations yet.'}</li>}
+                {shown.map((conversation) => (
+                  <li key={conversation.id}>
+                    <button type="button" aria-current={conversation === current} onClick={() => (selected.value = conversation.id)}>
+                      <span class="who">
+                        {visitorLabel(client, conversation)}
+                        {conversation.channel && <span class={`badge ${conversation.channel.name}`}>{CHANNEL_NAMES[conversation.channel.name]}</span>}
+                      </span>
+                      <span class="when">
+                        {count(total(conversation), 'message')} · <Time at={conversation.lastAt} text={times.relative(conversation.lastAt, now)} />
+                      </span>
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </nav>
+          </>
+        )}
       </div>
-      {current ? <Thread key={current.id} client={client} now={now} team={team.value} me={me} conversation={current} merged={all.filter((c) => c.mergedInto === current.id)} others={conversations.filter((c) => c !== current)} /> : <p class="empty">Select a conversation.</p>}
+      {current ? (
+        <Thread
+          key={current.id}
+          client={client}
+          now={now}
+          team={team.value}
+          me={me}
+          conversation={current}
+          merged={all.filter((c) => c.mergedInto === current.id)}
+          others={conversations.filter((c) => c !== current)}
+          highlight={highlight.value?.conversationId === current.id ? highlight.value.messageId : undefined}
+        />
+      ) : (
+        <p class="empty">Select a conversation.</p>
+      )}
+      {current && <Profile client={client} conversation={current} now={now} />}
     </main>
   );
 }
-
-const hours = (ms: number) => (ms >= 3600_000 ? `${Math.floor(ms / 3600_000)} h` : `${Math.max(1, Math.floor(ms / 60_000))} min`);
-
-/** Where a reply goes: the messenger the customer last wrote on (while its window is open), or the web. */
-function replyTargets(conversation: ConversationSummary): { value: Channel | 'web'; label: string; disabled: boolean }[] {
-  const targets: { value: Channel | 'web'; label: string; disabled: boolean }[] = [];
-  const channel = conversation.channel;
-  if (channel) {
-    const window = replyWindow(channel.name, channel.lastInboundAt);
-    const name = CHANNEL_NAMES[channel.name];
-    const state = window.open ? `${window.humanAgentTag ? 'human-agent window' : 'window'} closes in ${hours(window.remainingMs)}` : 'window closed: wait for the customer to write';
-    targets.push({ value: channel.name, label: `${name} (${state})`, disabled: !window.open });
-  }
-  if (conversation.visitor) targets.push({ value: 'web', label: 'Web chat (end-to-end encrypted)', disabled: false });
-  return targets;
-}
-
-function Thread({ client, now, team, me, conversation, merged, others }: { client: AgentClient; now: number; team: TeamMember[]; me: string | undefined; conversation: ConversationSummary; merged: ConversationSummary[]; others: ConversationSummary[] }) {
-  const ownMessages = client.messages(conversation.id).value;
-  const typing = client.visitorTyping(conversation.id).value;
-  const readUpTo = client.readByVisitor(conversation.id).value;
-  useEffect(() => {
-    client.show(conversation.id);
-    return () => client.show(null);
-  }, [client, conversation.id]);
-  useEffect(() => {
-    if (document.visibilityState === 'visible') client.markRead(conversation.id);
-  }, [client, conversation.id, ownMessages.length]);
-  const mergedMessages = merged.flatMap((c) => client.messages(c.id).value);
-  const messages = mergedMessages.length ? [...ownMessages, ...mergedMessages].sort((a, b) => a.at - b.at) : ownMessages;
-  const open = useMemo(() => (file: FileRef) => client.openFile(conversation.id, file), [client, conversation.id]);
-  const day = new Date(now).toDateString();
-  const targets = replyTargets(conversation);
-  const target = useSignal<Channel | 'web' | null>(null);
-  const via = target.value ?? targets.find((t) => !t.disabled)?.value ?? null;
-  const error = useSignal('');
-  const progress = useSignal<number | null>(null);
-  const log = useStickToBottom<HTMLDivElement>(messages.length);
-  const canReply = client.agent.value?.approved && via !== null;
-
-  const attempt = async (run: () => Promise<unknown>) => {
-    try {
-      error.value = '';
-      await run();
-    } catch (failure) {
-      error.value = failure instanceof Error ? failure.message : String(failure);
-    }
-  };
-
-  async function submit(event: Event) {
-    event.preventDefault();
-    const input = (event.currentTarget as HTMLFormElement).elements.namedItem('reply') as HTMLTextAreaElement;
-    const text = input.value.trim();
-    if (!text) return;
-    input.value = '';
-    await attempt(() => client.reply(conversation.id, text, via === 'web' || via === null ? undefined : via).catch((failure) => ((input.value ||= text), Promise.reject(failure))));
-  }
-
-  async function attach(event: Event) {
-    const input = event.currentTarget as HTMLInputElement;
-    const file = input.files?.[0];
-    input.value = '';
-    if (!file) return;
-    progress.value = 0;
-    await attempt(() => client.sendFile(conversation.id, file, (fraction) => (progress.value = fraction), via === 'web' || via === null ? undefined : via));
-    progress.value = null;
-  }
-
-  return (
-    <section class="thread" aria-label={`Conversation with ${visitorLabel(client, conversation)}`}>
-      <header class="thread-head">
-        <h2>{visitorLabel(client, conversation)}</h2>
-        <span class="when">
-          Deleted <Time at={conversation.expiresAt} text={times.until(conversation.expiresAt)} />
-        </span>
-        <StatusActions conversation={conversation} now={now} act={(status, until) => void attempt(() => client.setStatus(conversation.id, status, until))} />
-        <AssignSelect conversation={conversation} team={team} me={me} assign={(agentId) => void attempt(() => client.assign(conversation.id, agentId))} />
-        {conversation.visitor && <SafetyNumber load={() => client.safetyNumber(conversation.id)} />}
-        {others.length > 0 && (
-          <form
-            class="merge"
-            onSubmit={(event) => {
-              event.preventDefault();
-              const into = new FormData(event.currentTarget).get('into');
-              if (into) void attempt(() => client.merge(conversation.id, String(into)));
-            }}
-          >
-            <label>
-              Same customer as{' '}
-              <select name="into">
-                {others.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {visitorLabel(client, c)}
-                  </option>
-                ))}
-              </select>
-            </label>{' '}
-            <button type="submit">Merge</button>
-          </form>
-        )}
-      </header>
-      <div class="log" ref={log} role="log" aria-live="polite" aria-label="Messages">
-        <ol>
-          {messages.map((message) => (
-            <ThreadMessage key={message.id} message={message} read={message.from === 'agent' && (message.seq ?? Infinity) <= readUpTo} open={open} day={day} />
-          ))}
-        </ol>
-      </div>
-      {error.value && (
-        <p class="error" role="alert">
-          {error.value}
-        </p>
-      )}
-      {typing && (
-        <p class="typing" role="status">
-          {visitorLabel(client, conversation)} is typing…
-        </p>
-      )}
-      {progress.value !== null && <progress aria-label="Uploading the file" max={1} value={progress.value} />}
-      {targets.length > 1 || conversation.channel ? (
-        <label class="target">
-          Reply on{' '}
-          <select value={via ?? ''} onChange={(event) => (target.value = event.currentTarget.value as Channel | 'web')}>
-            {targets.map((t) => (
-              <option key={t.value} value={t.value} disabled={t.disabled}>
-                {t.label}
-              </option>
-            ))}
-          </select>
-          {via && via !== 'web' && <span class="meta"> — {CHANNEL_NAMES[via]}’s encryption applies; Threadline’s relay passes this reply on.</span>}
-        </label>
-      ) : null}
-      <form class="reply" onSubmit={submit}>
-        <label class="visually-hidden" for="reply">
-          Reply
-        </label>
-        <textarea
-          id="reply"
-          name="reply"
-          disabled={!canReply}
-          onInput={() => client.typing(conversation.id)}
-          placeholder={canReply ? 'Write a reply…' : via === null ? 'No way to reach this customer now: the messenger’s window has closed' : 'This device must be approved before it can reply'}
-          onKeyDown={(event) => {
-            if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
-            event.preventDefault();
-            event.currentTarget.form?.requestSubmit();
-          }}
-        />
-        <AttachButton disabled={!canReply} onChange={attach} />
-        <button class="primary" type="submit" disabled={!canReply}>
-          Send
-        </button>
-      </form>
-    </section>
-  );
-}
-

@@ -27,7 +27,7 @@ function withoutHandoffCode(message: ChatMessage): { text: string; code?: string
   return { text: `${before.trimEnd()} ${after.trimStart()}`.trim(), code: found[1] };
 }
 
-export function Message({ message, read, open }: { message: ChatMessage; read: boolean; open: Parameters<typeof FileView>[0]['open'] }) {
+export function Message({ message, read, open, highlighted }: { message: ChatMessage; read: boolean; open: Parameters<typeof FileView>[0]['open']; /** The search result the agent opened. */ highlighted: boolean }) {
   if (message.handoff) return <li class="marker">Visitor continued on {CHANNEL_NAMES[message.handoff]}</li>;
   const status =
     message.status === 'sending' ? 'Sending…' : message.status === 'failed' ? `Not sent: ${message.problem ?? ''}` : (
@@ -38,7 +38,7 @@ export function Message({ message, read, open }: { message: ChatMessage; read: b
     );
   const { text, code } = withoutHandoffCode(message);
   return (
-    <li class={`message ${message.from} ${message.status}`}>
+    <li class={`message ${message.from} ${message.status}${highlighted ? ' highlighted' : ''}`}>
       <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
       {message.status === 'unreadable' ? (
         <p title={message.problem}>This message could not be decrypted ({message.problem}).</p>
