@@ -8,6 +8,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
+/**
+ * Holds an upload's error until the store reads the stream (its pipeline or loop then throws it):
+ * without a listener, a body that fails while the store awaits the database would crash the process.
+ */
+export const keepErrors = (body: Readable): void => void body.on('error', () => {});
+
 /** A blob with this id exists in this conversation already. */
 export class BlobExistsError extends Error {}
 
@@ -41,6 +47,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   async put(conversationId: string, blobId: string, body: Readable): Promise<number> {
+    keepErrors(body);
     const target = this.#path(conversationId, blobId);
     if (await this.exists(conversationId, blobId)) throw new BlobExistsError();
     mkdirSync(join(this.#dir, conversationId), { recursive: true });

@@ -5,7 +5,7 @@
  */
 import type pg from 'pg';
 import { Readable } from 'node:stream';
-import { BlobExistsError, type BlobStore } from '../blobs.ts';
+import { BlobExistsError, keepErrors, type BlobStore } from '../blobs.ts';
 
 const CHUNK_BYTES = 256 * 1024;
 
@@ -20,6 +20,7 @@ export class PostgresBlobStore implements BlobStore {
   }
 
   put(conversationId: string, blobId: string, body: Readable): Promise<number> {
+    keepErrors(body);
     return this.transaction(async (client) => {
       const claimed = await client.query('INSERT INTO blobs (conversation_id, id, size) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING', [conversationId, blobId]);
       if (claimed.rowCount === 0) {
