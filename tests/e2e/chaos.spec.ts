@@ -6,14 +6,13 @@
 import { createServer, connect, type Socket } from 'node:net';
 import type { Page } from '@playwright/test';
 import { startOwnRelay } from './hardening-relay.ts';
-import { chat, chatFrame, expect, signIn, test } from './helpers.ts';
+import { chat, chatFrame, expect, ownPort, signIn, test } from './helpers.ts';
 
 const COUNT = 400;
 /** About a dozen messages' worth of frames between two cuts. */
 const PROGRESS_BYTES = 16 * 1024;
-const base = Number(process.env.THREADLINE_E2E_PORT ?? 8797);
-const relayPort = base + 20;
-const proxyPort = base + 21;
+const relayPort = ownPort(20);
+const proxyPort = ownPort(21);
 const origin = `http://127.0.0.1:${proxyPort}`;
 const settings = {
   // The pages are served through the proxy, and both sides send far faster than people do.

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { startOwnRelay } from './hardening-relay.ts';
-import { chat, expect, signIn, test } from './helpers.ts';
+import { chat, expect, ownPort, signIn, test } from './helpers.ts';
 
 const HOUR = 3600_000;
 
@@ -76,7 +76,7 @@ test('a console closed when a conversation ended deletes it on opening, by its o
 });
 
 test('an agent’s socket ends with its session: the console asks to sign in again, then reconnects', async ({ browser }) => {
-  const relay = await startOwnRelay(Number(process.env.THREADLINE_EXPIRY_PORT ?? 8845), { THREADLINE_TEST_CLOCK: '1' });
+  const relay = await startOwnRelay(ownPort(48), { THREADLINE_TEST_CLOCK: '1' });
   try {
     const agent = await (await browser.newContext()).newPage();
     const signInThere = async () => {

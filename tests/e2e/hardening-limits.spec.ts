@@ -6,12 +6,12 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
-import { chat, expect, test } from './helpers.ts';
+import { chat, expect, ownPort, test } from './helpers.ts';
 
 let relay: OwnRelay;
 
 test.beforeAll(async () => {
-  relay = await startOwnRelay(Number(process.env.THREADLINE_LIMITS_PORT ?? 8842), { THREADLINE_LIMITS: 'messages=3/60' });
+  relay = await startOwnRelay(ownPort(45), { THREADLINE_LIMITS: 'messages=3/60' });
 });
 test.afterAll(async () => {
   expect(await relay.stop()).toBe(0);

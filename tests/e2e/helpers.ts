@@ -15,6 +15,9 @@ export { expect };
 
 export const demoPassword = () => process.env.THREADLINE_E2E_PASSWORD!;
 
+/** A port for a spec's own relay: a fixed offset from the demo relay's (`THREADLINE_E2E_PORT`), so one variable moves them all. */
+export const ownPort = (offset: number) => Number(process.env.THREADLINE_E2E_PORT ?? 8797) + offset;
+
 /** Signs in to the console (the demo admin by default) and waits for the inbox. */
 export async function signIn(page: Page, email = 'agent@demo.test', password = demoPassword()): Promise<void> {
   await page.goto('/console/');

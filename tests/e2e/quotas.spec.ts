@@ -5,9 +5,9 @@
  * restarted on the same data directory with a larger one.
  */
 import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
-import { chat, expect, test } from './helpers.ts';
+import { chat, expect, ownPort, test } from './helpers.ts';
 
-const port = Number(process.env.THREADLINE_QUOTA_PORT ?? 8843);
+const port = ownPort(46);
 let relay: OwnRelay;
 
 test.beforeAll(async () => {

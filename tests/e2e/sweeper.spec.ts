@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { startOwnRelay, type OwnRelay } from './hardening-relay.ts';
-import { chat, chatFrame, expect, test } from './helpers.ts';
+import { chat, chatFrame, expect, ownPort, test } from './helpers.ts';
 
 const HOUR = 3600_000;
 let relay: OwnRelay;
@@ -17,7 +17,7 @@ let base: string;
 let dataDir: string;
 
 test.beforeAll(async () => {
-  relay = await startOwnRelay(Number(process.env.THREADLINE_SWEEPER_PORT ?? 8841), { THREADLINE_TEST_CLOCK: '1' });
+  relay = await startOwnRelay(ownPort(44), { THREADLINE_TEST_CLOCK: '1' });
   ({ base, dataDir } = relay);
 });
 
