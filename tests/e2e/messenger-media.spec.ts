@@ -50,7 +50,10 @@ for (const channel of ['WhatsApp', 'Messenger'] as const) {
     await phone.getByLabel('Attach a photo, voice note or file').setInputFiles({ name: 'voice-note.wav', mimeType: 'audio/wav', buffer: tone() });
     await expect(phone.getByRole('log').getByText('📎 voice-note.wav')).toBeVisible();
 
-    await agent.getByRole('navigation', { name: 'Conversations' }).getByRole('button').first().click();
+    // The agent finds the customer's conversation by the caption (searched on the device) and opens it.
+    const id = caption.split(' ').at(-1)!;
+    await agent.getByRole('searchbox', { name: 'Search messages' }).fill(id);
+    await agent.getByRole('navigation', { name: 'Search results' }).getByRole('button', { name: new RegExp(id) }).click();
     const thread = agent.getByRole('log', { name: 'Messages' });
     const message = thread.getByRole('listitem').filter({ hasText: caption });
     await expect(message).toContainText(channel);

@@ -43,5 +43,5 @@ test('past the conversation’s storage quota a message is refused with a clear 
   relay = await startOwnRelay(port, { THREADLINE_LIMITS: 'conversationBytes=1000000' }, relay.dataDir);
   await expect(log.getByRole('listitem').filter({ hasText: 'Too large for what is left' })).not.toContainText('Sending…', { timeout: 30_000 });
   await expect(dialog.getByRole('alert')).toHaveCount(0);
-  await expect(log.getByRole('listitem')).toHaveCount(2);
+  await expect(log.getByRole('listitem')).toHaveCount(3); // two messages and the day's separator
 });
