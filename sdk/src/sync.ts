@@ -30,12 +30,9 @@ export interface Route {
  */
 export async function recipients(worker: CryptoWorker, deviceIds: string[], bundleOf: (deviceId: string) => Promise<PrekeyBundleWire | null>): Promise<Route['recipients']> {
   const missing = new Set(await worker.needBundles(deviceIds));
-  const found: Route['recipients'] = [];
-  for (const deviceId of deviceIds) {
-    const bundle = missing.has(deviceId) ? await bundleOf(deviceId) : undefined;
-    if (bundle !== null) found.push({ deviceId, ...(bundle ? { bundle } : {}) });
-  }
-  return found;
+  // Fetched together: a team's first message to new devices waits for one round trip, not one per device.
+  const bundles = await Promise.all(deviceIds.map((deviceId) => (missing.has(deviceId) ? bundleOf(deviceId) : undefined)));
+  return deviceIds.flatMap((deviceId, i) => (bundles[i] === null ? [] : [{ deviceId, ...(bundles[i] ? { bundle: bundles[i] } : {}) }]));
 }
 
 export class Sync {
