@@ -16,6 +16,7 @@ import { openFile, sendFile } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
 import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig, type TeamMember } from './protocol.ts';
+import { CatchUp } from './catch-up.ts';
 import { recipients, Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
 import { call, startWorker, type CryptoWorker } from './worker-client.ts';
@@ -64,7 +65,7 @@ export interface AgentClient {
   readByVisitor(conversationId: string): ReadonlySignal<number>;
   /** How far the team has read (any agent): messages after it are unread. */
   readByAgents(conversationId: string): ReadonlySignal<number>;
-  /** The conversation on screen (null: none): its messages are decrypted before the rest of the inbox's. */
+  /** The conversation on screen (null: none): it is caught up, and its messages decrypted, before the rest of the inbox. */
   show(conversationId: string | null): void;
   /** Call as the agent types in a conversation (throttled); `markRead` while it is shown. */
   typing(conversationId: string): void;
@@ -131,6 +132,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   const relay = relayUrl(options?.relay);
   const agent = signal<Agent | null>(null);
   const sync = signal<Sync | null>(null);
+  let catchUp: CatchUp | undefined;
   const summaries = signal<ReadonlyMap<string, ConversationSummary>>(new Map());
   const devices = signal<readonly DeviceRecord[]>([]);
   const startError = signal<ThreadlineError | null>(null);
@@ -198,6 +200,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     next.delete(conversationId);
     summaries.value = next;
     sync.peek()?.forget(conversationId);
+    catchUp?.forget(conversationId);
     void getWorker().forget(conversationId, visitor).catch((error: unknown) => sync.peek()?.report(error));
   }
 
@@ -207,7 +210,7 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     const known = summaries.peek().has(conversation.id);
     summaries.value = new Map(summaries.peek()).set(conversation.id, conversation);
     if (conversation.visitor) await call('check the visitor’s keys', getWorker().addVisitor(conversation.visitor));
-    if (!known) await engine.open(conversation.id);
+    if (!known) catchUp?.open(conversation.id);
   }
 
   function bump(conversationId: string, seq: number, at: number): void {
@@ -243,7 +246,9 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     // signing in again connects anew.
     engine.onUnauthorized = () =>
       void signOut().then(() => (startError.value = new ConnectionError('unauthorized', 'stay connected', 'the session expired', 'Sign in again.')));
+    const opening = (catchUp = new CatchUp(engine));
     engine.onFrame = (frame) => {
+      opening.onFrame(frame);
       const report = (error: unknown) => engine.report(error);
       if (frame.type === 'welcome') void loadConversations().catch(report);
       if (frame.type === 'conversation') void track(frame.conversation).catch(report);
@@ -377,7 +382,10 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     readByVisitor: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.visitor ?? 0),
     readByAgents: (conversationId) => computed(() => sync.value?.thread(conversationId).read.value.agent ?? 0),
     typing: (conversationId) => sync.peek()?.typing(conversationId),
-    show: (conversationId) => void getWorker().show(conversationId ?? undefined).catch((error: unknown) => sync.peek()?.report(error)),
+    show(conversationId) {
+      if (catchUp) catchUp.preferred = conversationId ?? undefined;
+      void getWorker().show(conversationId ?? undefined).catch((error: unknown) => sync.peek()?.report(error));
+    },
     markRead: (conversationId) => sync.peek()?.markRead(conversationId, 'agent'),
     async reply(conversationId, text, via) {
       const current = engine();

@@ -74,11 +74,11 @@ export class Sync {
     return thread;
   }
 
-  /** Shows a conversation's stored history, then catches up from the relay. */
-  async open(conversationId: string): Promise<void> {
+  /** Shows a conversation's stored history, then catches up from the relay (false: offline, the next welcome does). */
+  async open(conversationId: string): Promise<boolean> {
     const thread = this.thread(conversationId);
     thread.upsert(...(await call('load the history', this.worker.history(conversationId))).map(toMessage));
-    this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
+    return this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
   }
 
   /**
