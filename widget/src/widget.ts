@@ -79,10 +79,12 @@ class ThreadlineChat extends HTMLElement {
     button.append(svg);
     this.#badge.className = 'badge';
     this.#badge.setAttribute('aria-hidden', 'true');
-    button.onclick = () =>
-      this.#refused || (this.#landed && !this.#port)
-        ? void import('./unavailable.ts').then(({ toggleNote }) => toggleNote(this.#root, this.language))
-        : void this.call('toggle');
+    button.onclick = () => {
+      // A frame that loaded without saying hello yet is blocked, or slow (its hello goes after its
+      // load event on a busy machine): the note shows, the toggle waits, and a hello removes the note.
+      if (this.#refused || (this.#landed && !this.#port)) void import('./unavailable.ts').then(({ toggleNote }) => (this.#refused || !this.#port) && toggleNote(this.#root, this.language));
+      if (!this.#refused && !this.#pending.some((call) => call.name === 'toggle')) void this.call('toggle');
+    };
     // Intent: the frame starts loading before the click lands.
     button.onpointerenter = button.onfocus = () => this.prepare();
     this.#root.addEventListener('keydown', (event) => (event as KeyboardEvent).key === 'Escape' && this.open && void this.call('close'));
@@ -162,6 +164,7 @@ class ThreadlineChat extends HTMLElement {
       port1.onmessage = (message) => this.#receive(message.data);
       frame.contentWindow!.postMessage({ v, t: 'hello', ...this.#options() }, this.#origin, [port2]);
       this.#port = port1;
+      this.#root.querySelector('.note')?.remove();
       for (const call of this.#pending.splice(0)) port1.postMessage({ v, t: 'call', ...call });
     };
     w.addEventListener('message', onLoaded);
