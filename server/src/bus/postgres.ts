@@ -10,7 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { BusError, type Bus, type BusListener, type Delivery, type Notice } from './bus.ts';
-import { decode, encode, isReference, type Reference } from './payload.ts';
+import { decode, encode, isReference, type Payload, type Reference } from './payload.ts';
 
 export const CHANNEL = 'threadline_bus';
 const MAX_RETRY_MS = 5_000;
@@ -102,17 +102,31 @@ export class PostgresBus implements Bus {
   }
 
   #receive(text: string): void {
+    let payload: Payload;
+    try {
+      payload = decode(text);
+    } catch (error) {
+      return console.error('threadline-relay: a bus notification was dropped', error);
+    }
+    const { node, id, delivery } = payload;
+    // Stored messages are read at once, several at a time; deliveries keep the notifications' order.
+    const resolved = isReference(delivery) ? this.#load(delivery) : Promise.resolve(delivery);
+    resolved.catch(() => undefined); // handled in order, below
     this.#receiving = this.#receiving
       .then(async () => {
-        const { node, id, delivery } = decode(text);
-        const resolved = isReference(delivery) ? await this.#load(delivery) : delivery;
-        if (resolved) this.#listener?.deliver(resolved);
-        if (node === this.node && id !== undefined) {
-          this.#heard.get(id)?.();
-          this.#heard.delete(id);
-        }
+        const ready = await resolved;
+        if (ready) this.#listener?.deliver(ready);
       })
-      .catch((error: unknown) => console.error('threadline-relay: a bus delivery failed', error));
+      .catch((error: unknown) => {
+        // A message this relay's sockets should have had is not coming: they resync.
+        console.error('threadline-relay: a bus delivery failed', error);
+        this.#listener?.missed();
+      })
+      .finally(() => {
+        if (node !== this.node || id === undefined) return;
+        this.#heard.get(id)?.();
+        this.#heard.delete(id);
+      });
   }
 
   async #load({ seq, ...rest }: Reference): Promise<Delivery | undefined> {
