@@ -25,7 +25,7 @@ let a: TestRelay;
 const others: { relay: Relay; base: string; dataDir: string }[] = [];
 let b: (typeof others)[number];
 let c: (typeof others)[number];
-/** The agent, signed in, with a console device approved by a directory published on node C. */
+/** The agent, signed in, with an approved console device. */
 let agent: { token: string; agentId: string; device: DeviceKeys };
 
 async function startNode(extra: { drainMs?: number } = {}) {
@@ -78,6 +78,7 @@ beforeAll(async () => {
   await a.relay.store.setChannels('shop', { messenger: { page: 'shop', account: '1234567890' } });
   agent = { ...(await a.agentSession()), device: device() };
   await enrol(b.base, agent.token, agent.device);
+  await publishDirectory(a.base, [agent.device]);
 }, 120_000);
 
 afterAll(async () => {
@@ -89,8 +90,11 @@ afterAll(async () => {
 
 describe('three relays on one PostgreSQL', () => {
   it('lets a visitor on A and an agent on B talk: approval, messages, typing and read receipts, each once and in order', async () => {
-    const inbox = await hello(b.base, agent.token); // signed in before its device is approved
-    const version = await publishDirectory(c.base, [agent.device]);
+    const session = await a.agentSession();
+    const laptop = device();
+    await enrol(b.base, session.token, laptop);
+    const inbox = await hello(b.base, session.token); // signed in before its device is approved
+    const version = await publishDirectory(c.base, [agent.device, laptop]);
     expect(await inbox.next()).toEqual({ type: 'directory', version });
 
     const visitor = await a.register('7d');
@@ -104,7 +108,7 @@ describe('three relays on one PostgreSQL', () => {
 
     inbox.send({ type: 'typing', conversationId });
     expect(await chat.next()).toEqual({ type: 'typing', conversationId, role: 'agent' });
-    inbox.send({ type: 'send', envelope: envelope(conversationId, 'a1', { device: agent.device.id, expiresAt, from: 'agent' }) });
+    inbox.send({ type: 'send', envelope: envelope(conversationId, 'a1', { device: laptop.id, expiresAt, from: 'agent' }) });
     expect(await inbox.next()).toMatchObject({ type: 'ack', id: 'a1', seq: 2 });
     expect(await chat.next()).toMatchObject({ type: 'message', envelope: { id: 'a1', seq: 2, from: 'agent' } });
     chat.send({ type: 'read', conversationId, seq: 2 });
@@ -244,6 +248,7 @@ describe('three relays on one PostgreSQL', () => {
       expect(down.status).toBe(503);
       expect(await down.json()).toMatchObject({ error: { message: expect.stringContaining('bus') } });
       expect((await http(b.base, '/healthz')).status).toBe(200);
+      await expect(openSocket(b.base)).rejects.toThrow('503'); // new sockets go to another relay meanwhile
     } finally {
       await admin.query(`ALTER DATABASE ${database} ALLOW_CONNECTIONS true`);
       await admin.end();
@@ -251,10 +256,10 @@ describe('three relays on one PostgreSQL', () => {
     // Every relay lost its bus; each connects again on its own (waiting 100 ms, then twice as long after each failure).
     for (const base of [a.base, b.base, c.base]) await expect.poll(async () => (await http(base, '/readyz')).status, { timeout: 15_000, interval: 50 }).toBe(200);
     const back = await hello(b.base, visitor.token);
-    const inbox = await hello(a.base, agent.token);
-    inbox.send({ type: 'typing', conversationId: visitor.conversationId });
-    expect(await back.next()).toEqual({ type: 'typing', conversationId: visitor.conversationId, role: 'agent' });
-    for (const s of [back, inbox]) s.socket.close();
+    const otherTab = await hello(a.base, visitor.token);
+    otherTab.send({ type: 'typing', conversationId: visitor.conversationId });
+    expect(await back.next()).toEqual({ type: 'typing', conversationId: visitor.conversationId, role: 'visitor' });
+    for (const s of [back, otherTab]) s.socket.close();
   });
 
   it('closes a device’s socket on B when a directory published on C revokes it', async () => {
