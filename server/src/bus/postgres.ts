@@ -14,12 +14,15 @@ import { decode, encode, isReference, type Payload, type Reference } from './pay
 
 export const CHANNEL = 'threadline_bus';
 const MAX_RETRY_MS = 5_000;
+const HEARD_WITHIN_MS = 10_000;
 
 export interface PostgresBusOptions {
   /** The message frame of a stored envelope, for a notification that names it instead of carrying it. */
   load(conversationId: string, seq: number): Promise<string | undefined>;
   /** The first wait before connecting again after a drop; it doubles up to 5 s (default 100 ms). */
   retryMs?: number;
+  /** How long this relay may wait to hear its own publish before it takes its connection for dead (default 10 s). */
+  heardWithinMs?: number;
 }
 
 /** Connects and listens; rejects with BusError when the database cannot be reached. */
@@ -68,7 +71,7 @@ export class PostgresBus implements Bus {
 
   /** Opens the listening connection. */
   async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.#url });
+    const client = new pg.Client({ connectionString: this.#url, keepAlive: true });
     client.on('error', () => this.#dropped(client));
     client.on('end', () => this.#dropped(client));
     client.on('notification', ({ payload }) => this.#receive(payload ?? ''));
@@ -94,7 +97,10 @@ export class PostgresBus implements Bus {
       if (error instanceof BusError) throw error;
       throw new BusError(`Threadline: failed to publish a ${delivery.kind} delivery: ${(error as Error).message}. Other relays' sockets did not get it.`, { cause: error });
     }
-    return heard;
+    // A listening connection that no longer hears (half-open, with no error) is treated as dropped.
+    const client = this.#client;
+    const deaf = setTimeout(() => client && this.#dropped(client), this.#options.heardWithinMs ?? HEARD_WITHIN_MS);
+    return heard.finally(() => clearTimeout(deaf));
   }
 
   notice(delivery: Delivery & { kind: 'conversation'; seq: number }): Notice {
