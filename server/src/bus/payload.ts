@@ -31,20 +31,23 @@ export function encode(payload: Payload): string {
   throw new BusError(`Threadline: failed to publish a ${delivery.kind} delivery: it is ${bytes} bytes, over the ${MAX_PAYLOAD_BYTES + 1}-byte NOTIFY limit. Only stored messages may be larger (they travel by reference).`);
 }
 
-const KINDS = new Set<Delivery['kind']>(['conversation', 'agents', 'site', 'revoke', 'approve', 'close']);
+const KINDS = new Set<Delivery['kind'] | undefined>(['conversation', 'agents', 'site', 'revoke', 'approve', 'close']);
 
 /** Reads a payload; throws BusError for anything this relay did not write (another version, another program). */
 export function decode(text: string): Payload {
-  let payload: Payload;
-  try {
-    payload = JSON.parse(text) as Payload;
-  } catch {
-    payload = undefined as never;
-  }
+  const payload = parse(text);
   if (typeof payload?.node !== 'string' || !KINDS.has(payload.delivery?.kind)) {
     throw new BusError(`Threadline: failed to read a bus notification: ${JSON.stringify(text.slice(0, 80))} is not a delivery. Run relays of one version on one database.`);
   }
-  return payload;
+  return payload as Payload;
+}
+
+function parse(text: string): Partial<Payload> | undefined {
+  try {
+    return JSON.parse(text) as Partial<Payload> | undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export const isReference = (delivery: Delivery | Reference): delivery is Reference => delivery.kind === 'conversation' && !('frame' in delivery);
