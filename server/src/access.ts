@@ -16,6 +16,7 @@ export type Access =
 
 export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /healthz': 'public',
+  'GET /readyz': 'public',
   'GET /v1/sites/:id/config': 'public',
   'GET /v1/sites/:id/embed': 'public',
   'POST /v1/sites/:id/visitors': 'public',

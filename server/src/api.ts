@@ -141,21 +141,31 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
   }
 
   /** Tells every connected client of a new directory: revoked devices are cut off, approved ones let in. */
-  function announceDirectory(siteId: string, version: number, approved: string[], revoked: string[]): void {
-    hub.closeDevices(revoked);
-    hub.approve(siteId, approved);
-    hub.toSite(siteId, { type: 'directory', version });
+  async function announceDirectory(siteId: string, version: number, approved: string[], revoked: string[]): Promise<void> {
+    await hub.closeDevices(revoked);
+    await hub.approve(siteId, approved);
+    await hub.toSite(siteId, { type: 'directory', version });
   }
 
   /** Verifies and stores a newly signed directory, then tells every connected client. */
   async function acceptDirectory(siteId: string, signed: { directory: string; signature: string }): Promise<void> {
     const current = await site(siteId);
     const { version, approved } = checkDirectory(siteId, signed, current.orgKey, current.directoryVersion);
-    announceDirectory(siteId, version, approved, await store.setDirectory(siteId, signed, version, approved));
+    await announceDirectory(siteId, version, approved, await store.setDirectory(siteId, signed, version, approved));
   }
 
   const routes: Record<string, (req: IncomingMessage, params: string[]) => Promise<unknown> | unknown> = {
     'GET /healthz': () => ({ ok: true, service: 'threadline-relay', protocol: 2, sockets: hub.size }),
+
+    /** For a load balancer: ready only while the database answers and deliveries reach every relay. */
+    'GET /readyz': async () => {
+      const database = await store.ready();
+      if (!database || !hub.ready) {
+        const down = [...(database ? [] : ['the database does not answer']), ...(hub.ready ? [] : ['the bus to the other relays is reconnecting'])];
+        throw new HttpError(503, 'internal', voice('serve', down.join(' and '), 'Send traffic to another relay; this one retries by itself.'));
+      }
+      return { ok: true };
+    },
 
     'GET /v1/sites/:id/config': async (_req, [id]): Promise<SiteConfig> => {
       const found = await site(id!);
@@ -193,7 +203,7 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
         throw error;
       }
       const { site: _, ...summary } = conversation;
-      hub.toAgents(found.id, { type: 'conversation', conversation: summary });
+      await hub.toAgents(found.id, { type: 'conversation', conversation: summary });
       return { conversationId: conversation.id, token: await store.issueToken('visitor', conversation.id, device.id), expiresAt: conversation.expiresAt };
     },
 
@@ -257,7 +267,7 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
       } catch (error) {
         throw error instanceof OrgKeyTakenError ? orgKeyTaken() : error;
       }
-      announceDirectory(who.site, version, approved, revoked);
+      await announceDirectory(who.site, version, approved, revoked);
       return { ok: true };
     },
 
@@ -388,7 +398,7 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
       await store.merge(from, into);
       for (const changed of [from, into]) {
         const { site: _, ...summary } = (await store.conversation(changed))!;
-        hub.toAgents(who.site, { type: 'conversation', conversation: summary });
+        await hub.toAgents(who.site, { type: 'conversation', conversation: summary });
       }
       return { ok: true };
     },
@@ -404,7 +414,7 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
       }
       await store.setStatus(conversationId!, status === 'open' ? null : { state: status, until: status === 'snoozed' ? until! : null });
       const { site: _, ...summary } = (await store.conversation(conversationId!))!;
-      hub.toAgents(who.site, { type: 'conversation', conversation: summary });
+      await hub.toAgents(who.site, { type: 'conversation', conversation: summary });
       return { conversation: summary };
     },
 
@@ -420,7 +430,7 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
       }
       await store.assign(conversationId!, assignee);
       const { site: _, ...summary } = (await store.conversation(conversationId!))!;
-      hub.toAgents(who.site, { type: 'conversation', conversation: summary });
+      await hub.toAgents(who.site, { type: 'conversation', conversation: summary });
       return { conversation: summary };
     },
 

@@ -8,7 +8,7 @@
  * the next batch, which commits after it, so sequence numbers follow arrival order.
  */
 import type { Envelope } from '@threadline/sdk/protocol';
-import type { Appended, Storage } from './storage/index.ts';
+import type { Announce, Appended, Storage } from './storage/index.ts';
 
 /** Called once per envelope, after the commit: the stored result, or why it was not stored. */
 export type Committed = (result: Appended | Error) => void;
@@ -24,14 +24,17 @@ export const MAX_BATCH = 4000;
 export class GroupCommit {
   #envelopes: Envelope[] = [];
   #callbacks: Committed[] = [];
+  #announce: (Announce | undefined)[] = [];
   #scheduled = false;
   #committing = false;
 
   constructor(private readonly store: Storage) {}
 
-  append(envelope: Envelope, committed: Committed): void {
+  /** `announce` makes the notification the store sends with the envelope for other relays (see Storage.appendBatch). */
+  append(envelope: Envelope, committed: Committed, announce?: Announce): void {
     this.#envelopes.push(envelope);
     this.#callbacks.push(committed);
+    this.#announce.push(announce);
     if (this.#committing) return; // the batch in flight flushes these when it has committed
     if (this.#envelopes.length >= MAX_BATCH) void this.flush();
     else if (!this.#scheduled) {
@@ -49,11 +52,12 @@ export class GroupCommit {
     if (this.#committing) return;
     const envelopes = this.#envelopes.splice(0, MAX_BATCH);
     const callbacks = this.#callbacks.splice(0, MAX_BATCH);
+    const announce = this.#announce.splice(0, MAX_BATCH);
     if (envelopes.length === 0) return;
     this.#committing = true;
     let results: (Appended | Error)[];
     try {
-      results = await this.store.appendBatch(envelopes);
+      results = await this.store.appendBatch(envelopes, announce.some(Boolean) ? announce : undefined);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
       if (this.store.open) console.error('threadline-relay: a batch of messages failed to commit', failure);

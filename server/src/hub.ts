@@ -1,17 +1,46 @@
-/** Who is connected: every socket with its principal, indexed by conversation (visitors) and site (agents). */
+/**
+ * Who is connected to this relay: every socket with its principal, indexed by conversation
+ * (visitors) and site (agents). What one socket does to others goes through the bus, which brings
+ * it to the hub of every relay (this one's included): each hub applies it to its own sockets.
+ */
+import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { RelayFrame } from '@threadline/sdk/protocol';
-import type { Principal } from './storage/index.ts';
+import type { Bus, Delivery, Notice } from './bus/index.ts';
+import type { Appended, Principal, StoredText } from './storage/index.ts';
 
 /** Close code telling a client its device or session was revoked: it must not reconnect. */
 export const REVOKED_CLOSE = 4403;
 /** Close code telling a client its session token is unknown or expired: sign in again, then reconnect. */
 export const UNAUTHORIZED_CLOSE = 4401;
+/** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
+export const RESTART_CLOSE = 1012;
+
+/** The `message` frame of a stored envelope, built from the JSON text stored rather than serialised again. */
+export const messageFrame = ({ body, seq, at }: StoredText): string => `{"type":"message","envelope":${body.slice(0, -1)},"seq":${seq},"at":${at}}}`;
+
+interface Entry {
+  principal: Principal;
+  /** Names the socket in a delivery that every socket but this one gets (unique across relays). */
+  id: string;
+}
 
 export class Hub {
-  readonly #principals = new Map<WebSocket, Principal>();
+  readonly #bus: Bus;
+  readonly #sockets = new Map<WebSocket, Entry>();
   readonly #visitors = new Map<string, Set<WebSocket>>();
   readonly #agents = new Map<string, Set<WebSocket>>();
+  readonly #prefix = randomBytes(6).toString('base64url');
+  #count = 0;
+
+  constructor(bus: Bus) {
+    this.#bus = bus;
+    bus.listen({
+      deliver: (delivery) => this.#deliver(delivery),
+      // Frames may have been lost: clients reconnect and sync from their last sequence number.
+      missed: () => this.closeAll(RESTART_CLOSE, 'relay resyncing'),
+    });
+  }
 
   /** Agents' sockets receive a site's messages only once their device is approved. */
   #group(principal: Principal): [Map<string, Set<WebSocket>>, string] | undefined {
@@ -20,7 +49,7 @@ export class Hub {
   }
 
   add(principal: Principal, socket: WebSocket): void {
-    this.#principals.set(socket, principal);
+    this.#sockets.set(socket, { principal, id: this.#sockets.get(socket)?.id ?? `${this.#prefix}.${++this.#count}` });
     const group = this.#group(principal);
     if (!group) return;
     const [map, key] = group;
@@ -29,19 +58,10 @@ export class Hub {
     set.add(socket);
   }
 
-  /** A new directory approved these devices: their open sockets start receiving the site's messages. */
-  approve(site: string, deviceIds: string[]): void {
-    for (const [socket, principal] of this.#principals) {
-      if (principal.role === 'agent' && principal.site === site && !principal.approved && principal.deviceId && deviceIds.includes(principal.deviceId)) {
-        this.add({ ...principal, approved: true }, socket);
-      }
-    }
-  }
-
   remove(socket: WebSocket): void {
-    const principal = this.#principals.get(socket);
+    const principal = this.#sockets.get(socket)?.principal;
     if (!principal) return;
-    this.#principals.delete(socket);
+    this.#sockets.delete(socket);
     const group = this.#group(principal);
     if (!group) return;
     const [map, key] = group;
@@ -51,59 +71,119 @@ export class Hub {
   }
 
   isApproved(socket: WebSocket): boolean {
-    const principal = this.#principals.get(socket);
+    const principal = this.#sockets.get(socket)?.principal;
     return principal?.role === 'visitor' || (principal?.role === 'agent' && principal.approved);
   }
 
+  /** Sockets on this relay. */
   get size(): number {
-    return this.#principals.size;
+    return this.#sockets.size;
   }
 
-  toAgents(site: string, frame: RelayFrame, except?: WebSocket): void {
-    send(this.#agents.get(site), JSON.stringify(frame), except);
+  /** Whether deliveries reach every relay now. */
+  get ready(): boolean {
+    return this.#bus.ready;
+  }
+
+  toAgents(site: string, frame: RelayFrame, except?: WebSocket): Promise<void> {
+    return this.#publish({ kind: 'agents', site, frame: JSON.stringify(frame), ...this.#except(except) });
+  }
+
+  /** Delivers a frame to everyone in a conversation: its visitor's sockets and the site's agents. */
+  toConversation(site: string, conversationId: string, frame: RelayFrame, except?: WebSocket): Promise<void> {
+    return this.#publish({ kind: 'conversation', site, conversationId, frame: JSON.stringify(frame), ...this.#except(except) });
   }
 
   /**
-   * Delivers a frame to everyone in a conversation: its visitor's sockets and the site's agents.
-   * The frame is serialised once for all of them; a string is a frame already serialised.
+   * What a store sends, inside the transaction that stores a message, so that every relay hears a
+   * conversation's messages in sequence order; undefined when `stored` publishes it instead.
    */
-  toConversation(site: string, conversationId: string, frame: RelayFrame | string, except?: WebSocket): void {
-    const text = typeof frame === 'string' ? frame : JSON.stringify(frame);
-    send(this.#visitors.get(conversationId), text, except);
-    send(this.#agents.get(site), text, except);
+  notice(site: string, conversationId: string, except?: WebSocket): ((stored: Appended) => Notice) | undefined {
+    const notice = this.#bus.notice?.bind(this.#bus);
+    if (!notice) return undefined;
+    const sender = this.#except(except);
+    return (stored) => notice({ kind: 'conversation', site, conversationId, frame: messageFrame(stored), seq: stored.seq, ...sender });
+  }
+
+  /** A message was stored (and its notice, if any, sent with it): delivers it to the conversation. */
+  stored(site: string, conversationId: string, stored: StoredText, except?: WebSocket): Promise<void> {
+    if (this.#bus.notice) return Promise.resolve();
+    return this.#publish({ kind: 'conversation', site, conversationId, frame: messageFrame(stored), seq: stored.seq, ...this.#except(except) });
   }
 
   /** Delivers a frame to every socket of a site, visitors included. */
-  toSite(site: string, frame: RelayFrame): void {
-    const text = JSON.stringify(frame);
-    for (const [socket, principal] of this.#principals) if (principal.site === site) send(new Set([socket]), text);
+  toSite(site: string, frame: RelayFrame): Promise<void> {
+    return this.#publish({ kind: 'site', site, frame: JSON.stringify(frame) });
   }
 
   /** Closes the sockets of revoked devices. */
-  closeDevices(deviceIds: string[]): void {
-    for (const [socket, principal] of this.#principals) {
-      if (principal.deviceId && deviceIds.includes(principal.deviceId)) socket.close(REVOKED_CLOSE, 'device revoked');
-    }
+  closeDevices(deviceIds: string[]): Promise<void> {
+    return deviceIds.length ? this.#publish({ kind: 'revoke', deviceIds }) : Promise.resolve();
   }
 
-  /** Closes agents' sockets whose session token has expired (4401: the console signs in again, then reconnects). */
+  /** A new directory approved these devices: their open sockets start receiving the site's messages. */
+  approve(site: string, deviceIds: string[]): Promise<void> {
+    return this.#publish({ kind: 'approve', site, deviceIds });
+  }
+
+  /** Closes the sockets of a deleted conversation. */
+  closeConversation(conversationId: string): Promise<void> {
+    return this.#publish({ kind: 'close', conversationId });
+  }
+
+  /** Closes this relay's agents' sockets whose session token has expired (4401: the console signs in again, then reconnects). */
   closeExpiredSessions(now: number): void {
-    for (const [socket, principal] of this.#principals) {
+    for (const [socket, { principal }] of this.#sockets) {
       if (principal.role === 'agent' && principal.expiresAt <= now) socket.close(UNAUTHORIZED_CLOSE, 'session expired');
     }
   }
 
-  /** Closes the sockets of a deleted conversation. */
-  closeConversation(conversationId: string): void {
-    for (const socket of this.#visitors.get(conversationId) ?? []) socket.close(REVOKED_CLOSE, 'conversation expired');
+  /** Closes this relay's sockets. */
+  closeAll(code: number, reason: string): void {
+    for (const socket of this.#sockets.keys()) socket.close(code, reason);
   }
 
-  closeAll(code: number, reason: string): void {
-    for (const socket of this.#principals.keys()) socket.close(code, reason);
+  #except(socket: WebSocket | undefined): { except?: string } {
+    const id = socket && this.#sockets.get(socket)?.id;
+    return id ? { except: id } : {};
+  }
+
+  /** Resolves once this relay's sockets have it; a failure is logged (the frame did not reach other relays). */
+  #publish(delivery: Delivery): Promise<void> {
+    return this.#bus.publish(delivery).catch((error: unknown) => console.error('threadline-relay: a delivery failed', error));
+  }
+
+  #deliver(delivery: Delivery): void {
+    switch (delivery.kind) {
+      case 'conversation':
+        send(this.#visitors.get(delivery.conversationId), delivery.frame, this.#sockets, delivery.except);
+        return send(this.#agents.get(delivery.site), delivery.frame, this.#sockets, delivery.except);
+      case 'agents':
+        return send(this.#agents.get(delivery.site), delivery.frame, this.#sockets, delivery.except);
+      case 'site':
+        for (const [socket, { principal }] of this.#sockets) if (principal.site === delivery.site) send(new Set([socket]), delivery.frame);
+        return;
+      case 'revoke':
+        for (const [socket, { principal }] of this.#sockets) {
+          if (principal.deviceId && delivery.deviceIds.includes(principal.deviceId)) socket.close(REVOKED_CLOSE, 'device revoked');
+        }
+        return;
+      case 'approve':
+        for (const [socket, { principal }] of this.#sockets) {
+          if (principal.role === 'agent' && principal.site === delivery.site && !principal.approved && principal.deviceId && delivery.deviceIds.includes(principal.deviceId)) {
+            this.add({ ...principal, approved: true }, socket);
+          }
+        }
+        return;
+      case 'close':
+        for (const socket of this.#visitors.get(delivery.conversationId) ?? []) socket.close(REVOKED_CLOSE, 'conversation expired');
+    }
   }
 }
 
-function send(sockets: Set<WebSocket> | undefined, text: string, except?: WebSocket): void {
+function send(sockets: Set<WebSocket> | undefined, text: string, entries?: Map<WebSocket, Entry>, except?: string): void {
   if (!sockets) return;
-  for (const socket of sockets) if (socket !== except && socket.readyState === socket.OPEN) socket.send(text);
+  for (const socket of sockets) {
+    if (socket.readyState === socket.OPEN && (except === undefined || entries?.get(socket)?.id !== except)) socket.send(text);
+  }
 }

@@ -6,7 +6,8 @@ import { Blobs } from './blobs.ts';
 import type { GraphConfig } from './channels/graph.ts';
 import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
 import { createFrameHandler } from './frame.ts';
-import { Hub } from './hub.ts';
+import { LocalBus, openPostgresBus, type Bus } from './bus/index.ts';
+import { Hub, messageFrame, RESTART_CLOSE } from './hub.ts';
 import { defaultFrameDir } from './mounts.ts';
 import { startSweeper } from './sweeper.ts';
 import { createCors } from './cors.ts';
@@ -67,8 +68,7 @@ export interface Relay {
 
 /** What visitors' widgets (and anyone without an agent's sign-in) call: rate limited per address. */
 const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/)/;
-/** "Service restart": the client should reconnect after a pause (the SDK does, with backoff). */
-export const RESTART_CLOSE = 1012;
+export { RESTART_CLOSE } from './hub.ts';
 
 /** The entries of `values` whose keys `like` has. */
 const pick = <T extends object>(values: object | undefined, like: T): Partial<T> =>
@@ -87,7 +87,14 @@ function requestUrl(req: IncomingMessage): URL | undefined {
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   const now = options.now ?? Date.now;
   const store: Storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, now, quotas: { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) } });
-  const hub = new Hub();
+  let bus: Bus;
+  try {
+    bus = await openBus(store, options.databaseUrl);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const hub = new Hub(bus);
   const blobs = new Blobs(store.blobs, options.maxBlobBytes);
   const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy, now);
   const api = createApi(store, hub, blobs, options.meta, limit);
@@ -151,7 +158,8 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   server.on('upgrade', (req, socket, head) => {
     const refuse = (status: string, headers = '') => socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
     if (requestUrl(req)?.pathname !== '/v1/socket') return refuse('404 Not Found');
-    if (closing) return refuse('503 Service Unavailable', 'retry-after: 5\r\n');
+    // Closing, or the bus is reconnecting (frames for this relay's sockets could be lost): another relay serves.
+    if (closing || !hub.ready) return refuse('503 Service Unavailable', 'retry-after: 5\r\n');
     const wait = limit.take('connections', limit.address(req));
     if (wait) return refuse('429 Too Many Requests', `retry-after: ${wait}\r\n`);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
@@ -185,9 +193,24 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
         clearTimeout(deadline);
         clearInterval(idle);
         await Promise.allSettled([...inFlight]);
+        await bus.close();
         await store.close();
       })();
       return closing;
     },
   };
+}
+
+/**
+ * The bus the relay's hubs share: PostgreSQL's LISTEN/NOTIFY when relays share a PostgreSQL
+ * database, otherwise the in-process one (one relay, one SQLite file).
+ */
+function openBus(store: Storage, databaseUrl: string | undefined): Promise<Bus> {
+  if (databaseUrl === undefined) return Promise.resolve(new LocalBus());
+  return openPostgresBus(databaseUrl, {
+    async load(conversationId, seq) {
+      const [stored] = await store.storedSince(conversationId, seq - 1, 1);
+      return stored?.seq === seq ? messageFrame(stored) : undefined;
+    },
+  });
 }

@@ -6,11 +6,11 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
-import type { Hub } from './hub.ts';
+import { messageFrame, type Hub } from './hub.ts';
 import { GroupCommit } from './group-commit.ts';
 import { voice } from './responses.ts';
 import { QuotaError, quotaMessage, type Quotas } from './quotas.ts';
-import { GoneError, type Appended, type Principal, type Storage } from './storage/index.ts';
+import { GoneError, type Principal, type Storage } from './storage/index.ts';
 
 export { UNAUTHORIZED_CLOSE } from './hub.ts';
 import { UNAUTHORIZED_CLOSE } from './hub.ts';
@@ -23,9 +23,6 @@ export const TRY_AGAIN_CLOSE = 1013;
 export const POLICY_CLOSE = 1008;
 const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
-
-/** The `message` frame of a stored envelope, built from the JSON text stored rather than serialised again. */
-const messageFrame = ({ body, seq, at }: Pick<Appended, 'body' | 'seq' | 'at'>): string => `{"type":"message","envelope":${body.slice(0, -1)},"seq":${seq},"at":${at}}}`;
 
 /** The relay's checks on who may use a socket and how fast. */
 export interface SocketGuards {
@@ -150,10 +147,10 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
         for (const role of ['visitor', 'agent'] as const) if (read[role]) reply({ type: 'read', conversationId, role, seq: read[role] });
         return;
       }
-      if (frame.type === 'typing') return hub.toConversation(conversation.site, conversationId, { type: 'typing', conversationId, role: who.role }, socket);
+      if (frame.type === 'typing') return void hub.toConversation(conversation.site, conversationId, { type: 'typing', conversationId, role: who.role }, socket);
       if (frame.type === 'read') {
         const seq = await store.markRead(conversationId, who.role, frame.seq);
-        return hub.toConversation(conversation.site, conversationId, { type: 'read', conversationId, role: who.role, seq }, socket);
+        return void hub.toConversation(conversation.site, conversationId, { type: 'read', conversationId, role: who.role, seq }, socket);
       }
       const { envelope } = frame;
       const wait = who.role === 'visitor' ? (guards?.limit('messages', who.conversationId) ?? 0) : 0;
@@ -185,8 +182,8 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
           return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);
         }
         reply({ type: 'ack', conversationId, id: envelope.id, seq: result.seq, at: result.at });
-        if (!result.duplicate) hub.toConversation(conversation.site, conversationId, messageFrame(result), socket);
-      });
+        if (!result.duplicate) void hub.stored(conversation.site, conversationId, result, socket);
+      }, hub.notice(conversation.site, conversationId, socket));
     }
   });
   return wss;

@@ -43,7 +43,7 @@ export async function receive(store: Storage, hub: Hub, event: InboundEvent, lim
     conversationId = created.id;
     await store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
     const { site: _, ...summary } = (await store.conversation(conversationId))!;
-    hub.toAgents(site, { type: 'conversation', conversation: summary });
+    await hub.toAgents(site, { type: 'conversation', conversation: summary });
   }
   await store.link(event.channel, event.identity, site, event.label, conversationId, event.at);
   if ((event.text === undefined && !event.media) || !config.directory) return;
@@ -60,8 +60,8 @@ export async function receive(store: Storage, hub: Hub, event: InboundEvent, lim
     devices,
     directory.inboxKey,
   );
-  const { seq, at, duplicate } = await store.appendOnce(envelope, platformId!);
-  if (!duplicate) hub.toConversation(site, conversationId, { type: 'message', envelope: { ...envelope, seq, at } });
+  const { seq, at, duplicate } = await store.appendOnce(envelope, platformId!, hub.notice(site, conversationId));
+  if (!duplicate) await hub.stored(site, conversationId, { body: JSON.stringify(envelope), seq, at });
   const { site: _, ...summary } = (await store.conversation(conversationId))!;
-  hub.toAgents(site, { type: 'conversation', conversation: summary });
+  await hub.toAgents(site, { type: 'conversation', conversation: summary });
 }

@@ -395,6 +395,27 @@ describe.each([sqlite(), postgresql()])('$name storage', (backend) => {
     });
   });
 
+  describe('locks and readiness', () => {
+    it('runs work under a lock only while no one else holds it, and frees it when the work fails', async () => {
+      let inner: string | undefined = 'not run';
+      const outer = await store.exclusive('sweep', async () => {
+        inner = await store.exclusive('sweep', async () => 'ran twice');
+        expect(await store.exclusive('other', async () => 'other lock')).toBe('other lock');
+        return 'ran';
+      });
+      expect([outer, inner]).toEqual(['ran', undefined]);
+      await expect(store.exclusive('sweep', () => Promise.reject(new Error('broke')))).rejects.toThrow('broke');
+      expect(await store.exclusive('sweep', async () => 'free again')).toBe('free again');
+    });
+
+    it('is ready while open, and not once closed', async () => {
+      expect(await store.ready()).toBe(true);
+      await store.close();
+      expect(await store.ready()).toBe(false);
+      store = await backend.open(() => clock.now);
+    });
+  });
+
   describe('blobs', () => {
     const body = (...chunks: Buffer[]) => Readable.from(chunks);
     it('stores a blob whole, refuses its id twice, and deletes a conversation’s blobs', async () => {

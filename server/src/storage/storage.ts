@@ -6,7 +6,7 @@
  */
 import type { Channel, DeviceKeys, DeviceRecord, Envelope, KeyBackup, PrekeyBundleWire, SignedDirectory, StoredEnvelope, TeamMember, ConversationSummary } from '@threadline/sdk/protocol';
 import type { Quotas } from '../quotas.ts';
-import type { AgentRecord, Appended, Conversation, NewAgent, Principal, Site, SiteChannels, StoredText, Usage } from './types.ts';
+import type { AgentRecord, Announce, Appended, Conversation, NewAgent, Principal, Site, SiteChannels, StoredText, Usage } from './types.ts';
 import type { BlobStore } from './blobs.ts';
 
 /** Conversations, their envelopes (ciphertext with routing metadata, never message text), read positions and expiry. */
@@ -38,8 +38,11 @@ export interface ConversationStore {
    * `append` would (a client id repeated within the batch is a duplicate of its first). An envelope
    * whose conversation is gone or over quota comes back as a GoneError or QuotaError, the others are
    * stored. Any other failure rejects with nothing stored: nothing is committed until this resolves.
+   * `announce[i]`, if given, makes the notification for the i-th envelope, sent when it is stored
+   * (not for a duplicate) and committed with it. Writers on several relays take a batch's
+   * conversations in one order, so two batches never wait for each other in a cycle.
    */
-  appendBatch(envelopes: Envelope[]): Promise<(Appended | Error)[]>;
+  appendBatch(envelopes: Envelope[], announce?: (Announce | undefined)[]): Promise<(Appended | Error)[]>;
   /** The envelopes after `seq` as stored (JSON text), in order. */
   storedSince(conversationId: string, seq: number, limit?: number): Promise<StoredText[]>;
   since(conversationId: string, seq: number, limit?: number): Promise<StoredEnvelope[]>;
@@ -129,7 +132,7 @@ export interface ChannelStore {
   /** Whether a platform message id (wamid, mid) was stored before: deliveries are at least once. */
   seen(platformId: string): Promise<boolean>;
   /** Stores a messenger message and records its platform id in one transaction (a retry after a failure is not lost). */
-  appendOnce(envelope: Envelope, platformId: string): Promise<{ seq: number; at: number; duplicate: boolean }>;
+  appendOnce(envelope: Envelope, platformId: string, announce?: Announce): Promise<{ seq: number; at: number; duplicate: boolean }>;
 }
 
 export interface Storage extends ConversationStore, DeviceStore, SiteStore, ChannelStore {
@@ -147,6 +150,13 @@ export interface Storage extends ConversationStore, DeviceStore, SiteStore, Chan
   holding(values: (string | Buffer)[]): Promise<string[]>;
   /** Rows per table, for operators and benchmarks. */
   rowCounts(): Promise<Record<string, number>>;
+  /**
+   * Runs `work` while holding the lock `name`, shared by every relay on this database; resolves
+   * undefined, without running it, while another holder has it (the retention sweep runs on one relay at a time).
+   */
+  exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined>;
+  /** Whether the database answers now (for `/readyz`). */
+  ready(): Promise<boolean>;
   /** Whether the database is open (false once `close` was called). */
   readonly open: boolean;
   close(): Promise<void>;

@@ -11,6 +11,12 @@ export interface Appended {
   body: string;
 }
 
+/**
+ * Makes the notification a store sends inside the transaction that stores an envelope, for the
+ * other relays on its database (PostgreSQL NOTIFY). SQLite serves one relay and sends none.
+ */
+export type Announce = (stored: Appended) => { channel: string; payload: string };
+
 /** An envelope as stored: its JSON text (without `seq` and `at`), for forwarding without parsing it again. */
 export interface StoredText {
   body: string;

@@ -21,6 +21,7 @@ import {
   OrgKeyTakenError,
   SEEN_TTL_MS,
   type AgentRecord,
+  type Announce,
   type Appended,
   type Conversation,
   type NewAgent,
@@ -106,6 +107,30 @@ export class PostgresStorage implements Storage {
     if (!this.#open) return;
     this.#open = false;
     await this.#pool.end();
+  }
+
+  async exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    // A session lock on a connection of its own: released by the unlock, or by PostgreSQL when the
+    // connection (or the relay holding it) dies, so a dead relay's lock passes to another.
+    const client = await this.#pool.connect();
+    let held = false;
+    try {
+      held = (await this.#one<{ held: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS held', [`threadline:${name}`], client))!.held;
+      return held ? await work() : undefined;
+    } finally {
+      if (held) await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`threadline:${name}`]).catch(() => undefined);
+      client.release();
+    }
+  }
+
+  async ready(): Promise<boolean> {
+    if (!this.#open) return false;
+    try {
+      await this.#pool.query('SELECT 1');
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   async #one<T>(text: string, values: unknown[] = [], on: Queryable = this.#pool): Promise<T | undefined> {
@@ -478,12 +503,29 @@ export class PostgresStorage implements Storage {
     });
   }
 
-  appendBatch(envelopes: Envelope[]): Promise<(Appended | Error)[]> {
+  appendBatch(envelopes: Envelope[], announce?: (Announce | undefined)[]): Promise<(Appended | Error)[]> {
     return this.#transaction(async (client) => {
+      const conversations = [...new Set(envelopes.map((e) => e.conversationId))];
+      // Relays batch the same conversations in different orders: locking a batch's conversations,
+      // then their sites, in id order first keeps two batches from each waiting on the other.
+      if (conversations.length > 1) {
+        await client.query('SELECT 1 FROM conversations WHERE id = ANY($1) ORDER BY id FOR UPDATE', [conversations]);
+        await client.query('SELECT 1 FROM sites WHERE id IN (SELECT site_id FROM conversations WHERE id = ANY($1)) ORDER BY id FOR UPDATE', [conversations]);
+      }
       const results: (Appended | Error)[] = [];
       for (const envelope of envelopes) results.push((await this.#appendOne(envelope, client)) ?? new GoneError(envelope.conversationId));
+      await this.#announce(
+        results.flatMap((result, i) => (result instanceof Error || result.duplicate || !announce?.[i] ? [] : [announce[i](result)])),
+        client,
+      );
       return results;
     });
+  }
+
+  /** Sends notifications inside the transaction: PostgreSQL delivers them at commit, in order. */
+  async #announce(notices: { channel: string; payload: string }[], client: pg.PoolClient): Promise<void> {
+    if (notices.length === 0) return;
+    await client.query('SELECT pg_notify(channel, payload) FROM unnest($1::text[], $2::text[]) AS n(channel, payload)', [notices.map((n) => n.channel), notices.map((n) => n.payload)]);
   }
 
   route(conversationId: string): Promise<{ site: string; expiresAt: number } | undefined> {
@@ -518,7 +560,8 @@ export class PostgresStorage implements Storage {
       // Platform ids recorded before they named their conversation: kept only as long as Meta retries a delivery.
       await client.query('DELETE FROM channel_seen WHERE conversation_id IS NULL AND at <= $1', [now - SEEN_TTL_MS]);
       const expired = await this.#all<{ id: string; site: string; device: string | null; bytes: number }>(
-        'SELECT id, site_id AS site, visitor_device AS device, bytes FROM conversations WHERE expires_at <= $1 FOR UPDATE SKIP LOCKED',
+        // Sites in id order, as batches of messages take them.
+        'SELECT id, site_id AS site, visitor_device AS device, bytes FROM conversations WHERE expires_at <= $1 ORDER BY site_id, id FOR UPDATE SKIP LOCKED',
         [now],
       );
       if (expired.length === 0) return [];
@@ -587,13 +630,14 @@ export class PostgresStorage implements Storage {
     return (await this.#one('SELECT 1 FROM channel_seen WHERE id = $1', [platformId])) !== undefined;
   }
 
-  appendOnce(envelope: Envelope, platformId: string): Promise<{ seq: number; at: number; duplicate: boolean }> {
+  appendOnce(envelope: Envelope, platformId: string, announce?: Announce): Promise<{ seq: number; at: number; duplicate: boolean }> {
     return this.#transaction(async (client) => {
       const seen = await client.query('INSERT INTO channel_seen (id, at, conversation_id) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [platformId, this.now(), envelope.conversationId]);
       if (seen.rowCount === 0) return { seq: 0, at: 0, duplicate: true };
       const appended = await this.#appendOne(envelope, client);
       if (!appended) throw new GoneError(envelope.conversationId);
       if (appended instanceof QuotaError) throw appended;
+      if (!appended.duplicate && announce) await this.#announce([announce(appended)], client);
       return appended;
     });
   }

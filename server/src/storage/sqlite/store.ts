@@ -151,6 +151,23 @@ export class SqliteStorage implements Storage {
     return this.#db.open;
   }
 
+  /** Held locks: one relay owns a SQLite file, so a lock is this process's. */
+  readonly #locks = new Set<string>();
+
+  async exclusive<T>(name: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.#locks.has(name)) return undefined;
+    this.#locks.add(name);
+    try {
+      return await work();
+    } finally {
+      this.#locks.delete(name);
+    }
+  }
+
+  async ready(): Promise<boolean> {
+    return this.#db.open;
+  }
+
   async close(): Promise<void> {
     this.#db.close();
   }
