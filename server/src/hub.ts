@@ -59,8 +59,9 @@ export class Hub {
     return this.#principals.size;
   }
 
-  toAgents(site: string, frame: RelayFrame, except?: WebSocket): void {
-    send(this.#agents.get(site), JSON.stringify(frame), except);
+  /** Delivers a frame to the site's agents only (a string is a frame already serialised). */
+  toAgents(site: string, frame: RelayFrame | string, except?: WebSocket): void {
+    send(this.#agents.get(site), typeof frame === 'string' ? frame : JSON.stringify(frame), except);
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
+import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type Envelope, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
 import type { Hub } from './hub.ts';
 import { GroupCommit } from './group-commit.ts';
 import { voice } from './responses.ts';
@@ -26,6 +26,9 @@ const SYNC_PAGE = 500;
 
 /** The `message` frame of a stored envelope, built from the JSON text stored rather than serialised again. */
 const messageFrame = ({ body, seq, at }: Pick<Appended, 'body' | 'seq' | 'at'>): string => `{"type":"message","envelope":${body.slice(0, -1)},"seq":${seq},"at":${at}}}`;
+
+/** Whether a stored envelope is an internal note (its JSON text was checked before it was stored). */
+const forAgentsOnly = (body: string): boolean => (JSON.parse(body) as Envelope).audience === 'agents';
 
 /** The relay's checks on who may use a socket and how fast. */
 export interface SocketGuards {
@@ -141,7 +144,9 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
         let since = frame.since;
         for (;;) {
           const page = await store.storedSince(conversationId, since, SYNC_PAGE);
-          for (const stored of page) reply(messageFrame(stored));
+          // A visitor is never sent an internal note; `synced` still covers its number, so the
+          // visitor's catching up has no hole and asks for nothing again.
+          for (const stored of page) if (who.role === 'agent' || !forAgentsOnly(stored.body)) reply(messageFrame(stored));
           since = page.at(-1)?.seq ?? since;
           if (page.length < SYNC_PAGE) break;
         }
@@ -159,6 +164,9 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
       const wait = who.role === 'visitor' ? (guards?.limit('messages', who.conversationId) ?? 0) : 0;
       // No envelope id: the message stays in the sender's outbox and goes again after reconnecting.
       if (wait) return throttle('send the message', 'this conversation is sending too fast', `Nothing was stored; reconnect in ${wait} s and send it again.`);
+      if (envelope.audience && who.role !== 'agent') {
+        return fail('forbidden', voice('send the message', 'only agents write internal notes', 'Send it without an audience.'), envelope.id);
+      }
       if (envelope.channel || envelope.sealed) {
         return fail('forbidden', voice('send the message', 'only the relay seals messenger messages', 'Send an end-to-end encrypted envelope.'), envelope.id);
       }
@@ -185,7 +193,9 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
           return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);
         }
         reply({ type: 'ack', conversationId, id: envelope.id, seq: result.seq, at: result.at });
-        if (!result.duplicate) hub.toConversation(conversation.site, conversationId, messageFrame(result), socket);
+        if (result.duplicate) return;
+        if (envelope.audience === 'agents') hub.toAgents(conversation.site, messageFrame(result), socket);
+        else hub.toConversation(conversation.site, conversationId, messageFrame(result), socket);
       });
     }
   });

@@ -88,6 +88,10 @@ export interface SiteStore {
   /** Whether the chat frame tells the site's pages a message's text (the business's choice; off by default). */
   shareText(site: string): Promise<boolean>;
   setShareText(site: string, on: boolean): Promise<void>;
+  /** The team's saved replies as an agent's console sealed them (JSON text; the relay cannot read them), and their version (0 and null: none yet). */
+  savedReplies(site: string): Promise<{ version: number; sealed: string | null }>;
+  /** Stores the next version if `replaces` is still the current one; resolves the new version, or undefined when another save came first. */
+  setSavedReplies(site: string, replaces: number, sealed: string): Promise<number | undefined>;
   /** Sets the organisation key once. Resolves false when a different key is already set. */
   setOrgKey(site: string, orgKey: string): Promise<boolean>;
   /** A random secret kept in the database, created on first use (the same on every relay of one database). */

@@ -215,6 +215,15 @@ export class SqliteStorage implements Storage {
     this.#db.prepare('UPDATE sites SET origins = ? WHERE id = ?').run(JSON.stringify(origins), site);
   }
 
+  async savedReplies(site: string): Promise<{ version: number; sealed: string | null }> {
+    return (this.#db.prepare('SELECT saved_replies_version AS version, saved_replies AS sealed FROM sites WHERE id = ?').get(site) as { version: number; sealed: string | null } | undefined) ?? { version: 0, sealed: null };
+  }
+
+  async setSavedReplies(site: string, replaces: number, sealed: string): Promise<number | undefined> {
+    const stored = this.#db.prepare('UPDATE sites SET saved_replies = ?, saved_replies_version = saved_replies_version + 1 WHERE id = ? AND saved_replies_version = ? RETURNING saved_replies_version').pluck().get(sealed, site, replaces);
+    return stored as number | undefined;
+  }
+
   async shareText(site: string): Promise<boolean> {
     return this.#db.prepare('SELECT share_text FROM sites WHERE id = ?').pluck().get(site) === 1;
   }
