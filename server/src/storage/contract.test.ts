@@ -89,6 +89,16 @@ describe.each([sqlite(), postgresql()])('$name storage', (backend) => {
       expect((await store.site('shop'))?.orgKey).toBe('key-1');
     });
 
+    it('keeps the team’s sealed saved replies as a new version only over the version they replace', async () => {
+      expect(await store.savedReplies('shop')).toEqual({ version: 0, sealed: null });
+      expect(await store.setSavedReplies('shop', 0, '{"first":1}')).toBe(1);
+      // A save that crossed another one (it replaces version 0 too) changes nothing.
+      expect(await store.setSavedReplies('shop', 0, '{"crossed":1}')).toBeUndefined();
+      expect(await store.setSavedReplies('shop', 1, '{"second":1}')).toBe(2);
+      expect(await store.savedReplies('shop')).toEqual({ version: 2, sealed: '{"second":1}' });
+      expect(await store.setSavedReplies('elsewhere', 0, '{}')).toBeUndefined();
+    });
+
     it('makes a secret on first use and gives the same one after reopening', async () => {
       const secret = await store.secret('prelogin');
       expect(secret).toHaveLength(32);
