@@ -97,6 +97,12 @@ export function Composer({ replies, canReply, canNote, placeholder, send, attach
       <div class="compose">
         {slash.value && (
           <div class="saved-picker">
+            <p class="picker-head" aria-hidden="true">
+              <span>Saved replies</span>
+              <span>
+                <kbd>↑</kbd> <kbd>↓</kbd> choose · <kbd>Enter</kbd> insert · <kbd>Esc</kbd> close
+              </span>
+            </p>
             {open ? (
               <ul id="saved-reply-options" role="listbox" aria-label="Saved replies">
                 {offered.map((reply, i) => (
@@ -112,7 +118,7 @@ export function Composer({ replies, canReply, canNote, placeholder, send, attach
                     }}
                   >
                     <span class="shortcut">/{reply.shortcut}</span>
-                    <span class="preview">{reply.text}</span>
+                    <span class="saved-text">{reply.text}</span>
                   </li>
                 ))}
               </ul>
