@@ -45,7 +45,7 @@ export function Message({ message, read, open, highlighted }: { message: ChatMes
           <svg aria-hidden="true" viewBox="0 0 24 24" width="12" height="12">
             <path d="M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linejoin="round" />
           </svg>{' '}
-          Internal note<span class="visually-hidden"> (only your team sees it)</span>:
+          Internal note<span class="visually-hidden"> (only your team sees it):</span>
         </span>
       ) : (
         <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
