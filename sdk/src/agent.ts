@@ -262,7 +262,8 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       if (frame.type === 'welcome') void loadConversations().catch(report);
       if (frame.type === 'conversation') void track(frame.conversation).catch(report);
       if (frame.type === 'message') bump(frame.envelope.conversationId, frame.envelope.seq, frame.envelope.at);
-      if (frame.type === 'directory') void refreshDirectory().then(loadDevices).catch(report);
+      // A device approved since the saved replies were sealed gets them sealed again (by a console that can open them).
+      if (frame.type === 'directory') void refreshDirectory().then(() => Promise.all([loadDevices(), agent.peek()?.approved && saved.load()])).catch(report);
       if (frame.type === 'expired') drop(frame.conversationId);
       if ((frame.type === 'welcome' && agent.peek()?.approved) || (frame.type === 'saved-replies' && frame.version !== saved.version)) void saved.load();
     };
