@@ -28,7 +28,7 @@ export { CHANNEL_NAMES, CHANNELS, WHATSAPP_CODE } from './protocol.ts';
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export { workState, type WorkState } from './conversation-status.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
-export { MAX_SAVED_REPLIES, MAX_SAVED_REPLY_LENGTH, SHORTCUT, type SavedReply } from './saved-replies.ts';
+export { MAX_SAVED_REPLY_LENGTH, type SavedReply } from './saved-replies.ts';
 export { tokenize, type Token } from './format.ts';
 export { fileSize, playable, previewed, type FileRef } from './file-ref.ts';
 export type { ConnectionStatus } from './connection.ts';

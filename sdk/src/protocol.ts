@@ -306,6 +306,7 @@ export interface DeviceRecord extends DeviceKeys {
   status: DeviceStatus;
   createdAt: number;
 }
+
 // ---- saved replies ----
 
 /** Longest sealed text of the team's saved replies (base64url): with a sealed key for each of 64 devices, a save stays under the relay's 64 KiB body limit. */
@@ -329,7 +330,6 @@ export const sealedSavedReplies = /*#__PURE__*/ object({
 export type SealedSavedReplies = Checked<typeof sealedSavedReplies>;
 /** `PUT /v1/agent/saved-replies`: the new version (one more than the version it replaces, so two agents' edits cannot silently overwrite each other). */
 export const savedRepliesUpdate = /*#__PURE__*/ object({ version: count, sealed: sealedSavedReplies });
-export type SavedRepliesUpdate = Checked<typeof savedRepliesUpdate>;
 /** `GET /v1/agent/saved-replies`: version 0 and `sealed` null before anyone saved one. */
 export interface SavedRepliesRecord {
   version: number;

@@ -6,7 +6,7 @@
  */
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import { ConfigError, ProtocolError } from './errors.ts';
-import { count, list, nullable, object, pattern, sealedSavedReplies, text, type Check, type SavedRepliesRecord, type SealedSavedReplies } from './protocol.ts';
+import { count, list, MAX_SAVED_REPLIES_CIPHERTEXT, nullable, object, pattern, sealedSavedReplies, text, type Check, type SavedRepliesRecord, type SealedSavedReplies } from './protocol.ts';
 import type { Result } from './crypto/service.ts';
 import { call } from './worker-client.ts';
 
@@ -21,8 +21,8 @@ export interface SavedReply {
 export const MAX_SAVED_REPLIES = 200;
 export const MAX_SAVED_REPLY_LENGTH = 2000;
 export const SHORTCUT = /^[a-z0-9][a-z0-9-]{0,31}$/;
-/** The list as JSON, before sealing: what fits the relay's limit on the sealed text. */
-const MAX_LIST_CHARS = 32 * 1024;
+/** The list as UTF-8 JSON, before sealing: what fits the relay's limit on the sealed text (base64url of it and the 16-byte tag). */
+const MAX_LIST_BYTES = Math.floor((MAX_SAVED_REPLIES_CIPHERTEXT * 3) / 4) - 16;
 
 const savedReply = object({ id: pattern(/^[A-Za-z0-9_-]{1,64}$/, 64), shortcut: pattern(SHORTCUT, 32), text: text(MAX_SAVED_REPLY_LENGTH) });
 const savedReplyList = list(savedReply, MAX_SAVED_REPLIES);
@@ -43,7 +43,7 @@ export function checkSavedReplies(replies: readonly SavedReply[]): SavedReply[] 
     if (!reply.text.trim() || reply.text.length > MAX_SAVED_REPLY_LENGTH) throw refuse(`the reply '/${reply.shortcut}' is empty or longer than ${MAX_SAVED_REPLY_LENGTH} characters`, 'Write some text, and shorten long replies.');
   }
   const checked = replies.map(({ id, shortcut, text }) => ({ id, shortcut, text }));
-  if (JSON.stringify(checked).length > MAX_LIST_CHARS) throw refuse('together they are too long', 'Shorten or delete some of them.');
+  if (new TextEncoder().encode(JSON.stringify(checked)).length > MAX_LIST_BYTES) throw refuse('together they are too long', 'Shorten or delete some of them.');
   return checked;
 }
 
