@@ -57,6 +57,7 @@ test('a saved reply goes in with /, an internal note reaches the team and never 
   await admin.getByRole('button', { name: 'Add saved reply' }).click();
   await expect(admin.getByRole('status').filter({ hasText: 'Saved /refund.' })).toBeVisible();
   await expect(admin.getByRole('list', { name: 'Saved replies' }).getByRole('listitem')).toContainText(['/refund' + saved]);
+  await admin.getByRole('main').screenshot({ path: testInfo.outputPath('saved-replies.png') });
   await noViolations(admin, 'saved replies');
 
   // In the conversation, / offers it; the keyboard chooses, Escape closes, Enter inserts.
