@@ -13,7 +13,7 @@ beforeAll(async () => (t = await startTestRelay()));
 afterAll(() => t.stop());
 
 /** Two agents of the site with approved devices, each signed in on a socket. */
-async function team(): Promise<{ id: string; socket: TestSocket }[]> {
+async function team(): Promise<{ id: string; token: string; socket: TestSocket }[]> {
   const admin = await t.agentSession('admin');
   const members = [];
   for (const name of ['Ada', 'Kim']) {
@@ -28,7 +28,7 @@ async function team(): Promise<{ id: string; socket: TestSocket }[]> {
       const socket = await t.connect();
       socket.send({ type: 'hello', token });
       expect(await socket.next()).toEqual({ type: 'welcome', role: 'agent' });
-      return { id, socket };
+      return { id, token, socket };
     }),
   );
 }
@@ -78,6 +78,23 @@ it('stores a note in the conversation for the agents, and the visitor never rece
   const ids = [];
   for (let frame = await nextFrame(kim!.socket); frame.type !== 'synced'; frame = await nextFrame(kim!.socket)) if (frame.type === 'message') ids.push(frame.envelope.id);
   expect(ids).toEqual(['note-1', 'reply-2', 'note-3']);
+  for (const socket of [ada!.socket, kim!.socket, visitor.socket]) socket.socket.close();
+});
+
+it('leaves a closed conversation closed, and tells the agents so', async () => {
+  const [ada, kim] = await team();
+  const visitor = await visitorOnline();
+  const from = { device: ada!.id, expiresAt: visitor.expiresAt, from: 'agent' };
+  ada!.socket.send({ type: 'send', envelope: envelope(visitor.conversationId, 'answer', from) });
+  expect(await nextFrame(ada!.socket)).toMatchObject({ type: 'ack', seq: 1 });
+  expect(await nextFrame(kim!.socket)).toMatchObject({ type: 'message', envelope: { id: 'answer' } });
+  const closed = await t.http(`/v1/agent/conversations/${visitor.conversationId}/status`, { method: 'PUT', token: ada!.token, body: JSON.stringify({ status: 'closed' }) });
+  expect(closed.status).toBe(200);
+  expect(await kim!.socket.next()).toMatchObject({ type: 'conversation', conversation: { status: { state: 'closed', seq: 1 } } });
+
+  ada!.socket.send({ type: 'send', envelope: { ...envelope(visitor.conversationId, 'note', from), audience: 'agents' } });
+  expect(await kim!.socket.next()).toMatchObject({ type: 'message', envelope: { id: 'note', seq: 2 } });
+  expect(await kim!.socket.next()).toMatchObject({ type: 'conversation', conversation: { lastSeq: 2, status: { state: 'closed', seq: 2 } } });
   for (const socket of [ada!.socket, kim!.socket, visitor.socket]) socket.socket.close();
 });
 

@@ -44,6 +44,13 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
   const commits = new GroupCommit(store);
+  /** Tells the agents where a conversation stands after a note (which leaves a closed one closed). */
+  async function keptStatus(conversationId: string): Promise<void> {
+    const found = await store.conversation(conversationId);
+    if (!found?.status) return;
+    const { site, ...summary } = found;
+    hub.toAgents(site, { type: 'conversation', conversation: summary });
+  }
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     let principal: Principal | undefined;
     const connection = String(++connections);
@@ -194,8 +201,10 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
         }
         reply({ type: 'ack', conversationId, id: envelope.id, seq: result.seq, at: result.at });
         if (result.duplicate) return;
-        if (envelope.audience === 'agents') hub.toAgents(conversation.site, messageFrame(result), socket);
-        else hub.toConversation(conversation.site, conversationId, messageFrame(result), socket);
+        if (envelope.audience !== 'agents') return hub.toConversation(conversation.site, conversationId, messageFrame(result), socket);
+        hub.toAgents(conversation.site, messageFrame(result), socket);
+        // A note left a closed or snoozed conversation so (see `append`): the agents' lists hear it.
+        void keptStatus(conversationId).catch((error: unknown) => console.error('threadline-relay: conversation status failed', error));
       });
     }
   });

@@ -269,6 +269,18 @@ describe.each([sqlite(), postgresql()])('$name storage', (backend) => {
   });
 
   describe('envelopes', () => {
+    it('keeps a closed or snoozed conversation so after an internal note, and reopens it after a message', async () => {
+      const c = await conversation();
+      await store.append(envelope(c.id, 'a', c.expiresAt));
+      await store.setStatus(c.id, { state: 'closed', until: null });
+      const note = await store.append({ ...envelope(c.id, 'note', c.expiresAt), audience: 'agents' });
+      expect((await store.conversation(c.id))?.status).toEqual({ state: 'closed', seq: note.seq, until: null });
+      await store.append(envelope(c.id, 'b', c.expiresAt));
+      await store.append({ ...envelope(c.id, 'late-note', c.expiresAt), audience: 'agents' });
+      // The customer wrote after the close: the note after that changes nothing.
+      expect(await store.conversation(c.id)).toMatchObject({ lastSeq: 4, status: { state: 'closed', seq: note.seq } });
+    });
+
     it('numbers envelopes per conversation, answers a resend with the original, and keeps them as sent', async () => {
       const [one, two] = [await conversation(), await conversation()];
       const first = await store.append(envelope(one.id, 'a', one.expiresAt));

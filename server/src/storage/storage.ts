@@ -31,6 +31,8 @@ export interface ConversationStore {
    * Stores an envelope under the conversation's next sequence number, in one transaction. A resend
    * of a stored client id returns the original sequence number (`duplicate: true`). Rejects with
    * GoneError (no such conversation) or QuotaError (it does not fit), having written nothing.
+   * An internal note (`audience: 'agents'`) right after an agent closed or snoozed the conversation
+   * leaves it so: the status moves to the note's number (the team's own words reopen nothing).
    */
   append(envelope: Envelope): Promise<Appended>;
   /**

@@ -475,6 +475,9 @@ export class PostgresStorage implements Storage {
       [envelope.conversationId, at, body.length, envelope.id, body],
       client,
     );
+    if (envelope.audience === 'agents') {
+      await client.query('UPDATE conversations SET status_seq = $1 WHERE id = $2 AND status IS NOT NULL AND status_seq = $3', [stored!.seq, envelope.conversationId, stored!.seq - 1]);
+    }
     return { seq: stored!.seq, at, duplicate: false, body };
   }
 
