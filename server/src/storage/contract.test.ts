@@ -269,7 +269,7 @@ describe.each([sqlite(), postgresql()])('$name storage', (backend) => {
   });
 
   describe('envelopes', () => {
-    it('keeps a closed or snoozed conversation so after an internal note, and reopens it after a message', async () => {
+    it('moves a closed or snoozed conversation’s status to an internal note right after it, and only then', async () => {
       const c = await conversation();
       await store.append(envelope(c.id, 'a', c.expiresAt));
       await store.setStatus(c.id, { state: 'closed', until: null });
