@@ -110,7 +110,13 @@ export default [
   // The crypto worker, beside each bundle that starts it (same origin as the frame: no blob: needed).
   {
     input: { 'crypto-worker': 'sdk/src/crypto/worker.ts' },
-    output: ['sdk/dist', 'widget/dist/frame', 'console/dist'].map((dir) => ({ dir, format: 'es', entryFileNames: '[name].js' })),
+    output: ['sdk/dist', 'widget/dist/frame'].map((dir) => ({ dir, format: 'es', entryFileNames: '[name].js' })),
+    plugins: browser([minify]),
+  },
+  // The agents' crypto worker (the visitor's, with the console's own steps), beside the console and the SDK's agent client.
+  {
+    input: { 'agent-crypto-worker': 'sdk/src/crypto/agent-worker.ts' },
+    output: ['sdk/dist', 'console/dist'].map((dir) => ({ dir, format: 'es', entryFileNames: '[name].js' })),
     plugins: browser([minify]),
   },
   // The SDK as a library: ESM, dependencies left to the app's bundler.

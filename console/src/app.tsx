@@ -9,13 +9,14 @@ import { currentHash } from './hash.ts';
 import { Inbox } from './inbox.tsx';
 import { Install } from './install.tsx';
 import { lazyPage } from './lazy-page.tsx';
+import { SavedReplies } from './saved-replies.tsx';
 import { ShortcutHelp } from './shortcut-help.tsx';
 import { useShortcuts } from './shortcuts.ts';
 import { SignIn } from './sign-in.tsx';
 import { NotificationOffer, SoundToggle } from './notification-settings.tsx';
 import { startNotifier } from './notifier.ts';
 
-const PAGES = { inbox: 'Inbox', reports: 'Reports', devices: 'Devices & team', channels: 'Messengers', install: 'Install' } as const;
+const PAGES = { inbox: 'Inbox', replies: 'Saved replies', reports: 'Reports', devices: 'Devices & team', channels: 'Messengers', install: 'Install' } as const;
 const Reports = lazyPage(() => import('./reports.tsx').then((module) => module.Reports), 'Reports');
 type Page = keyof typeof PAGES;
 
@@ -74,7 +75,7 @@ export function App({ client }: { client: AgentClient }) {
       {!agent.approved && <WaitingForApproval client={client} />}
       <NotificationOffer />
       <ShortcutHelp open={help.value} close={() => (help.value = false)} />
-      {page === 'devices' ? <Devices client={client} /> : page === 'channels' ? <Channels client={client} /> : page === 'install' ? <Install client={client} /> : page === 'reports' ? <Reports client={client} /> : <Inbox client={client} />}
+      {page === 'devices' ? <Devices client={client} /> : page === 'channels' ? <Channels client={client} /> : page === 'install' ? <Install client={client} /> : page === 'reports' ? <Reports client={client} /> : page === 'replies' ? <SavedReplies client={client} /> : <Inbox client={client} />}
     </div>
   );
 }

@@ -37,9 +37,19 @@ export function Message({ message, read, open, highlighted }: { message: ChatMes
       </>
     );
   const { text, code } = withoutHandoffCode(message);
+  const note = message.audience === 'agents';
   return (
-    <li class={`message ${message.from} ${message.status}${highlighted ? ' highlighted' : ''}`}>
-      <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
+    <li class={`message ${message.from} ${message.status}${note ? ' note' : ''}${highlighted ? ' highlighted' : ''}`}>
+      {note ? (
+        <span class="note-label">
+          <svg aria-hidden="true" viewBox="0 0 24 24" width="12" height="12">
+            <path d="M7 11V8a5 5 0 0 1 10 0v3M5 11h14v10H5z" fill="none" stroke="currentColor" stroke-width="2.2" stroke-linejoin="round" />
+          </svg>{' '}
+          Internal note<span class="visually-hidden"> (only your team sees it):</span>
+        </span>
+      ) : (
+        <span class="visually-hidden">{message.from === 'agent' ? 'Agent' : 'Visitor'}:</span>
+      )}
       {message.status === 'unreadable' ? (
         <p title={message.problem}>This message could not be decrypted ({message.problem}).</p>
       ) : (
@@ -60,7 +70,7 @@ export function Message({ message, read, open, highlighted }: { message: ChatMes
         </>
       )}
       <span class="meta">
-        {message.channel ? <span class={`badge ${message.channel}`}>{CHANNEL_NAMES[message.channel]}</span> : <span class="badge web">Web</span>} {status}
+        {note ? null : message.channel ? <span class={`badge ${message.channel}`}>{CHANNEL_NAMES[message.channel]}</span> : <span class="badge web">Web</span>} {status}
       </span>
     </li>
   );

@@ -10,13 +10,15 @@ describe('MessageIndex', () => {
   it('finds messages by every word, the last as a prefix, with the matched words', () => {
     const index = new MessageIndex();
     const threads: Record<string, ChatMessage[]> = {
-      a: [message('a1', 'My parcel arrived broken'), message('a2', 'Can I get a refund?', { from: 'agent' })],
+      a: [message('a1', 'My parcel arrived broken'), message('a2', 'Can I get a refund?', { from: 'agent' }), message('a3', 'Refund approved by finance', { from: 'agent', audience: 'agents' })],
       b: [message('b1', 'Where is my parcel?')],
     };
     index.update([conversation('a'), conversation('b')], (id) => threads[id]!);
     expect(index.search('parcel').map((hit) => hit.messageId).sort()).toEqual(['a1', 'b1']);
     expect(index.search('parcel bro').map((hit) => [hit.messageId, hit.conversationId, hit.terms.sort()])).toEqual([['a1', 'a', ['broken', 'parcel']]]);
-    expect(index.search('refun')[0]).toMatchObject({ messageId: 'a2', from: 'agent', text: 'Can I get a refund?' });
+    expect(index.search('refund get')[0]).toMatchObject({ messageId: 'a2', from: 'agent', note: false, text: 'Can I get a refund?' });
+    // The team's internal notes are found too, as notes.
+    expect(index.search('finance')).toMatchObject([{ messageId: 'a3', from: 'agent', note: true }]);
     expect(index.search('   ')).toEqual([]);
   });
 

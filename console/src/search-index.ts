@@ -14,6 +14,8 @@ export interface Hit {
   text: string;
   at: number;
   from: ChatMessage['from'];
+  /** An internal note of the team's. */
+  note: boolean;
   /** The words of the message that matched, for marking them. */
   terms: string[];
 }
@@ -24,6 +26,7 @@ interface Entry {
   text: string;
   at: number;
   from: ChatMessage['from'];
+  note: boolean;
 }
 
 /** What a message can be found by: its text, a file's name, a rating's comment. */
@@ -32,7 +35,7 @@ const searchable = (message: ChatMessage) => [message.text, message.file?.name, 
 export class MessageIndex {
   readonly #index = new MiniSearch<Entry>({
     fields: ['text'],
-    storeFields: ['conversationId', 'text', 'at', 'from'],
+    storeFields: ['conversationId', 'text', 'at', 'from', 'note'],
     searchOptions: { prefix: true, fuzzy: (term) => (term.length > 4 ? 0.2 : 0), combineWith: 'AND' },
   });
   /** Message id → conversation it was indexed under, to notice merges and deleted conversations. */
@@ -49,7 +52,7 @@ export class MessageIndex {
         present.add(message.id);
         if (this.#indexed.get(message.id) === shownIn) continue;
         if (this.#indexed.has(message.id)) this.#index.discard(message.id);
-        this.#index.add({ id: message.id, conversationId: shownIn, text, at: message.at, from: message.from });
+        this.#index.add({ id: message.id, conversationId: shownIn, text, at: message.at, from: message.from, note: message.audience === 'agents' });
         this.#indexed.set(message.id, shownIn);
       }
     }
@@ -73,6 +76,7 @@ export class MessageIndex {
       text: result['text'] as string,
       at: result['at'] as number,
       from: result['from'] as ChatMessage['from'],
+      note: result['note'] === true,
       terms: result.terms,
     }));
   }

@@ -88,7 +88,7 @@ export function SearchResults({ client, query, openedMessage }: { client: AgentC
               <button type="button" aria-current={hit.messageId === openedMessage} onClick={() => openConversation(hit.conversationId, hit.messageId)}>
                 <span class="who">{conversation ? visitorLabel(client, conversation) : 'A customer'}</span>
                 <span class="excerpt">
-                  {hit.from === 'agent' && <span class="meta">You: </span>}
+                  {hit.note ? <span class="meta">Internal note: </span> : hit.from === 'agent' && <span class="meta">You: </span>}
                   {excerpt(hit.text, hit.terms).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : part.text))}
                 </span>
                 <span class="when">

@@ -1,7 +1,7 @@
 import { useEffect, useMemo } from 'preact/hooks';
 import { useSignal } from '@preact/signals';
 import { CHANNEL_NAMES, replyWindow, type AgentClient, type Channel, type ConversationSummary, type FileRef, type TeamMember } from '@threadline/sdk/agent';
-import { AttachButton } from './attach-button.tsx';
+import { Composer, type ComposerMode } from './composer.tsx';
 import { visitorLabel } from './customer.ts';
 import { ThreadMessage } from './message.tsx';
 import { SafetyNumber } from './safety-number.tsx';
@@ -68,13 +68,15 @@ export function Thread({ client, now, team, me, conversation, merged, others, hi
     }
   };
 
-  async function submit(event: Event) {
-    event.preventDefault();
-    const input = (event.currentTarget as HTMLFormElement).elements.namedItem('reply') as HTMLTextAreaElement;
-    const text = input.value.trim();
-    if (!text) return;
-    input.value = '';
-    await attempt(() => client.reply(conversation.id, text, via === 'web' || via === null ? undefined : via).catch((failure) => ((input.value ||= text), Promise.reject(failure))));
+  /** A note stays with the team, whatever messenger the conversation is on; a reply goes where `via` says. */
+  async function send(text: string, mode: ComposerMode): Promise<void> {
+    error.value = '';
+    try {
+      await (mode === 'note' ? client.note(conversation.id, text) : client.reply(conversation.id, text, via === 'web' || via === null ? undefined : via));
+    } catch (failure) {
+      error.value = failure instanceof Error ? failure.message : String(failure);
+      throw failure;
+    }
   }
 
   async function attach(event: Event) {
@@ -123,7 +125,7 @@ export function Thread({ client, now, team, me, conversation, merged, others, hi
       <div class="log" ref={log} role="log" aria-live="polite" aria-label="Messages" tabIndex={0}>
         <ol>
           {messages.map((message) => (
-            <ThreadMessage key={message.id} message={message} highlighted={message.id === highlight} read={message.from === 'agent' && (message.seq ?? Infinity) <= readUpTo} open={open} day={day} />
+            <ThreadMessage key={message.id} message={message} highlighted={message.id === highlight} read={message.from === 'agent' && !message.audience && (message.seq ?? Infinity) <= readUpTo} open={open} day={day} />
           ))}
         </ol>
       </div>
@@ -151,27 +153,15 @@ export function Thread({ client, now, team, me, conversation, merged, others, hi
           {via && via !== 'web' && <span class="meta"> — {CHANNEL_NAMES[via]}’s encryption applies; Threadline’s relay passes this reply on.</span>}
         </label>
       ) : null}
-      <form class="reply" onSubmit={submit}>
-        <label class="visually-hidden" for="reply">
-          Reply
-        </label>
-        <textarea
-          id="reply"
-          name="reply"
-          disabled={!canReply}
-          onInput={() => client.typing(conversation.id)}
-          placeholder={canReply ? 'Write a reply…' : via === null ? 'No way to reach this customer now: the messenger’s window has closed' : 'This device must be approved before it can reply'}
-          onKeyDown={(event) => {
-            if (event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
-            event.preventDefault();
-            event.currentTarget.form?.requestSubmit();
-          }}
-        />
-        <AttachButton disabled={!canReply} onChange={attach} />
-        <button class="primary" type="submit" disabled={!canReply}>
-          Send
-        </button>
-      </form>
+      <Composer
+        replies={client.savedReplies.value}
+        canReply={!!canReply}
+        canNote={!!client.agent.value?.approved}
+        placeholder={via === null ? 'No way to reach this customer now: the messenger’s window has closed' : 'This device must be approved before it can reply'}
+        send={send}
+        attach={(event) => void attach(event)}
+        typing={() => client.typing(conversation.id)}
+      />
     </section>
   );
 }

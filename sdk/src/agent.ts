@@ -15,17 +15,21 @@ import type { FileRef } from './file-ref.ts';
 import { openFile, sendFile } from './files.ts';
 import { request } from './http.ts';
 import { relayUrl, socketUrl, type RelayOptions } from './options.ts';
-import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig, type TeamMember } from './protocol.ts';
+import { CHANNEL_NAMES, parseConversations, parseRelayFrame, type AgentRole, type Audience, type Channel, type AgentSession, type ConversationSummary, type DeviceRecord, type Directory, type PreLogin, type PrekeyBundleWire, type SiteConfig, type TeamMember } from './protocol.ts';
 import { CatchUp } from './catch-up.ts';
+import { createSavedReplies, type SavedReply } from './saved-replies.ts';
 import { recipients, Sync, type Route } from './sync.ts';
 import type { ChatMessage } from './thread.ts';
-import { call, startWorker, type CryptoWorker } from './worker-client.ts';
+import type { AgentCryptoService } from './crypto/agent-service.ts';
+import type { Remote } from './rpc.ts';
+import { call, startWorker } from './worker-client.ts';
 
 export type { Channel, ChannelState, ConversationStatus, ConversationSummary, DeviceRecord, DeviceStatus, TeamMember } from './protocol.ts';
 export { CHANNEL_NAMES, CHANNELS, WHATSAPP_CODE } from './protocol.ts';
 export { replyWindow, type ReplyWindow } from './reply-window.ts';
 export { workState, type WorkState } from './conversation-status.ts';
 export type { ChatMessage, MessageStatus, Rating } from './thread.ts';
+export { MAX_SAVED_REPLY_LENGTH, type SavedReply } from './saved-replies.ts';
 export { tokenize, type Token } from './format.ts';
 export { fileSize, playable, previewed, type FileRef } from './file-ref.ts';
 export type { ConnectionStatus } from './connection.ts';
@@ -72,6 +76,14 @@ export interface AgentClient {
   markRead(conversationId: string): void;
   /** Sends a reply; `via` a messenger sends it there too (the relay then sees that text). */
   reply(conversationId: string, text: string, via?: Channel): Promise<ChatMessage>;
+  /** Writes an internal note: encrypted to the team's devices and the inbox key only, never to the visitor or a messenger. */
+  note(conversationId: string, text: string): Promise<ChatMessage>;
+  /** The team's saved replies (loaded on connecting, and again whenever an agent saves them). */
+  readonly savedReplies: ReadonlySignal<readonly SavedReply[]>;
+  /** Why the saved replies could not be loaded or opened, or null. */
+  readonly savedRepliesProblem: ReadonlySignal<string | null>;
+  /** Saves the whole list of saved replies (add, edit and delete are each a new list); `conflict` when another agent saved first (their list is then shown). */
+  saveReplies(replies: readonly SavedReply[]): Promise<void>;
   /** Shows conversation `from` as part of `into` from now on (same customer, two threads). */
   merge(from: string, into: string): Promise<void>;
   /** Closes, snoozes (until a time, ms since 1970) or reopens a conversation; a new message reopens it too. */
@@ -136,16 +148,17 @@ export function createAgentClient(options: RelayOptions): AgentClient {
   const summaries = signal<ReadonlyMap<string, ConversationSummary>>(new Map());
   const devices = signal<readonly DeviceRecord[]>([]);
   const startError = signal<ThreadlineError | null>(null);
-  let worker: CryptoWorker | undefined;
+  let worker: Remote<AgentCryptoService> | undefined;
   let session: StoredSession | undefined;
   /** Conversations this device has shredded: the relay listing them again changes nothing. */
   const ended = new Set<string>();
   let shredTimer: ReturnType<typeof setInterval> | undefined;
   let directory: Directory | undefined;
-  const getWorker = () => (worker ??= startWorker(options.workerUrl ?? new URL('./crypto-worker.js', import.meta.url)));
+  const getWorker = () => (worker ??= startWorker<AgentCryptoService>(options.workerUrl ?? new URL('./agent-crypto-worker.js', import.meta.url)));
   /** Keys and storage of the console, apart from a visitor's on the same origin. */
   const scope = (site: string) => `${relay.origin}/${site}/agent`;
   const api = <T>(path: string, action: string, init: Parameters<typeof request>[3] = {}) => request<T>(relay, path, action, { token: session?.token, ...init });
+  const saved = createSavedReplies({ api, worker: getWorker, devices: () => directory?.devices.map((d) => d.id) ?? [] });
 
   async function refreshDirectory(): Promise<void> {
     const config = await request<SiteConfig>(relay, `/v1/sites/${session!.site}/config`, 'load the key directory');
@@ -173,11 +186,12 @@ export function createAgentClient(options: RelayOptions): AgentClient {
     }
   }
 
-  async function route(conversationId: string): Promise<Route> {
+  /** Where a message goes: the visitor's device (not for an internal note), the other agents' devices and the inbox key. */
+  async function route(conversationId: string, audience?: Audience): Promise<Route> {
     const conversation = summaries.peek().get(conversationId);
     if (!conversation || !directory) throw new ConfigError('unknown_conversation', 'send the reply', 'the conversation is not loaded', 'Reload the console.');
     const me = agent.peek()!.deviceId;
-    const visitor = conversation.visitor;
+    const visitor = audience === 'agents' ? null : conversation.visitor;
     // The visitor's bundle comes with the conversation; the other agents' from the relay.
     const ids = [...(visitor ? [visitor.id] : []), ...directory.devices.filter((d) => d.id !== me).map((d) => d.id)];
     const to = await recipients(getWorker(), ids, async (deviceId) =>
@@ -253,8 +267,10 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       if (frame.type === 'welcome') void loadConversations().catch(report);
       if (frame.type === 'conversation') void track(frame.conversation).catch(report);
       if (frame.type === 'message') bump(frame.envelope.conversationId, frame.envelope.seq, frame.envelope.at);
-      if (frame.type === 'directory') void refreshDirectory().then(loadDevices).catch(report);
+      // A device approved since the saved replies were sealed gets them sealed again (by a console that can open them).
+      if (frame.type === 'directory') void refreshDirectory().then(() => Promise.all([loadDevices(), agent.peek()?.approved && saved.load()])).catch(report);
       if (frame.type === 'expired') drop(frame.conversationId);
+      if ((frame.type === 'welcome' && agent.peek()?.approved) || (frame.type === 'saved-replies' && frame.version !== saved.version)) void saved.load();
     };
     engine.onExpired = drop;
     sync.value = engine;
@@ -395,6 +411,10 @@ export function createAgentClient(options: RelayOptions): AgentClient {
       await api(`/v1/agent/conversations/${conversationId}/channel-reply`, `send the reply on ${CHANNEL_NAMES[via]}`, { body: { channel: via, text } });
       return current.send(conversationId, { text, channel: via });
     },
+    note: (conversationId, text) => engine().send(conversationId, { text }, undefined, 'agents'),
+    savedReplies: saved.list,
+    savedRepliesProblem: saved.problem,
+    saveReplies: saved.save,
     async sendFile(conversationId, file, onProgress, via) {
       const current = engine();
       // As with a reply: out through the messenger first (the relay passes the file on and keeps nothing), then into the thread.

@@ -5,7 +5,7 @@ import { isId } from './protocol.ts';
 export interface RelayOptions {
   /** The relay's base URL, e.g. `https://chat.example.com`. */
   relay: string | URL;
-  /** Where the crypto worker script is served; defaults to `crypto-worker.js` beside this module. */
+  /** Where the crypto worker script is served; defaults to `crypto-worker.js` beside this module (the agent client's: `agent-crypto-worker.js`). */
   workerUrl?: string | URL;
 }
 

@@ -111,7 +111,15 @@ const envelopeShape = {
   channel: /*#__PURE__*/ optional(/*#__PURE__*/ oneOf(...CHANNELS)),
   /** The content key sealed to devices' identity keys (the relay's channel messages). */
   sealed: /*#__PURE__*/ optional(/*#__PURE__*/ list(/*#__PURE__*/ object({ to: id, epk: key, iv: /*#__PURE__*/ b64(16), k: /*#__PURE__*/ b64(128) }), MAX_RECIPIENTS)),
+  /**
+   * `agents`: an internal note, encrypted to agent devices only. The relay stores it in the
+   * conversation but never delivers it to the visitor; it is bound into the encryption, so a relay
+   * that sets or removes it makes the message fail to open on agents' devices.
+   */
+  audience: /*#__PURE__*/ optional(/*#__PURE__*/ oneOf<Audience>('agents')),
 };
+/** Who a message is for: absent, everyone in the conversation; `agents`, the business's team only (an internal note). */
+export type Audience = 'agents';
 export const envelope = /*#__PURE__*/ object(envelopeShape);
 export const storedEnvelope = /*#__PURE__*/ object({ ...envelopeShape, seq: count, at: count });
 
@@ -181,6 +189,8 @@ export type RelayFrame =
   | { type: 'conversation'; conversation: ConversationSummary }
   | { type: 'directory'; version: number }
   | { type: 'expired'; conversationId: string }
+  /** Agents only: the team's saved replies changed (to this version). */
+  | { type: 'saved-replies'; version: number }
   | { type: 'error'; code: ErrorCode; message: string; id?: string };
 
 /**
@@ -203,7 +213,7 @@ const clientFrames: Record<ClientFrame['type'], Check<ClientFrame>> = {
  */
 const routedEnvelope = /*#__PURE__*/ shallow({ conversationId: id, id, from: role, seq: count, at: count });
 
-const visitorFrames: Record<Exclude<RelayFrame['type'], 'conversation'>, Check<RelayFrame>> = {
+const visitorFrames: Record<Exclude<RelayFrame['type'], 'conversation' | 'saved-replies'>, Check<RelayFrame>> = {
   welcome: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('welcome'), role }),
   ack: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('ack'), conversationId: id, id, seq: count, at: count }),
   message: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('message'), envelope: routedEnvelope as Check<StoredEnvelope> }),
@@ -231,10 +241,11 @@ export const parseRelayFrame = (raw: string): RelayFrame =>
       ...visitorFrames,
       message: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('message'), envelope: storedEnvelope }),
       conversation: /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('conversation'), conversation: conversationSummary }),
+      'saved-replies': /*#__PURE__*/ object({ type: /*#__PURE__*/ oneOf('saved-replies'), version: count }),
     },
     raw,
   );
-/** The same, for a visitor's socket, which is never sent `conversation` frames (a smaller parser). */
+/** The same, for a visitor's socket, which is never sent `conversation` or `saved-replies` frames (a smaller parser). */
 export const parseVisitorFrame = (raw: string): RelayFrame => parseFrame(visitorFrames, raw);
 
 // ---- HTTP bodies ----
@@ -295,6 +306,36 @@ export interface DeviceRecord extends DeviceKeys {
   status: DeviceStatus;
   createdAt: number;
 }
+
+// ---- saved replies ----
+
+/** Longest sealed text of the team's saved replies (base64url): with a sealed key for each of 64 devices, a save stays under the relay's 64 KiB body limit. */
+export const MAX_SAVED_REPLIES_CIPHERTEXT = 48 * 1024;
+const sealedKeyShape = { epk: key, iv: /*#__PURE__*/ b64(16), k: /*#__PURE__*/ b64(128) };
+/**
+ * The team's saved replies as the relay keeps them: encrypted once under a random content key that
+ * is sealed to each approved agent device's identity key and to the inbox key, and signed by the
+ * agent device that wrote them (anyone can seal to public keys; only the team's devices sign).
+ */
+export const sealedSavedReplies = /*#__PURE__*/ object({
+  v: /*#__PURE__*/ oneOf(1),
+  /** The device that sealed and signed it. */
+  device: id,
+  iv: /*#__PURE__*/ b64(16),
+  ct: /*#__PURE__*/ b64(MAX_SAVED_REPLIES_CIPHERTEXT),
+  sealed: /*#__PURE__*/ list(/*#__PURE__*/ object({ to: id, ...sealedKeyShape }), MAX_RECIPIENTS),
+  inbox: /*#__PURE__*/ object(sealedKeyShape),
+  sig: signature,
+});
+export type SealedSavedReplies = Checked<typeof sealedSavedReplies>;
+/** `PUT /v1/agent/saved-replies`: the new version (one more than the version it replaces, so two agents' edits cannot silently overwrite each other). */
+export const savedRepliesUpdate = /*#__PURE__*/ object({ version: count, sealed: sealedSavedReplies });
+/** `GET /v1/agent/saved-replies`: version 0 and `sealed` null before anyone saved one. */
+export interface SavedRepliesRecord {
+  version: number;
+  sealed: SealedSavedReplies | null;
+}
+
 export interface HttpErrorBody {
   error: { code: ErrorCode; message: string };
 }

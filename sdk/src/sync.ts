@@ -10,7 +10,7 @@ import { Connection } from './connection.ts';
 import { randomId } from './crypto/encoding.ts';
 import { ConfigError, QuotaExceededError, ThreadlineError } from './errors.ts';
 import type { HistoryEntry } from './crypto/vault.ts';
-import type { PrekeyBundleWire, RelayFrame, Role, StoredEnvelope } from './protocol.ts';
+import type { Audience, PrekeyBundleWire, RelayFrame, Role, StoredEnvelope } from './protocol.ts';
 import { Thread, toMessage, type ChatMessage, type Content } from './thread.ts';
 import { call, type CryptoWorker } from './worker-client.ts';
 
@@ -54,7 +54,7 @@ export class Sync {
     private readonly worker: CryptoWorker,
     socketUrl: URL,
     token: string,
-    private readonly route: (conversationId: string) => Promise<Route>,
+    private readonly route: (conversationId: string, audience?: Audience) => Promise<Route>,
     parse: (raw: string) => RelayFrame | Promise<RelayFrame>,
   ) {
     this.connection = new Connection(socketUrl, token, {
@@ -83,9 +83,10 @@ export class Sync {
 
   /**
    * Encrypts and sends a message. `id` is the client message id: sending an id again (a retry)
-   * returns the message already sent under it, so it is shown and delivered once.
+   * returns the message already sent under it, so it is shown and delivered once. `audience`
+   * `agents` makes it an internal note (agents only: `route` leaves the visitor out).
    */
-  async send(conversationId: string, content: Content, id = randomId()): Promise<ChatMessage> {
+  async send(conversationId: string, content: Content, id = randomId(), audience?: Audience): Promise<ChatMessage> {
     const text = content.text ?? '';
     if (typeof text !== 'string' || text.length > MAX_TEXT_LENGTH || (!text.trim() && !content.file && !content.handoff && !content.rating)) {
       throw new ConfigError('bad_text', 'send the message', `the text must be a non-empty string of at most ${MAX_TEXT_LENGTH} characters`, 'Shorten or fill in the message.');
@@ -93,9 +94,9 @@ export class Sync {
     const thread = this.thread(conversationId);
     const known = thread.get(id);
     if (known) return known;
-    const route = await this.route(conversationId);
-    const envelope = await call('encrypt the message', this.worker.encrypt({ conversationId, id, expiresAt: route.expiresAt }, content, route.recipients, route.inboxKey));
-    const message = toMessage({ conversationId, id, from: envelope.from, device: envelope.device, at: Date.now(), status: 'sending', content });
+    const route = await this.route(conversationId, audience);
+    const envelope = await call('encrypt the message', this.worker.encrypt({ conversationId, id, expiresAt: route.expiresAt, audience }, content, route.recipients, route.inboxKey));
+    const message = toMessage({ conversationId, id, from: envelope.from, device: envelope.device, at: Date.now(), status: 'sending', content, audience });
     if (!thread.get(id)) thread.upsert(message);
     // After a reconnect the outbox goes first, so messages keep their order.
     await this.#resuming;

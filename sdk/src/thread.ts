@@ -2,7 +2,7 @@
 import { signal, type ReadonlySignal } from '@preact/signals-core';
 import type { HistoryEntry } from './crypto/vault.ts';
 import type { FileRef } from './file-ref.ts';
-import { CHANNELS, isBase64Url, isId, type Channel, type Role } from './protocol.ts';
+import { CHANNELS, isBase64Url, isId, type Audience, type Channel, type Role } from './protocol.ts';
 
 export type MessageStatus = 'sending' | 'sent' | 'unreadable' | 'failed';
 
@@ -45,6 +45,8 @@ export interface ChatMessage {
   /** A marker: the visitor continued the conversation on this messenger. */
   readonly handoff?: Channel;
   readonly rating?: Rating;
+  /** `agents`: an agent's internal note, which the visitor never receives. */
+  readonly audience?: Audience;
 }
 
 const isChannel = (value: unknown): value is Channel => typeof value === 'string' && (CHANNELS as readonly string[]).includes(value);
@@ -81,6 +83,7 @@ export function toMessage(entry: HistoryEntry): ChatMessage {
     ...(isChannel(content.handoff) ? { handoff: content.handoff } : {}),
     ...(status === 'failed' && typeof content.problem === 'string' ? { problem: content.problem } : {}),
     ...(from === 'visitor' && isRating(content.rating) ? { rating: content.rating } : {}),
+    ...(from === 'agent' && entry.audience ? { audience: entry.audience } : {}),
   };
 }
 

@@ -12,11 +12,11 @@ export type CryptoWorker = Remote<CryptoService>;
  * A worker must come from the page's origin: a widget served by the relay to another website starts
  * one from a same-origin `blob:` module that imports the relay's worker (CORS; `worker-src blob:`).
  */
-export function startWorker(url: string | URL): CryptoWorker {
+export function startWorker<T extends CryptoService = CryptoService>(url: string | URL): Remote<T> {
   const { href, origin } = new URL(url, location.href);
   const source = origin === location.origin ? href : URL.createObjectURL(new Blob([`import ${JSON.stringify(href)}`], { type: 'text/javascript' }));
   const worker = new Worker(source, { type: 'module', name: 'threadline-crypto' });
-  return wrap<CryptoService>(worker);
+  return wrap<T>(worker);
 }
 
 /** Awaits a worker call, rejecting with a `CryptoError` on failure or when the worker is gone. */

@@ -37,6 +37,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   'GET /v1/agent/share-text': 'agent',
   'PUT /v1/agent/share-text': { admin: 'choose whether pages receive message text' },
   'GET /v1/agent/conversations': 'agent',
+  'GET /v1/agent/saved-replies': 'agent',
+  'PUT /v1/agent/saved-replies': 'agent',
   'POST /v1/conversations/:id/handoff': 'session',
   'POST /v1/agent/conversations/:id/channel-reply': 'agent',
   'POST /v1/agent/conversations/:id/channel-file/:id': 'agent',

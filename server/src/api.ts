@@ -34,6 +34,9 @@ import {
   type Channel,
   type ChannelLinks,
   type Handoff,
+  savedRepliesUpdate,
+  type SavedRepliesRecord,
+  type SealedSavedReplies,
 } from '@threadline/sdk/protocol';
 import { ChannelError, sendMedia, sendText, type GraphConfig } from './channels/graph.ts';
 import { ROUTE_ACCESS } from './access.ts';
@@ -348,6 +351,22 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
       }
       await store.setOrigins(who.site, [...new Set(origins)]);
       return { origins: await store.origins(who.site) };
+    },
+
+    /** The team's saved replies, sealed in an agent's console: stored and served as they are, never read. */
+    'GET /v1/agent/saved-replies': async (req): Promise<SavedRepliesRecord> => {
+      const stored = await store.savedReplies((await agent(req, true)).site);
+      return { version: stored.version, sealed: stored.sealed === null ? null : (JSON.parse(stored.sealed) as SealedSavedReplies) };
+    },
+
+    'PUT /v1/agent/saved-replies': async (req) => {
+      const who = await agent(req, true);
+      const action = 'save the saved replies';
+      const { version, sealed } = await body(req, savedRepliesUpdate, action);
+      const saved = await store.setSavedReplies(who.site, version, JSON.stringify(sealed));
+      if (saved === undefined) throw new HttpError(409, 'conflict', voice(action, `another agent saved them since version ${version}`, 'Reload them and make the change again.'));
+      hub.toAgents(who.site, { type: 'saved-replies', version: saved });
+      return { version: saved };
     },
 
     'GET /v1/agent/conversations': async (req) => ({ conversations: await store.conversations((await agent(req, true)).site) }),

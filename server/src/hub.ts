@@ -98,17 +98,17 @@ export class Hub {
    * What a store sends, inside the transaction that stores a message, so that every relay hears a
    * conversation's messages in sequence order; undefined when `stored` publishes it instead.
    */
-  notice(site: string, conversationId: string, except?: WebSocket): ((stored: Appended) => Notice) | undefined {
+  notice(site: string, conversationId: string, except?: WebSocket, agentsOnly = false): ((stored: Appended) => Notice) | undefined {
     const notice = this.#bus.notice?.bind(this.#bus);
     if (!notice) return undefined;
     const sender = this.#except(except);
-    return (stored) => notice({ kind: 'conversation', site, conversationId, frame: messageFrame(stored), seq: stored.seq, ...sender });
+    return (stored) => notice({ kind: 'conversation', site, conversationId, frame: messageFrame(stored), seq: stored.seq, ...sender, ...(agentsOnly ? { agentsOnly } : {}) });
   }
 
-  /** A message was stored (and its notice, if any, sent with it): delivers it to the conversation. */
-  stored(site: string, conversationId: string, stored: StoredText, except?: WebSocket): Promise<void> {
+  /** A message was stored (and its notice, if any, sent with it): delivers it to the conversation (a note: to its agents only). */
+  stored(site: string, conversationId: string, stored: StoredText, except?: WebSocket, agentsOnly = false): Promise<void> {
     if (this.#bus.notice) return Promise.resolve();
-    return this.#publish({ kind: 'conversation', site, conversationId, frame: messageFrame(stored), seq: stored.seq, ...this.#except(except) });
+    return this.#publish({ kind: 'conversation', site, conversationId, frame: messageFrame(stored), seq: stored.seq, ...this.#except(except), ...(agentsOnly ? { agentsOnly } : {}) });
   }
 
   /** Delivers a frame to every socket of a site, visitors included. */
@@ -156,7 +156,7 @@ export class Hub {
   #deliver(delivery: Delivery): void {
     switch (delivery.kind) {
       case 'conversation':
-        send(this.#visitors.get(delivery.conversationId), delivery.frame, this.#sockets, delivery.except);
+        if (!delivery.agentsOnly) send(this.#visitors.get(delivery.conversationId), delivery.frame, this.#sockets, delivery.except);
         return send(this.#agents.get(delivery.site), delivery.frame, this.#sockets, delivery.except);
       case 'agents':
         return send(this.#agents.get(delivery.site), delivery.frame, this.#sockets, delivery.except);

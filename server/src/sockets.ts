@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
+import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type Envelope, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
 import { messageFrame, type Hub } from './hub.ts';
 import { GroupCommit } from './group-commit.ts';
 import { voice } from './responses.ts';
@@ -24,6 +24,9 @@ export const POLICY_CLOSE = 1008;
 const HELLO_TIMEOUT_MS = 10_000;
 const SYNC_PAGE = 500;
 
+/** Whether a stored envelope is an internal note (its JSON text was checked before it was stored). */
+const forAgentsOnly = (body: string): boolean => (JSON.parse(body) as Envelope).audience === 'agents';
+
 /** The relay's checks on who may use a socket and how fast. */
 export interface SocketGuards {
   /** Why this principal may not use this socket (its page's origin), or undefined. */
@@ -38,6 +41,13 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
   const commits = new GroupCommit(store);
+  /** Tells the agents where a conversation stands after a note (which leaves a closed one closed). */
+  async function keptStatus(conversationId: string): Promise<void> {
+    const found = await store.conversation(conversationId);
+    if (!found?.status) return;
+    const { site, ...summary } = found;
+    hub.toAgents(site, { type: 'conversation', conversation: summary });
+  }
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     let principal: Principal | undefined;
     const connection = String(++connections);
@@ -138,7 +148,9 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
         let since = frame.since;
         for (;;) {
           const page = await store.storedSince(conversationId, since, SYNC_PAGE);
-          for (const stored of page) reply(messageFrame(stored));
+          // A visitor is never sent an internal note; `synced` still covers its number, so the
+          // visitor's catching up has no hole and asks for nothing again.
+          for (const stored of page) if (who.role === 'agent' || !forAgentsOnly(stored.body)) reply(messageFrame(stored));
           since = page.at(-1)?.seq ?? since;
           if (page.length < SYNC_PAGE) break;
         }
@@ -156,6 +168,9 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
       const wait = who.role === 'visitor' ? (guards?.limit('messages', who.conversationId) ?? 0) : 0;
       // No envelope id: the message stays in the sender's outbox and goes again after reconnecting.
       if (wait) return throttle('send the message', 'this conversation is sending too fast', `Nothing was stored; reconnect in ${wait} s and send it again.`);
+      if (envelope.audience && who.role !== 'agent') {
+        return fail('forbidden', voice('send the message', 'only agents write internal notes', 'Send it without an audience.'), envelope.id);
+      }
       if (envelope.channel || envelope.sealed) {
         return fail('forbidden', voice('send the message', 'only the relay seals messenger messages', 'Send an end-to-end encrypted envelope.'), envelope.id);
       }
@@ -167,7 +182,8 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
       if (envelope.expiresAt !== conversation.expiresAt) {
         return fail('bad_frame', voice('send the message', 'its expiry differs from the conversation’s', 'Use the expiry the relay gave the conversation.'), envelope.id);
       }
-      // Acked and forwarded only once the batch it joins has committed.
+      // Acked and forwarded only once the batch it joins has committed; a note to the agents only.
+      const agentsOnly = envelope.audience === 'agents';
       commits.append(envelope, (result) => {
         if (result instanceof GoneError) {
           return fail('gone', voice('send the message', 'the conversation no longer exists', 'Start a new conversation.'), envelope.id);
@@ -182,8 +198,11 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
           return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);
         }
         reply({ type: 'ack', conversationId, id: envelope.id, seq: result.seq, at: result.at });
-        if (!result.duplicate) void hub.stored(conversation.site, conversationId, result, socket);
-      }, hub.notice(conversation.site, conversationId, socket));
+        if (result.duplicate) return;
+        void hub.stored(conversation.site, conversationId, result, socket, agentsOnly);
+        // A note left a closed or snoozed conversation so (see `append`): the agents' lists hear it.
+        if (agentsOnly) void keptStatus(conversationId).catch((error: unknown) => console.error('threadline-relay: conversation status failed', error));
+      }, hub.notice(conversation.site, conversationId, socket, agentsOnly));
     }
   });
   return wss;

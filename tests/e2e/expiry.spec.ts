@@ -16,7 +16,7 @@ const HOUR = 3600_000;
 async function moveClock(context: BrowserContext, ms: number): Promise<void> {
   const shift = `{ const now = Date.now; Date.now = () => now() + ${ms}; }\n`;
   await context.addInitScript(shift);
-  await context.route('**/crypto-worker.js', async (route) => {
+  await context.route('**/*crypto-worker.js', async (route) => {
     const response = await route.fetch();
     await route.fulfill({ response, body: shift + (await response.text()) });
   });

@@ -17,6 +17,8 @@ export interface MessageMeta {
   device: string;
   /** When the conversation expires (ms since the epoch); bound so the relay cannot extend it. */
   expiresAt: number;
+  /** `agents` for an internal note; bound so the relay cannot turn a reply into a note or back. */
+  audience?: 'agents' | undefined;
 }
 
 export interface KeyEntry {
@@ -46,7 +48,7 @@ export interface Recipient {
 }
 
 export const metaBytes = (m: MessageMeta): Bytes =>
-  utf8(`threadline/2\n${m.conversationId}\n${m.id}\n${m.from}\n${m.device}\n${m.expiresAt}`);
+  utf8(`threadline/2\n${m.conversationId}\n${m.id}\n${m.from}\n${m.device}\n${m.expiresAt}${m.audience ? `\n${m.audience}` : ''}`);
 
 export async function sealMessage(device: Device, meta: MessageMeta, plaintext: Bytes, recipients: Recipient[], inboxKey?: Bytes): Promise<SealedBody> {
   const contentKey = randomBytes(32);
@@ -111,7 +113,7 @@ export async function sealTo(kind: SealKind, recipient: Bytes, contentKey: Bytes
   return { epk: toBase64Url(epk), iv: toBase64Url(iv), k: toBase64Url(await aesGcmEncrypt(key, iv, contentKey, context)) };
 }
 
-async function openSealed(kind: SealKind, own: CryptoKeyPair, sealed: { epk: string; iv: string; k: string }, context: Bytes): Promise<Bytes> {
+export async function openSealed(kind: SealKind, own: CryptoKeyPair, sealed: { epk: string; iv: string; k: string }, context: Bytes): Promise<Bytes> {
   const ownPublic = await publicBytes(own.publicKey);
   const key = await cached(openers, `${kind}/${sealed.epk}/${toBase64Url(ownPublic)}`, async () => {
     const epk = fromBase64Url(sealed.epk);

@@ -4,7 +4,7 @@
  * public keys, envelopes and decrypted history. Failures come back as values (`Result`) because
  * errors thrown across a worker boundary lose their class and code.
  */
-import { parseVisitorFrame, storedEnvelope, type Directory, type RelayFrame, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
+import { parseVisitorFrame, storedEnvelope, type Audience, type Directory, type RelayFrame, type DeviceKeys, type Envelope, type KeyBackup, type PrekeyBundleWire, type Role, type SignedDirectory, type StoredEnvelope } from '../protocol.ts';
 import { Device, SessionError } from './device.ts';
 import { checkDirectory, directoryTimes, signDirectory, type DirectoryProblem } from './directory.ts';
 import { fromBase64Url, fromUtf8, randomId, toBase64Url, utf8 } from './encoding.ts';
@@ -65,13 +65,16 @@ export class CryptoService {
   #role: Role = 'visitor';
   #site = '';
   #vault: Vault | undefined;
-  #device: Device | undefined;
+  /** @internal Read by the agents' worker (agent-service.ts); never callable over the RPC, which answers methods only. */
+  protected device: Device | undefined;
   #atRest: CryptoKey | undefined;
-  #org: OrgKeys | undefined;
+  /** @internal As `device`. */
+  protected org: OrgKeys | undefined;
   #wrapKey: { key: CryptoKey; params: string } | undefined;
   #peers = new Map<string, Peer>();
   readonly #visitors = new Map<string, Peer>();
-  #directory: Directory | undefined;
+  /** @internal As `device`. */
+  protected directory: Directory | undefined;
   /** Steps waiting for their turn, in order, each as [whether it is urgent, run it]; see `#exclusive`. */
   readonly #waiting: [() => boolean, () => Promise<void>][] = [];
   #running = false;
@@ -114,11 +117,11 @@ export class CryptoService {
 
   async #catchUp(): Promise<void> {
     const vault = this.#vault;
-    if (!vault || !this.#device) return;
+    if (!vault || !this.device) return;
     const generation = await vault.get<string>('devices', GENERATION);
     if (generation === this.#generation) return;
     const record = await vault.get<{ keys: Device['keys'] }>('devices');
-    if (record) this.#device = new Device(record.keys, await vault.sessions());
+    if (record) this.device = new Device(record.keys, await vault.sessions());
     this.#generation = generation;
   }
 
@@ -137,20 +140,20 @@ export class CryptoService {
       this.#role = role;
       this.#site = site;
       this.#vault = new Vault(scope);
-      this.#org = await this.#vault.get<OrgKeys>('org');
+      this.org = await this.#vault.get<OrgKeys>('org');
       const record = await this.#vault.get<{ keys: Device['keys']; atRest: CryptoKey }>('devices');
       this.#generation = await this.#vault.get<string>('devices', GENERATION);
       let fresh: { id: number; publicKey: Bytes }[] = [];
       if (record) {
-        this.#device = new Device(record.keys, await this.#vault.sessions());
+        this.device = new Device(record.keys, await this.#vault.sessions());
         this.#atRest = record.atRest;
       } else {
-        this.#device = await Device.create(randomId());
+        this.device = await Device.create(randomId());
         this.#atRest = (await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt'])) as CryptoKey;
-        if (role === 'agent') fresh = await this.#device.createOneTimePrekeys(ONE_TIME_PREKEYS);
+        if (role === 'agent') fresh = await this.device.createOneTimePrekeys(ONE_TIME_PREKEYS);
         await this.#save();
       }
-      return ok({ device: this.#publicDevice(), oneTimePrekeys: fresh.map((p) => ({ id: p.id, publicKey: toBase64Url(p.publicKey) })), hasOrgKeys: Boolean(this.#org), persistent });
+      return ok({ device: this.#publicDevice(), oneTimePrekeys: fresh.map((p) => ({ id: p.id, publicKey: toBase64Url(p.publicKey) })), hasOrgKeys: Boolean(this.org), persistent });
     } catch (error) {
       return fail('storage', String(error));
     }
@@ -162,7 +165,7 @@ export class CryptoService {
   }
 
   async #replenish(count: number): Promise<Result<{ signedPrekey?: DeviceKeys['signedPrekey']; oneTimePrekeys: { id: number; publicKey: string }[] }>> {
-    const device = this.#device;
+    const device = this.device;
     if (!device) return fail('no_key', 'open() was not called');
     const rotated = device.signedPrekeyIsDue() ? await device.rotateSignedPrekey() : undefined;
     const created = await device.createOneTimePrekeys(count);
@@ -193,12 +196,12 @@ export class CryptoService {
     if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
     const { restoreOrgKeys } = await import('./backup.ts');
     try {
-      this.#org = await restoreOrgKeys(this.#wrapKey.key, backup, this.#wrapKey.params);
+      this.org = await restoreOrgKeys(this.#wrapKey.key, backup, this.#wrapKey.params);
     } catch {
       return fail('wrong_password', 'the key backup does not open with this password');
     }
-    await this.#vault.put('org', this.#org);
-    return ok({ orgKey: this.#org.orgPublic, inboxKey: this.#org.inboxPublic });
+    await this.#vault.put('org', this.org);
+    return ok({ orgKey: this.org.orgPublic, inboxKey: this.org.inboxPublic });
   }
 
   /** Creates the organisation's keys (first admin) and a first directory listing this device. */
@@ -206,7 +209,7 @@ export class CryptoService {
     if (!this.#wrapKey || !this.#vault) return fail('no_key', 'unlock() and open() must come first');
     const { createOrgKeys } = await import('./backup.ts');
     const { keys, backup } = await createOrgKeys(this.#wrapKey.key, this.#wrapKey.params);
-    this.#org = keys;
+    this.org = keys;
     await this.#vault.put('org', keys);
     const { id, identityKey, signingKey } = this.#publicDevice();
     const directory = await this.signDirectory([{ id, agent: agentName, identityKey, signingKey }], 1);
@@ -215,7 +218,7 @@ export class CryptoService {
 
   /** Signs a directory listing `devices` (admins). */
   async signDirectory(devices: Directory['devices'], version: number): Promise<Result<SignedDirectory>> {
-    const org = this.#org;
+    const org = this.org;
     if (!org) return fail('no_key', 'this device does not hold the organisation key');
     return ok(await signDirectory(org.orgKey.privateKey, { v: 2, site: this.#site, version, ...directoryTimes(), orgKey: org.orgPublic, inboxKey: org.inboxPublic, devices }));
   }
@@ -226,12 +229,12 @@ export class CryptoService {
   async trust(signed: SignedDirectory, pin?: string): Promise<Result<{ directory: Directory; trust: Trust }>> {
     const vault = this.#vault;
     if (!vault) return fail('no_key', 'open() was not called');
-    const ownOrg = this.#org ? { expired: 'accept' as const } : {};
+    const ownOrg = this.org ? { expired: 'accept' as const } : {};
     const checked = await checkDirectory(signed, this.#site, await vault.get<Trust>('trust'), pin, ownOrg);
-    if (checked.ok && this.#org && checked.directory.orgKey !== this.#org.orgPublic) return fail('key_changed', DIRECTORY_PROBLEMS.key_changed);
+    if (checked.ok && this.org && checked.directory.orgKey !== this.org.orgPublic) return fail('key_changed', DIRECTORY_PROBLEMS.key_changed);
     if (!checked.ok) return fail(checked.problem, DIRECTORY_PROBLEMS[checked.problem]);
     await vault.put('trust', checked.trust);
-    this.#directory = checked.directory;
+    this.directory = checked.directory;
     // Rebuilt from each directory, so a revoked device stops being trusted.
     this.#peers = new Map(this.#visitors);
     for (const device of checked.directory.devices) this.#peers.set(device.id, { role: 'agent', identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) });
@@ -244,7 +247,7 @@ export class CryptoService {
    * keys than those first seen for that device.
    */
   async addVisitor(device: DeviceKeys): Promise<Result<void>> {
-    if (this.#directory?.devices.some((d) => d.id === device.id)) return ok(undefined);
+    if (this.directory?.devices.some((d) => d.id === device.id)) return ok(undefined);
     const keys: Peer = { role: 'visitor', identity: fromBase64Url(device.identityKey), signing: fromBase64Url(device.signingKey) };
     const known = this.#visitors.get(device.id);
     if (known && !(equalBytes(known.identity, keys.identity) && equalBytes(known.signing, keys.signing))) {
@@ -272,12 +275,12 @@ export class CryptoService {
 
   /** Which of these devices have no session yet (their bundles are needed to send). */
   needBundles(deviceIds: string[]): string[] {
-    return deviceIds.filter((id) => !this.#device?.hasSession(id));
+    return deviceIds.filter((id) => !this.device?.hasSession(id));
   }
 
   /** Encrypts a message for the recipients (and the inbox key), and stores it in the history. */
   async encrypt(
-    meta: { conversationId: string; id: string; expiresAt: number },
+    meta: { conversationId: string; id: string; expiresAt: number; audience?: Audience | undefined },
     content: unknown,
     recipients: { deviceId: string; bundle?: PrekeyBundleWire }[],
     inboxKey: string | null,
@@ -286,12 +289,12 @@ export class CryptoService {
   }
 
   async #encrypt(
-    meta: { conversationId: string; id: string; expiresAt: number },
+    meta: { conversationId: string; id: string; expiresAt: number; audience?: Audience | undefined },
     content: unknown,
     recipients: { deviceId: string; bundle?: PrekeyBundleWire }[],
     inboxKey: string | null,
   ): Promise<Result<Envelope>> {
-    const device = this.#device;
+    const device = this.device;
     if (!device || !this.#vault) return fail('no_key', 'open() was not called');
     const full: MessageMeta = { ...meta, from: this.#role, device: device.id };
     try {
@@ -322,10 +325,10 @@ export class CryptoService {
   }
 
   async #decrypt(envelope: StoredEnvelope): Promise<Result<HistoryEntry>> {
-    const device = this.#device;
+    const device = this.device;
     const vault = this.#vault;
     if (!device || !vault) return fail('no_key', 'open() was not called');
-    const { conversationId, id, from, seq, at, expiresAt } = envelope;
+    const { conversationId, id, from, seq, at, expiresAt, audience } = envelope;
     // The expiry is bound into the message's associated data, so a relay cannot stretch it; this
     // device's own clock decides. Nothing of an ended conversation is opened or stored again.
     if (expiresAt <= Date.now()) return fail('expired', `conversation ${conversationId} ended on ${new Date(expiresAt).toISOString()}`);
@@ -337,7 +340,7 @@ export class CryptoService {
     // (a messenger message, which it had in plaintext) is the customer's words on that messenger,
     // relayed, whatever `from` claims. `channel` is read only on that second path.
     const relayed = !sender && envelope.channel !== undefined;
-    const entry: Omit<HistoryEntry, 'status' | 'content'> = relayed ? { conversationId, id, from: 'visitor', device: envelope.channel!, seq, at, expiresAt, channel: envelope.channel! } : { conversationId, id, from, device: envelope.device, seq, at, expiresAt };
+    const entry: Omit<HistoryEntry, 'status' | 'content'> = relayed ? { conversationId, id, from: 'visitor', device: envelope.channel!, seq, at, expiresAt, channel: envelope.channel! } : { conversationId, id, from, device: envelope.device, seq, at, expiresAt, audience };
     const unreadable = async (code: CryptoErrorCode, reason: string): Promise<Result<HistoryEntry>> => {
       await this.#save([{ ...entry, status: 'unreadable', content: { code, reason } }]);
       return ok({ ...entry, status: 'unreadable', content: { code, reason } });
@@ -349,7 +352,7 @@ export class CryptoService {
       let plaintext: Bytes;
       if (relayed && envelope.sealed?.some((s) => s.to === device.id)) plaintext = await openSealedForDevice(device.id, device.keys.identity.keyPair, envelope, envelope);
       else if (sender && envelope.keys.some((k) => k.to === device.id)) plaintext = await openMessage(device, envelope, envelope, sender.identity);
-      else if (this.#org && envelope.inbox) plaintext = await openFromInbox(this.#org.inboxKey, envelope, envelope, sender ? sender.signing : null);
+      else if (this.org && envelope.inbox) plaintext = await openFromInbox(this.org.inboxKey, envelope, envelope, sender ? sender.signing : null);
       else return unreadable('no_session', 'the message was sent before this device was approved');
       const stored: HistoryEntry = { ...entry, status: 'sent', content: JSON.parse(fromUtf8(plaintext)) as unknown };
       await this.#save([stored]);
@@ -448,13 +451,13 @@ export class CryptoService {
     return this.#exclusive(async () => {
       if (this.#role === 'visitor') {
         await this.#vault?.forget(conversationId, true);
-        this.#device = undefined;
+        this.device = undefined;
         this.#atRest = undefined;
         return;
       }
       await this.#vault?.forget(conversationId, false);
-      if (visitorDevice && this.#device) {
-        this.#device.forget(visitorDevice);
+      if (visitorDevice && this.device) {
+        this.device.forget(visitorDevice);
         this.#peers.delete(visitorDevice);
         this.#visitors.delete(visitorDevice);
         await this.#save();
@@ -472,20 +475,20 @@ export class CryptoService {
       const ended = [...((await this.#vault?.expiries()) ?? [])].filter(([, { expiresAt }]) => expiresAt <= Date.now());
       for (const [conversationId, { visitor }] of ended) {
         await this.#vault!.forget(conversationId, false);
-        if (visitor && this.#device) {
-          this.#device.forget(visitor);
+        if (visitor && this.device) {
+          this.device.forget(visitor);
           this.#peers.delete(visitor);
           this.#visitors.delete(visitor);
         }
       }
-      if (ended.length && this.#device) await this.#save();
+      if (ended.length && this.device) await this.#save();
       return ok(ended.map(([conversationId]) => conversationId));
     });
   }
 
   #publicDevice(): DeviceKeys {
-    const keys = this.#device!.keys;
-    const spk = this.#device!.signedPrekey;
+    const keys = this.device!.keys;
+    const spk = this.device!.signedPrekey;
     return {
       id: keys.id,
       identityKey: toBase64Url(keys.identity.publicKey),
@@ -496,7 +499,7 @@ export class CryptoService {
 
   /** Persists what changed (sessions, device keys) with new history entries, in one transaction. */
   async #save(history: HistoryEntry[] = [], send?: Envelope, sent?: string): Promise<void> {
-    const device = this.#device!;
+    const device = this.device!;
     const sessions = [...device.dirty].map((peer): [string, ReturnType<Device['sessions']['get']>] => [peer, device.sessions.get(peer)]);
     const generation = device.keysChanged || sessions.length ? randomId() : undefined;
     await this.#vault!.commit({ ...(device.keysChanged ? { device: { role: this.#role, keys: device.keys, atRest: this.#atRest! } } : {}), sessions, history, atRest: this.#atRest!, ...(send ? { send } : {}), ...(sent ? { sent } : {}), ...(generation ? { generation } : {}) });

@@ -8,7 +8,7 @@
  * Without IndexedDB (blocked, some private modes) the same stores live in memory: `persistent` says so.
  */
 import { openDB, type IDBPDatabase } from 'idb';
-import type { Channel, Envelope, Role } from '../protocol.ts';
+import type { Audience, Channel, Envelope, Role } from '../protocol.ts';
 import type { DeviceSecrets } from './device.ts';
 import { fromUtf8, randomBytes, toBase64Url, fromBase64Url, utf8 } from './encoding.ts';
 import { aesGcmDecrypt, aesGcmEncrypt } from './primitives.ts';
@@ -53,6 +53,8 @@ export interface HistoryEntry {
   expiresAt?: number;
   /** The messenger a message came in from (sealed by the relay, not end to end). */
   channel?: Channel;
+  /** `agents`: an internal note (as bound into its encryption). */
+  audience?: Audience | undefined;
   content: unknown;
 }
 

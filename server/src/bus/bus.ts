@@ -9,8 +9,9 @@ export type Delivery =
   /**
    * A frame (serialised) for a conversation's visitor and its site's agents. A stored message carries
    * its `seq`, so a bus that cannot carry the frame itself can name the stored envelope instead.
+   * An internal note goes to the agents only.
    */
-  | { kind: 'conversation'; site: string; conversationId: string; frame: string; seq?: number; except?: string }
+  | { kind: 'conversation'; site: string; conversationId: string; frame: string; seq?: number; except?: string; agentsOnly?: true }
   | { kind: 'agents'; site: string; frame: string; except?: string }
   /** Every socket of a site, visitors included. */
   | { kind: 'site'; site: string; frame: string }

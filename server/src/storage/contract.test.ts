@@ -89,6 +89,16 @@ describe.each([sqlite(), postgresql()])('$name storage', (backend) => {
       expect((await store.site('shop'))?.orgKey).toBe('key-1');
     });
 
+    it('keeps the team’s sealed saved replies as a new version only over the version they replace', async () => {
+      expect(await store.savedReplies('shop')).toEqual({ version: 0, sealed: null });
+      expect(await store.setSavedReplies('shop', 0, '{"first":1}')).toBe(1);
+      // A save that crossed another one (it replaces version 0 too) changes nothing.
+      expect(await store.setSavedReplies('shop', 0, '{"crossed":1}')).toBeUndefined();
+      expect(await store.setSavedReplies('shop', 1, '{"second":1}')).toBe(2);
+      expect(await store.savedReplies('shop')).toEqual({ version: 2, sealed: '{"second":1}' });
+      expect(await store.setSavedReplies('elsewhere', 0, '{}')).toBeUndefined();
+    });
+
     it('makes a secret on first use and gives the same one after reopening', async () => {
       const secret = await store.secret('prelogin');
       expect(secret).toHaveLength(32);
@@ -259,6 +269,18 @@ describe.each([sqlite(), postgresql()])('$name storage', (backend) => {
   });
 
   describe('envelopes', () => {
+    it('moves a closed or snoozed conversation’s status to an internal note right after it, and only then', async () => {
+      const c = await conversation();
+      await store.append(envelope(c.id, 'a', c.expiresAt));
+      await store.setStatus(c.id, { state: 'closed', until: null });
+      const note = await store.append({ ...envelope(c.id, 'note', c.expiresAt), audience: 'agents' });
+      expect((await store.conversation(c.id))?.status).toEqual({ state: 'closed', seq: note.seq, until: null });
+      await store.append(envelope(c.id, 'b', c.expiresAt));
+      await store.append({ ...envelope(c.id, 'late-note', c.expiresAt), audience: 'agents' });
+      // The customer wrote after the close: the note after that changes nothing.
+      expect(await store.conversation(c.id)).toMatchObject({ lastSeq: 4, status: { state: 'closed', seq: note.seq } });
+    });
+
     it('numbers envelopes per conversation, answers a resend with the original, and keeps them as sent', async () => {
       const [one, two] = [await conversation(), await conversation()];
       const first = await store.append(envelope(one.id, 'a', one.expiresAt));

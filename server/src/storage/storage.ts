@@ -31,6 +31,8 @@ export interface ConversationStore {
    * Stores an envelope under the conversation's next sequence number, in one transaction. A resend
    * of a stored client id returns the original sequence number (`duplicate: true`). Rejects with
    * GoneError (no such conversation) or QuotaError (it does not fit), having written nothing.
+   * An internal note (`audience: 'agents'`) right after an agent closed or snoozed the conversation
+   * leaves it so: the status moves to the note's number (the team's own words reopen nothing).
    */
   append(envelope: Envelope): Promise<Appended>;
   /**
@@ -91,6 +93,10 @@ export interface SiteStore {
   /** Whether the chat frame tells the site's pages a message's text (the business's choice; off by default). */
   shareText(site: string): Promise<boolean>;
   setShareText(site: string, on: boolean): Promise<void>;
+  /** The team's saved replies as an agent's console sealed them (JSON text; the relay cannot read them), and their version (0 and null: none yet). */
+  savedReplies(site: string): Promise<{ version: number; sealed: string | null }>;
+  /** Stores the next version if `replaces` is still the current one; resolves the new version, or undefined when another save came first. */
+  setSavedReplies(site: string, replaces: number, sealed: string): Promise<number | undefined>;
   /** Sets the organisation key once. Resolves false when a different key is already set. */
   setOrgKey(site: string, orgKey: string): Promise<boolean>;
   /** A random secret kept in the database, created on first use (the same on every relay of one database). */

@@ -57,6 +57,13 @@ CREATE TABLE blob_chunks (
   PRIMARY KEY (conversation_id, blob_id, n), FOREIGN KEY (conversation_id, blob_id) REFERENCES blobs(conversation_id, id) ON DELETE CASCADE);
 `;
 
+const SAVED_REPLIES = `
+ALTER TABLE sites ADD COLUMN saved_replies TEXT;
+ALTER TABLE sites ADD COLUMN saved_replies_version INTEGER NOT NULL DEFAULT 0;
+`;
+
 export const postgresMigrations: Record<string, Migration> = {
   '0001-schema': { up: async (db: Kysely<unknown>) => void (await sql.raw(SCHEMA).execute(db)) },
+  // The team's saved replies, sealed by an agent's console (the relay cannot read them), and their version.
+  '0002-saved-replies': { up: async (db: Kysely<unknown>) => void (await sql.raw(SAVED_REPLIES).execute(db)) },
 };

@@ -222,6 +222,15 @@ export class PostgresStorage implements Storage {
     await this.#pool.query('UPDATE sites SET origins = $1 WHERE id = $2', [JSON.stringify(origins), site]);
   }
 
+  async savedReplies(site: string): Promise<{ version: number; sealed: string | null }> {
+    return (await this.#one<{ version: number; sealed: string | null }>('SELECT saved_replies_version AS version, saved_replies AS sealed FROM sites WHERE id = $1', [site])) ?? { version: 0, sealed: null };
+  }
+
+  async setSavedReplies(site: string, replaces: number, sealed: string): Promise<number | undefined> {
+    const row = await this.#one<{ version: number }>('UPDATE sites SET saved_replies = $1, saved_replies_version = saved_replies_version + 1 WHERE id = $2 AND saved_replies_version = $3 RETURNING saved_replies_version AS version', [sealed, site, replaces]);
+    return row?.version;
+  }
+
   async shareText(site: string): Promise<boolean> {
     return (await this.#one<{ on: boolean }>('SELECT share_text AS on FROM sites WHERE id = $1', [site]))?.on === true;
   }
@@ -491,6 +500,9 @@ export class PostgresStorage implements Storage {
       [envelope.conversationId, at, body.length, envelope.id, body],
       client,
     );
+    if (envelope.audience === 'agents') {
+      await client.query('UPDATE conversations SET status_seq = $1 WHERE id = $2 AND status IS NOT NULL AND status_seq = $3', [stored!.seq, envelope.conversationId, stored!.seq - 1]);
+    }
     return { seq: stored!.seq, at, duplicate: false, body };
   }
 

@@ -103,5 +103,10 @@ export function sqliteMigrations(db: Database.Database): Record<string, Migratio
       adoptUnversioned(db);
       db.exec(ENVELOPES);
     }),
+    // The team's saved replies, sealed by an agent's console (the relay cannot read them), and their version.
+    '0002-saved-replies': step(() => {
+      db.exec('ALTER TABLE sites ADD COLUMN saved_replies TEXT');
+      db.exec('ALTER TABLE sites ADD COLUMN saved_replies_version INTEGER NOT NULL DEFAULT 0');
+    }),
   };
 }

@@ -94,6 +94,7 @@ export class SqliteStorage implements Storage {
     this.#statements = {
       insertEnvelope: db.prepare('INSERT INTO envelopes (conversation_id, seq, id, body, at) VALUES (?, ?, ?, ?, ?)'),
       bump: db.prepare('UPDATE conversations SET last_seq = last_seq + 1, last_at = ?, bytes = bytes + ? WHERE id = ? RETURNING last_seq AS seq, site_id AS site'),
+      keepStatus: db.prepare('UPDATE conversations SET status_seq = ? WHERE id = ? AND status IS NOT NULL AND status_seq = ?'),
       usage: db.prepare('SELECT c.bytes AS conversation, s.bytes AS site FROM conversations c JOIN sites s ON s.id = c.site_id WHERE c.id = ?'),
       addSiteBytes: db.prepare('UPDATE sites SET bytes = bytes + ? WHERE id = ?'),
       findEnvelope: db.prepare('SELECT seq, at FROM envelopes WHERE conversation_id = ? AND id = ?'),
@@ -144,6 +145,7 @@ export class SqliteStorage implements Storage {
     const bumped = s.bump.get(at, body.length, envelope.conversationId) as { seq: number; site: string };
     s.addSiteBytes.run(body.length, bumped.site);
     s.insertEnvelope.run(envelope.conversationId, bumped.seq, envelope.id, body, at);
+    if (envelope.audience === 'agents') s.keepStatus.run(bumped.seq, envelope.conversationId, bumped.seq - 1);
     return { seq: bumped.seq, at, duplicate: false, body };
   }
 
@@ -230,6 +232,15 @@ export class SqliteStorage implements Storage {
 
   async setOrigins(site: string, origins: string[]): Promise<void> {
     this.#db.prepare('UPDATE sites SET origins = ? WHERE id = ?').run(JSON.stringify(origins), site);
+  }
+
+  async savedReplies(site: string): Promise<{ version: number; sealed: string | null }> {
+    return (this.#db.prepare('SELECT saved_replies_version AS version, saved_replies AS sealed FROM sites WHERE id = ?').get(site) as { version: number; sealed: string | null } | undefined) ?? { version: 0, sealed: null };
+  }
+
+  async setSavedReplies(site: string, replaces: number, sealed: string): Promise<number | undefined> {
+    const stored = this.#db.prepare('UPDATE sites SET saved_replies = ?, saved_replies_version = saved_replies_version + 1 WHERE id = ? AND saved_replies_version = ? RETURNING saved_replies_version').pluck().get(sealed, site, replaces);
+    return stored as number | undefined;
   }
 
   async shareText(site: string): Promise<boolean> {
