@@ -34,13 +34,13 @@ test('a saved reply goes in with /, an internal note reaches the team and never 
 
   const admin = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await signIn(admin);
-  // Kim joins the team on a device of her own, which the admin approves.
-  const { link, email } = await createInvitation(admin, 'Kim');
-  const kim = await acceptInvitation(browser, link);
+  // Noor joins the team on a device of her own, which the admin approves.
+  const { link, email } = await createInvitation(admin, 'Noor');
+  const noor = await acceptInvitation(browser, link);
   await admin.reload();
-  await admin.getByLabel(`Code shown on ${email}’s new device`).fill((await kim.getByLabel('Approval code').textContent())!);
+  await admin.getByLabel(`Code shown on ${email}’s new device`).fill((await noor.getByLabel('Approval code').textContent())!);
   await admin.getByRole('button', { name: `Approve ${email}` }).click();
-  await expect(kim.getByText('This device is waiting for an admin to approve it')).toBeHidden();
+  await expect(noor.getByText('This device is waiting for an admin to approve it')).toBeHidden();
 
   // A visitor writes; every frame the chat's sockets are sent is kept.
   const visitor = await (await browser.newContext()).newPage();
@@ -102,10 +102,10 @@ test('a saved reply goes in with /, an internal note reaches the team and never 
   await note.press('Escape');
   await note.fill('');
 
-  // Kim's console shows the note as a note.
-  await kim.getByRole('link', { name: 'Inbox' }).click();
-  await openConversationWith(kim, hello);
-  await expect(kim.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: secret })).toContainText('Internal note');
+  // Noor's console shows the note as a note.
+  await noor.getByRole('link', { name: 'Inbox' }).click();
+  await openConversationWith(noor, hello);
+  await expect(noor.getByRole('log', { name: 'Messages' }).getByRole('listitem').filter({ hasText: secret })).toContainText('Internal note');
 
   // A reply after the note reaches the visitor, whose chat never had the note, not even as unreadable.
   await admin.getByRole('button', { name: 'Reply', exact: true }).click();
