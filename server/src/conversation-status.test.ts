@@ -5,22 +5,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseRelayFrame, type ConversationSummary, type Envelope } from '@threadline/sdk/protocol';
 import { workState } from '@threadline/sdk/agent';
-import { device, envelope, startTestRelay, type TestRelay } from './test-relay.ts';
+import { envelope, startTestRelay, type TestRelay } from './test-relay.ts';
 
 let t: TestRelay;
 beforeAll(async () => (t = await startTestRelay()));
 afterAll(() => t.stop());
-
-/** An agent whose device is in the signed directory, as the inbox needs. */
-async function approvedAgent() {
-  const agent = await t.agentSession('member');
-  const laptop = device();
-  await t.http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: laptop, oneTimePrekeys: [], name: 'Laptop' }) });
-  const admin = await t.agentSession('admin');
-  const entry = { id: laptop.id, agent: 'a', identityKey: laptop.identityKey, signingKey: laptop.signingKey };
-  expect((await t.http('/v1/agent/directory', { method: 'PUT', token: admin.token, body: JSON.stringify(t.signDirectory([entry])) })).status).toBe(200);
-  return agent;
-}
 
 /** The visitor's next message, stored as the relay stores any. */
 const visitorWrites = async (visitor: { conversationId: string; expiresAt: number; device: { id: string } }, id: string) =>
@@ -29,7 +18,7 @@ const visitorWrites = async (visitor: { conversationId: string; expiresAt: numbe
 const setStatus = (token: string, id: string, body: unknown) => t.http(`/v1/agent/conversations/${id}/status`, { method: 'PUT', token, body: JSON.stringify(body) });
 
 it('closes a conversation until the customer writes again, and tells the other agents', async () => {
-  const agent = await approvedAgent();
+  const agent = await t.approvedAgent();
   const visitor = await t.register('7d');
   visitorWrites(visitor, 'm1');
   const other = await t.connect();
@@ -50,7 +39,7 @@ it('closes a conversation until the customer writes again, and tells the other a
 });
 
 it('snoozes until a time in the future only, reopens by hand, and refuses another site’s conversation', async () => {
-  const agent = await approvedAgent();
+  const agent = await t.approvedAgent();
   const visitor = await t.register('7d');
   const until = t.clock.now + 3600_000;
   expect((await setStatus(agent.token, visitor.conversationId, { status: 'snoozed', until: t.clock.now - 1 })).status).toBe(400);
@@ -71,7 +60,7 @@ it('snoozes until a time in the future only, reopens by hand, and refuses anothe
 });
 
 it('assigns a conversation to an agent of the team or to nobody, never to another site’s agent', async () => {
-  const agent = await approvedAgent();
+  const agent = await t.approvedAgent();
   const visitor = await t.register('7d');
   const team = (await (await t.http('/v1/agent/team', { token: agent.token })).json()).team as { id: string; role: string }[];
   expect(team.find((member) => member.id === agent.agentId)).toMatchObject({ role: 'member' });

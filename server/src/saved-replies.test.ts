@@ -5,21 +5,11 @@
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MAX_SAVED_REPLIES_CIPHERTEXT, type SealedSavedReplies } from '@threadline/sdk/protocol';
-import { b64, device, startTestRelay, type TestRelay } from './test-relay.ts';
+import { b64, startTestRelay, type TestRelay } from './test-relay.ts';
 
 let t: TestRelay;
 beforeAll(async () => (t = await startTestRelay()));
 afterAll(() => t.stop());
-
-async function approvedAgent() {
-  const agent = await t.agentSession('member');
-  const laptop = device();
-  await t.http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: laptop, oneTimePrekeys: [], name: 'Laptop' }) });
-  const admin = await t.agentSession('admin');
-  const entry = { id: laptop.id, agent: 'a', identityKey: laptop.identityKey, signingKey: laptop.signingKey };
-  expect((await t.http('/v1/agent/directory', { method: 'PUT', token: admin.token, body: JSON.stringify(t.signDirectory([entry])) })).status).toBe(200);
-  return { ...agent, deviceId: laptop.id };
-}
 
 /** A sealed list as the agents' worker makes one (opaque to the relay). */
 const sealed = (device: string, ct = b64(300)): SealedSavedReplies => ({
@@ -36,7 +26,7 @@ const put = (token: string, body: unknown) => t.http('/v1/agent/saved-replies', 
 const error = async (response: Response) => ((await response.json()) as { error: { code: string; message: string } }).error;
 
 it('stores the sealed list as versions, each over the one it replaces, and tells the other agents', async () => {
-  const agent = await approvedAgent();
+  const agent = await t.approvedAgent();
   const other = await t.connect();
   other.send({ type: 'hello', token: agent.token });
   expect(await other.next()).toEqual({ type: 'welcome', role: 'agent' });
@@ -58,7 +48,7 @@ it('stores the sealed list as versions, each over the one it replaces, and tells
 });
 
 it('checks the body at the boundary and its size, and serves only the site’s approved agents', async () => {
-  const agent = await approvedAgent();
+  const agent = await t.approvedAgent();
   const malformed = await put(agent.token, { version: 0, sealed: { ...sealed(agent.deviceId), sig: 'short' } });
   expect(malformed.status).toBe(400);
   expect(await error(malformed)).toMatchObject({ code: 'bad_frame', message: expect.stringContaining("'sealed.sig'") });

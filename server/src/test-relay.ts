@@ -69,6 +69,8 @@ export interface TestRelay {
   http(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
   register(retention?: string, headers?: Record<string, string>): Promise<{ conversationId: string; token: string; expiresAt: number; device: DeviceKeys }>;
   agentSession(role?: 'admin' | 'member'): Promise<{ token: string; agentId: string }>;
+  /** A member with a registered device that the site's signed directory lists, as the inbox needs. */
+  approvedAgent(): Promise<{ token: string; agentId: string; deviceId: string }>;
   /** Signs a directory listing these agent devices with the site's organisation key. */
   signDirectory(devices: Directory['devices']): { directory: string; signature: string };
   connect(headers?: Record<string, string>): Promise<TestSocket>;
@@ -89,6 +91,10 @@ export async function startTestRelay(options: Partial<RelayOptions> = {}): Promi
   const org = generateKeyPairSync('ed25519');
   const orgKey = (org.publicKey.export({ format: 'der', type: 'spki' }) as Buffer).subarray(12).toString('base64url');
   let version = 1;
+  const agentSession = async (role: 'admin' | 'member' = 'admin') => {
+    const agentId = await relay.store.createAgent({ site: 'shop', email: `a${b64(6)}@shop.test`, name: 'A', role, salt: b64(16), iterations: 1, authKey: b64(32) });
+    return { agentId, token: await relay.store.issueToken('agent', agentId) };
+  };
   const signDirectory = (devices: Directory['devices']) => {
     const directory: Directory = { v: 2, site: 'shop', version: version++, issuedAt: clock.now, orgKey, inboxKey: b64(32), devices };
     const text = JSON.stringify(directory);
@@ -119,9 +125,16 @@ export async function startTestRelay(options: Partial<RelayOptions> = {}): Promi
       if (response.status !== 200) throw new Error(`register: ${response.status} ${await response.text()}`);
       return { ...(await response.json()), device: visitor };
     },
-    async agentSession(role = 'admin') {
-      const agentId = await relay.store.createAgent({ site: 'shop', email: `a${b64(6)}@shop.test`, name: 'A', role, salt: b64(16), iterations: 1, authKey: b64(32) });
-      return { agentId, token: await relay.store.issueToken('agent', agentId) };
+    agentSession,
+    async approvedAgent() {
+      const agent = await agentSession('member');
+      const laptop = device();
+      await http('/v1/agent/devices', { method: 'POST', token: agent.token, body: JSON.stringify({ device: laptop, oneTimePrekeys: [], name: 'Laptop' }) });
+      const admin = await agentSession('admin');
+      const entry = { id: laptop.id, agent: 'a', identityKey: laptop.identityKey, signingKey: laptop.signingKey };
+      const published = await http('/v1/agent/directory', { method: 'PUT', token: admin.token, body: JSON.stringify(signDirectory([entry])) });
+      if (published.status !== 200) throw new Error(`directory: ${published.status} ${await published.text()}`);
+      return { ...agent, deviceId: laptop.id };
     },
     connect: (headers: Record<string, string> = {}) => openSocket(base, headers),
     async stop() {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { chat, expect, signIn, test } from './helpers.ts';
 import { openConversationWith, visitorSays } from './inbox-fixtures.ts';
-import { acceptInvitation, createInvitation } from './team.ts';
+import { joinTeam } from './team.ts';
 
 const dataDir = process.env.THREADLINE_E2E_DATA_DIR!;
 
@@ -35,12 +35,7 @@ test('a saved reply goes in with /, an internal note reaches the team and never 
   const admin = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await signIn(admin);
   // Noor joins the team on a device of her own, which the admin approves.
-  const { link, email } = await createInvitation(admin, 'Noor');
-  const noor = await acceptInvitation(browser, link);
-  await admin.reload();
-  await admin.getByLabel(`Code shown on ${email}’s new device`).fill((await noor.getByLabel('Approval code').textContent())!);
-  await admin.getByRole('button', { name: `Approve ${email}` }).click();
-  await expect(noor.getByText('This device is waiting for an admin to approve it')).toBeHidden();
+  const noor = await joinTeam(admin, browser, 'Noor');
 
   // A visitor writes; every frame the chat's sockets are sent is kept.
   const visitor = await (await browser.newContext()).newPage();

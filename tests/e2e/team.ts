@@ -25,3 +25,14 @@ export async function acceptInvitation(browser: Browser, link: string, password 
   await expect(page.getByRole('link', { name: 'Inbox' })).toBeVisible();
   return page;
 }
+
+/** Someone joins the team: invited, accepted on a device of their own, approved by the admin with the code that device shows. */
+export async function joinTeam(admin: Page, browser: Browser, name: string): Promise<Page> {
+  const { link, email } = await createInvitation(admin, name);
+  const member = await acceptInvitation(browser, link);
+  await admin.reload();
+  await admin.getByLabel(`Code shown on ${email}’s new device`).fill((await member.getByLabel('Approval code').textContent())!);
+  await admin.getByRole('button', { name: `Approve ${email}` }).click();
+  await expect(member.getByText('This device is waiting for an admin to approve it')).toBeHidden();
+  return member;
+}

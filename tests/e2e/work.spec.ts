@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from '@playwright/test';
 import { chat, expect, signIn, test } from './helpers.ts';
-import { acceptInvitation, createInvitation } from './team.ts';
+import { joinTeam } from './team.ts';
 
 const tab = (page: Page, view: string) => page.getByRole('group', { name: 'Views' }).getByRole('button', { name: new RegExp(`^${view}\\b`) });
 const unread = async (page: Page, view: string) => Number(/, (\d+) unread$/.exec((await tab(page, view).textContent()) ?? '')?.[1] ?? 0);
@@ -17,13 +17,7 @@ test('two agents see a conversation closed, reopened by the customer (unread), s
   test.setTimeout(120_000);
   const admin = await (await browser.newContext()).newPage();
   await signIn(admin);
-  const { link, email } = await createInvitation(admin, 'Kim');
-  const kim = await acceptInvitation(browser, link);
-  await admin.reload();
-  // The admin types the code Kim's new device shows, as a real approval goes.
-  await admin.getByLabel(`Code shown on ${email}’s new device`).fill((await kim.getByLabel('Approval code').textContent())!);
-  await admin.getByRole('button', { name: `Approve ${email}` }).click();
-  await expect(kim.getByText('This device is waiting for an admin to approve it')).toBeHidden();
+  const kim = await joinTeam(admin, browser, 'Kim');
 
   const visitor = await (await browser.newContext()).newPage();
   await visitor.goto('/');
