@@ -23,7 +23,7 @@ describe('SQLite storage', () => {
     await (await openSqliteStorage(dir)).close();
     await (await openSqliteStorage(dir)).close();
     const db = new Database(join(dir, SQLITE_FILE), { readonly: true });
-    expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(['0001-schema']);
+    expect(db.prepare('SELECT name FROM kysely_migration ORDER BY name').pluck().all()).toEqual(['0001-schema', '0002-saved-replies']);
     db.close();
   });
 
