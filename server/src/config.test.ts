@@ -29,6 +29,11 @@ describe('the relay’s log level and metrics token', () => {
     expect(() => readConfig([], { THREADLINE_LOG_LEVEL: 'INFO' })).toThrow(/^Threadline: failed to start the relay: log level 'INFO' is not one of fatal, error, warn, info, debug, trace, silent\./);
   });
 
+  it('names a mistyped option without its value, so a password in it stays out of the log', () => {
+    expect(() => readConfig(['--databse-url=postgres://relay:secret@db/threadline'], {})).toThrow(/unknown option '--databse-url'\. Usage/);
+    expect(() => readConfig(['--databse-url=postgres://relay:secret@db/threadline'], {})).not.toThrow(/secret/);
+  });
+
   it('serves /metrics only with a token of 32 or more visible characters from THREADLINE_METRICS_TOKEN', () => {
     expect(readMetricsToken({})).toBeUndefined();
     expect(readMetricsToken({ THREADLINE_METRICS_TOKEN: '' })).toBeUndefined();

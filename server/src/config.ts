@@ -27,7 +27,8 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const match = /^--(host|port|data-dir|max-blob-bytes|database-url|log-level)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new ConfigError(`Threadline: failed to start the relay: unknown option '${arg}'. ${USAGE}`);
+    // The option's name only: a mistyped `--databse-url=postgres://user:password@…` must not put its password in the log.
+    if (!match) throw new ConfigError(`Threadline: failed to start the relay: unknown option '${arg.split('=')[0]}'. ${USAGE}`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) throw new ConfigError(`Threadline: failed to start the relay: ${arg} needs a value. ${USAGE}`);
     flags.set(match[1]!, value);
