@@ -78,7 +78,7 @@ const browser = (extra = []) => [
 const minify = terser({ module: true, ecma: 2022, compress: { passes: 2 }, format: { comments: false } });
 
 const nodeExternal = (id) =>
-  id.startsWith('node:') || builtinModules.includes(id) || ['ws', 'better-sqlite3', 'kysely', 'pg', '@threadline/server'].includes(id);
+  id.startsWith('node:') || builtinModules.includes(id) || ['ws', 'better-sqlite3', 'kysely', 'pg', 'pino', 'prom-client', '@threadline/server'].includes(id);
 const node = [workspace, esbuild({ target: 'node20', tsconfig: path('tsconfig.json') })];
 
 export default [

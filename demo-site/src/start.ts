@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { orgFingerprint, provisionOrganisation } from '@threadline/sdk/setup';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConfigError, storageLabel, createRelay, defaultMounts, readConfig, readLimits, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Storage, type TestClock } from '@threadline/server';
+import { ConfigError, createLogger, storageLabel, createRelay, defaultMounts, readConfig, readLimits, readMetricsToken, readTestClock, readTrustProxy, shutdownOnSignals, type SiteChannels, type Storage, type TestClock } from '@threadline/server';
 import { createSimulator, DEMO_TOKENS } from './simulator.ts';
 
 const SITE = 'demo';
@@ -149,6 +149,8 @@ try {
     ...(clock ? { now: clock.now } : {}),
     limits: readLimits(process.env),
     trustProxy: readTrustProxy(process.env),
+    logger: createLogger(config.logLevel),
+    metricsToken: readMetricsToken(process.env),
     // The shop is served as strictly as a careful business would: no inline script or style at all.
     mounts: [...defaultMounts(), { prefix: '/', dir: site, headers: { 'content-security-policy': SHOP_CSP } }],
     meta: { appSecret: APP_SECRET, verifyToken: 'demo-verify-token', graphUrl: `${base}/simulator/graph`, tokens: DEMO_TOKENS },

@@ -1,5 +1,6 @@
 /** The relay's settings from command-line flags, then environment variables, then defaults. */
 import { resolve } from 'node:path';
+import { isLogLevel, LOG_LEVELS, type LogLevel } from './log.ts';
 import type { MetaConfig } from './relay.ts';
 import { DEFAULT_QUOTAS, type Quotas } from './quotas.ts';
 import { DEFAULT_LIMITS, type Limits } from './rate-limit.ts';
@@ -11,11 +12,13 @@ export interface RelayConfig {
   maxBlobBytes: number;
   /** PostgreSQL instead of SQLite in the data directory: `postgres://user:password@host:5432/database`. */
   databaseUrl?: string;
+  /** The least severe log lines written (default info). */
+  logLevel: LogLevel;
 }
 
-export const USAGE = `Usage: threadline-relay [--host 127.0.0.1] [--port 8787] [--data-dir ./threadline-data] [--max-blob-bytes 26214400] [--database-url postgres://user:password@host:5432/threadline]
-Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR, THREADLINE_MAX_BLOB_BYTES, THREADLINE_DATABASE_URL.
-Without a database URL the relay keeps everything in SQLite in the data directory.`;
+export const USAGE = `Usage: threadline-relay [--host 127.0.0.1] [--port 8787] [--data-dir ./threadline-data] [--max-blob-bytes 26214400] [--database-url postgres://user:password@host:5432/threadline] [--log-level info]
+Each flag can also be set as THREADLINE_HOST, THREADLINE_PORT, THREADLINE_DATA_DIR, THREADLINE_MAX_BLOB_BYTES, THREADLINE_DATABASE_URL, THREADLINE_LOG_LEVEL.
+Without a database URL the relay keeps everything in SQLite in the data directory. THREADLINE_METRICS_TOKEN turns on /metrics for scrapes that send it as a bearer token.`;
 
 export class ConfigError extends Error {}
 
@@ -23,8 +26,9 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
   const flags = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const match = /^--(host|port|data-dir|max-blob-bytes|database-url)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new ConfigError(`Threadline: failed to start the relay: unknown option '${arg}'. ${USAGE}`);
+    const match = /^--(host|port|data-dir|max-blob-bytes|database-url|log-level)(?:=(.*))?$/.exec(arg);
+    // The option's name only: a mistyped `--databse-url=postgres://user:password@…` must not put its password in the log.
+    if (!match) throw new ConfigError(`Threadline: failed to start the relay: unknown option '${arg.split('=')[0]}'. ${USAGE}`);
     const value = match[2] ?? argv[++i];
     if (value === undefined) throw new ConfigError(`Threadline: failed to start the relay: ${arg} needs a value. ${USAGE}`);
     flags.set(match[1]!, value);
@@ -44,7 +48,28 @@ export function readConfig(argv: string[], env: NodeJS.ProcessEnv, defaults: Par
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\/[^/]+\/[^/?]+/.test(databaseUrl)) {
     throw new ConfigError('Threadline: failed to start the relay: the database URL is not a postgres:// URL with a database name. Pass --database-url postgres://user:password@host:5432/threadline (or set THREADLINE_DATABASE_URL).');
   }
-  return { host, port, dataDir, maxBlobBytes: Number(blobText), ...(databaseUrl ? { databaseUrl } : {}) };
+  const logLevel = flags.get('log-level') ?? (env.THREADLINE_LOG_LEVEL || 'info');
+  if (!isLogLevel(logLevel)) {
+    throw new ConfigError(`Threadline: failed to start the relay: log level '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}. Pass --log-level info.`);
+  }
+  return { host, port, dataDir, maxBlobBytes: Number(blobText), logLevel, ...(databaseUrl ? { databaseUrl } : {}) };
+}
+
+/** The shortest metrics token accepted: 32 characters (`openssl rand -hex 16` makes one). */
+export const MIN_METRICS_TOKEN = 32;
+
+/** Throws ConfigError unless `token` is a bearer token hard to guess: 32 or more visible ASCII characters, no spaces. */
+export function checkMetricsToken(token: string): void {
+  if (token.length < MIN_METRICS_TOKEN || !/^[\x21-\x7e]+$/.test(token)) {
+    throw new ConfigError(`Threadline: failed to start the relay: the metrics token is not ${MIN_METRICS_TOKEN} or more visible ASCII characters without spaces. Set THREADLINE_METRICS_TOKEN to a random one, such as the output of openssl rand -hex 16.`);
+  }
+}
+
+/** `THREADLINE_METRICS_TOKEN`: serve `/metrics` to scrapes that send it as a bearer token; unset, no `/metrics`. */
+export function readMetricsToken(env: NodeJS.ProcessEnv): string | undefined {
+  const token = env.THREADLINE_METRICS_TOKEN || undefined;
+  if (token !== undefined) checkMetricsToken(token);
+  return token;
 }
 
 /** The Meta app, from the environment; undefined (no messengers) without an app secret. */

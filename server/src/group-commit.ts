@@ -7,7 +7,10 @@
  * One batch commits at a time: what arrives meanwhile (PostgreSQL answers over the network) forms
  * the next batch, which commits after it, so sequence numbers follow arrival order.
  */
+import { performance } from 'node:perf_hooks';
 import type { Envelope } from '@threadline/sdk/protocol';
+import { defaultLogger, type Logger } from './log.ts';
+import type { RelayMetrics } from './metrics.ts';
 import type { Announce, Appended, Storage } from './storage/index.ts';
 
 /** Called once per envelope, after the commit: the stored result, or why it was not stored. */
@@ -28,7 +31,11 @@ export class GroupCommit {
   #scheduled = false;
   #committing = false;
 
-  constructor(private readonly store: Storage) {}
+  constructor(
+    private readonly store: Storage,
+    private readonly log: Logger = defaultLogger(),
+    private readonly metrics?: RelayMetrics,
+  ) {}
 
   /** `announce` makes the notification the store sends with the envelope for other relays (see Storage.appendBatch). */
   append(envelope: Envelope, committed: Committed, announce?: Announce): void {
@@ -56,20 +63,23 @@ export class GroupCommit {
     if (envelopes.length === 0) return;
     this.#committing = true;
     let results: (Appended | Error)[];
+    const started = performance.now();
     try {
       results = await this.store.appendBatch(envelopes, announce.some(Boolean) ? announce : undefined);
     } catch (error) {
       const failure = error instanceof Error ? error : new Error(String(error));
-      if (this.store.open) console.error('threadline-relay: a batch of messages failed to commit', failure);
+      if (this.store.open) this.log.error({ err: failure, envelopes: envelopes.length }, 'a batch of messages failed to commit');
       results = envelopes.map(() => failure);
     } finally {
       this.#committing = false;
     }
+    this.metrics?.commitSeconds.observe((performance.now() - started) / 1000);
+    this.metrics?.commitEnvelopes.observe(envelopes.length);
     callbacks.forEach((committed, i) => {
       try {
         committed(results[i]!);
       } catch (error) {
-        console.error('threadline-relay: answering a committed message failed', error);
+        this.log.error({ err: error }, 'answering a committed message failed');
       }
     });
     if (this.#envelopes.length >= MAX_BATCH) void this.flush();

@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { RelayFrame } from '@threadline/sdk/protocol';
 import type { Bus, Delivery, Notice } from './bus/index.ts';
+import type { Logger } from './log.ts';
+import type { RelayMetrics, SocketCounts } from './metrics.ts';
 import type { Appended, Principal, StoredText } from './storage/index.ts';
 
 /** Close code telling a client its device or session was revoked: it must not reconnect. */
@@ -27,14 +29,18 @@ interface Entry {
 
 export class Hub {
   readonly #bus: Bus;
+  readonly #log: Logger;
+  readonly #metrics: RelayMetrics;
   readonly #sockets = new Map<WebSocket, Entry>();
   readonly #visitors = new Map<string, Set<WebSocket>>();
   readonly #agents = new Map<string, Set<WebSocket>>();
   readonly #prefix = randomBytes(6).toString('base64url');
   #count = 0;
 
-  constructor(bus: Bus) {
+  constructor(bus: Bus, log: Logger, metrics: RelayMetrics) {
     this.#bus = bus;
+    this.#log = log;
+    this.#metrics = metrics;
     bus.listen({
       deliver: (delivery) => this.#deliver(delivery),
       // Frames may have been lost: clients reconnect and sync from their last sequence number.
@@ -78,6 +84,13 @@ export class Hub {
   /** Sockets on this relay. */
   get size(): number {
     return this.#sockets.size;
+  }
+
+  /** This relay's sockets that have said hello, by role (`unauthenticated` is the socket server's to count). */
+  counts(): Omit<SocketCounts, 'unauthenticated'> {
+    const counts = { visitor: 0, agent: 0 };
+    for (const { principal } of this.#sockets.values()) counts[principal.role]++;
+    return counts;
   }
 
   /** Whether deliveries reach every relay now. */
@@ -150,16 +163,22 @@ export class Hub {
 
   /** Resolves once this relay's sockets have it; a failure is logged (the frame did not reach other relays). */
   #publish(delivery: Delivery): Promise<void> {
-    return this.#bus.publish(delivery).catch((error: unknown) => console.error('threadline-relay: a delivery failed', error));
+    return this.#bus.publish(delivery).catch((error: unknown) => this.#log.error({ err: error, kind: delivery.kind }, 'a delivery failed'));
   }
 
   #deliver(delivery: Delivery): void {
     switch (delivery.kind) {
-      case 'conversation':
-        if (!delivery.agentsOnly) send(this.#visitors.get(delivery.conversationId), delivery.frame, this.#sockets, delivery.except);
-        return send(this.#agents.get(delivery.site), delivery.frame, this.#sockets, delivery.except);
+      case 'conversation': {
+        const sent =
+          (delivery.agentsOnly ? 0 : send(this.#visitors.get(delivery.conversationId), delivery.frame, this.#sockets, delivery.except)) +
+          send(this.#agents.get(delivery.site), delivery.frame, this.#sockets, delivery.except);
+        // A stored message carries its sequence number; typing and read receipts do not.
+        if (delivery.seq !== undefined) this.#metrics.messagesSent.inc({ kind: 'live' }, sent);
+        return;
+      }
       case 'agents':
-        return send(this.#agents.get(delivery.site), delivery.frame, this.#sockets, delivery.except);
+        send(this.#agents.get(delivery.site), delivery.frame, this.#sockets, delivery.except);
+        return;
       case 'site':
         for (const [socket, { principal }] of this.#sockets) if (principal.site === delivery.site) send(new Set([socket]), delivery.frame);
         return;
@@ -181,9 +200,14 @@ export class Hub {
   }
 }
 
-function send(sockets: Set<WebSocket> | undefined, text: string, entries?: Map<WebSocket, Entry>, except?: string): void {
-  if (!sockets) return;
-  for (const socket of sockets) {
-    if (socket.readyState === socket.OPEN && (except === undefined || entries?.get(socket)?.id !== except)) socket.send(text);
+/** Sends `text` to each open socket but the one named `except`; returns to how many. */
+function send(sockets: Set<WebSocket> | undefined, text: string, entries?: Map<WebSocket, Entry>, except?: string): number {
+  let sent = 0;
+  for (const socket of sockets ?? []) {
+    if (socket.readyState === socket.OPEN && (except === undefined || entries?.get(socket)?.id !== except)) {
+      socket.send(text);
+      sent++;
+    }
   }
+  return sent;
 }

@@ -84,13 +84,22 @@ export type Limits = Record<keyof typeof DEFAULT_LIMITS, Rate>;
  * One limiter per kind: `take` answers 0 or the seconds to wait. `address` is the key for limits
  * per address: the peer's, or — behind a reverse proxy the relay is told to trust — the address
  * that proxy appended to `X-Forwarded-For` (the last entry; earlier ones are the client's to forge).
+ * `limited` hears of every refusal (the relay counts them in its metrics).
  */
-export function createLimiters(overrides: Partial<Limits> = {}, trustProxy = false, now: () => number = Date.now) {
+export function createLimiters(overrides: Partial<Limits> = {}, trustProxy = false, now: () => number = Date.now, limited: (kind: keyof Limits) => void = () => {}) {
   const limits = { ...DEFAULT_LIMITS, ...overrides };
   const limiters = Object.fromEntries(Object.entries(limits).map(([kind, rate]) => [kind, new RateLimiter(rate.capacity, rate.perMinute, now)])) as Record<keyof Limits, RateLimiter>;
   return {
-    take: (kind: keyof Limits, key: string): number => limiters[kind].take(key),
-    available: (kind: keyof Limits, key: string): boolean => limiters[kind].available(key),
+    take(kind: keyof Limits, key: string): number {
+      const wait = limiters[kind].take(key);
+      if (wait) limited(kind);
+      return wait;
+    },
+    available(kind: keyof Limits, key: string): boolean {
+      const available = limiters[kind].available(key);
+      if (!available) limited(kind);
+      return available;
+    },
     address(req: IncomingMessage): string {
       const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)?.trim() : undefined;
       return forwarded || req.socket.remoteAddress || '?';

@@ -1,13 +1,17 @@
 /** Puts the relay together: HTTP API, WebSocket endpoint and static files on one `node:http` server. */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApi } from './api.ts';
 import { Blobs } from './blobs.ts';
 import type { GraphConfig } from './channels/graph.ts';
 import { createWebhooks, type WebhookConfig } from './channels/webhooks.ts';
+import { checkMetricsToken } from './config.ts';
 import { createFrameHandler } from './frame.ts';
 import { LocalBus, openPostgresBus, type Bus } from './bus/index.ts';
 import { Hub, messageFrame, RESTART_CLOSE } from './hub.ts';
+import { defaultLogger, type Logger } from './log.ts';
+import { RelayMetrics, type RouteClass } from './metrics.ts';
+import { createMetricsEndpoint } from './metrics-endpoint.ts';
 import { defaultFrameDir } from './mounts.ts';
 import { startSweeper } from './sweeper.ts';
 import { createCors } from './cors.ts';
@@ -46,12 +50,17 @@ export interface RelayOptions {
   trustProxy?: boolean;
   /** How long `close` lets requests in flight finish before cutting them (default 5 s). */
   drainMs?: number;
+  /** Where the relay logs (default: JSON lines on stdout at level info); `createLogger('silent')` for none. */
+  logger?: Logger;
+  /** Serves `/metrics` to requests that send it as `Authorization: Bearer <token>` (32+ characters); without it, no `/metrics`. */
+  metricsToken?: string | undefined;
 }
 
 export interface MetaConfig extends WebhookConfig, GraphConfig {}
 
 export interface Relay {
   readonly store: Storage;
+  readonly log: Logger;
   readonly server: Server;
   /** The API's routes, as `METHOD /path/:id`. */
   readonly routes: readonly string[];
@@ -70,6 +79,19 @@ export interface Relay {
 const VISITOR_ROUTES = /^\/v1\/(sites\/|conversations\/)/;
 export { RESTART_CLOSE } from './hub.ts';
 
+/** Which part of the relay a path belongs to, for the metrics: a class, never the path (paths carry ids). */
+function routeClass(pathname: string | undefined): RouteClass {
+  if (pathname === '/healthz' || pathname === '/readyz') return 'health';
+  if (pathname === '/metrics') return 'metrics';
+  if (pathname === '/v1/socket') return 'socket';
+  if (pathname === undefined) return 'other';
+  if (VISITOR_ROUTES.test(pathname)) return 'visitor_api';
+  if (pathname.startsWith('/v1/')) return 'agent_api';
+  if (pathname.startsWith('/webhooks/')) return 'webhook';
+  if (pathname.startsWith('/frame/')) return 'frame';
+  return 'other';
+}
+
 /** The entries of `values` whose keys `like` has. */
 const pick = <T extends object>(values: object | undefined, like: T): Partial<T> =>
   Object.fromEntries(Object.entries(values ?? {}).filter(([key]) => Object.hasOwn(like, key))) as Partial<T>;
@@ -86,25 +108,30 @@ function requestUrl(req: IncomingMessage): URL | undefined {
 /** Opens the storage (migrating it as needed) and puts the relay together; `listen` then serves it. */
 export async function createRelay(options: RelayOptions): Promise<Relay> {
   const now = options.now ?? Date.now;
-  const store: Storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, now, quotas: { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) } });
+  const log = options.logger ?? defaultLogger();
+  if (options.metricsToken !== undefined) checkMetricsToken(options.metricsToken);
+  const store: Storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl, now, quotas: { ...DEFAULT_QUOTAS, ...pick(options.limits, DEFAULT_QUOTAS) }, log });
   let bus: Bus;
   try {
-    bus = await openBus(store, options.databaseUrl);
+    bus = await openBus(store, options.databaseUrl, log);
   } catch (error) {
     await store.close();
     throw error;
   }
-  const hub = new Hub(bus);
+  const metrics = new RelayMetrics(() => ({ ...hub.counts(), unauthenticated: wss.clients.size - hub.size }));
+  if (options.metricsToken !== undefined) metrics.includeProcess();
+  const serveMetrics = createMetricsEndpoint(metrics, options.metricsToken);
+  const hub = new Hub(bus, log, metrics);
   const blobs = new Blobs(store.blobs, options.maxBlobBytes);
-  const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy, now);
+  const limit = createLimiters(pick(options.limits, DEFAULT_LIMITS), options.trustProxy, now, (kind) => metrics.limited(kind));
   const api = createApi(store, hub, blobs, options.meta, limit);
   const cors = createCors(store, api.methods);
-  const webhooks = createWebhooks(store, hub, options.meta, limit, blobs);
-  const sweeper = startSweeper(store, hub, now, options.sweepIntervalMs ?? 60_000);
+  const webhooks = createWebhooks(store, hub, options.meta, limit, blobs, log, metrics);
+  const sweeper = startSweeper(store, hub, now, options.sweepIntervalMs ?? 60_000, log);
   const mounts = options.mounts ?? [];
   const frameDir = 'frameDir' in options ? options.frameDir : defaultFrameDir();
   const frame = frameDir ? createFrameHandler(store, frameDir) : undefined;
-  const wss = createSocketServer(store, hub, {
+  const wss = createSocketServer(store, hub, log, metrics, {
     async admit(principal, req) {
       const origin = requestOrigin(req);
       // Agents use the console, which the relay serves: a page of any other origin holding an
@@ -119,12 +146,12 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   });
   let closing: Promise<void> | undefined;
 
-  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function onRequest(req: IncomingMessage, res: ServerResponse, url: URL | undefined): Promise<void> {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     if (overTls(req)) res.setHeader('strict-transport-security', HSTS);
-    const url = requestUrl(req);
     if (!url) throw new HttpError(400, 'bad_frame', voice('read the request', 'its address is not a valid URL path', 'Check the address.'));
     const { pathname } = url;
+    if (await serveMetrics(req, res, pathname)) return;
     if (VISITOR_ROUTES.test(pathname)) {
       const wait = limit.take('requests', limit.address(req));
       if (wait) throw tooMany('handle the request', wait);
@@ -143,9 +170,13 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
   /** Requests being handled, so shutdown waits for their writes (and clean-ups) before closing the database. */
   const inFlight = new Set<Promise<void>>();
   const server = createServer((req, res) => {
-    const handling = onRequest(req, res)
+    const url = requestUrl(req);
+    const route = routeClass(url?.pathname);
+    res.once('close', () => metrics.httpRequests.inc({ route, status: res.writableFinished ? String(res.statusCode) : 'aborted' }));
+    const handling = onRequest(req, res, url)
       .catch((error: unknown) => {
-        if (!(error instanceof HttpError)) console.error('threadline-relay: request failed', error);
+        // The method and the route's class, not the address: addresses carry ids, a query may carry a token.
+        if (!(error instanceof HttpError)) log.error({ err: error, method: req.method, route }, 'request failed');
         if (res.headersSent) return void res.destroy();
         // Refused before its body was read (too large, wrong method, no session): the rest of the
         // body is not read either, so the connection is closed rather than offered for reuse.
@@ -156,17 +187,25 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
     inFlight.add(handling);
   });
   server.on('upgrade', (req, socket, head) => {
-    const refuse = (status: string, headers = '') => socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
-    if (requestUrl(req)?.pathname !== '/v1/socket') return refuse('404 Not Found');
+    const route = routeClass(requestUrl(req)?.pathname);
+    const refuse = (status: number, headers = '') => {
+      metrics.httpRequests.inc({ route, status: String(status) });
+      socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n${headers}\r\n`);
+    };
+    if (route !== 'socket') return refuse(404);
     // Closing, or the bus is reconnecting (frames for this relay's sockets could be lost): another relay serves.
-    if (closing || !hub.ready) return refuse('503 Service Unavailable', 'retry-after: 5\r\n');
+    if (closing || !hub.ready) return refuse(503, 'retry-after: 5\r\n');
     const wait = limit.take('connections', limit.address(req));
-    if (wait) return refuse('429 Too Many Requests', `retry-after: ${wait}\r\n`);
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    if (wait) return refuse(429, `retry-after: ${wait}\r\n`);
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      metrics.httpRequests.inc({ route, status: '101' });
+      wss.emit('connection', ws, req);
+    });
   });
 
   return {
     store,
+    log,
     server,
     routes: api.routes,
     sweep: sweeper.sweep,
@@ -205,9 +244,10 @@ export async function createRelay(options: RelayOptions): Promise<Relay> {
  * The bus the relay's hubs share: PostgreSQL's LISTEN/NOTIFY when relays share a PostgreSQL
  * database, otherwise the in-process one (one relay, one SQLite file).
  */
-function openBus(store: Storage, databaseUrl: string | undefined): Promise<Bus> {
+function openBus(store: Storage, databaseUrl: string | undefined, log: Logger): Promise<Bus> {
   if (databaseUrl === undefined) return Promise.resolve(new LocalBus());
   return openPostgresBus(databaseUrl, {
+    log,
     async load(conversationId, seq) {
       const [stored] = await store.storedSince(conversationId, seq - 1, 1);
       return stored?.seq === seq ? messageFrame(stored) : undefined;

@@ -10,17 +10,21 @@ interface Signals {
  */
 export function shutdownOnSignals(relay: Relay, signals: Signals = process, exit: (code: number) => void = (code) => process.exit(code)): void {
   let stopping = false;
-  const stop = () => {
+  const stop = (signal: 'SIGINT' | 'SIGTERM') => {
     if (stopping) return exit(1);
     stopping = true;
+    relay.log.info({ signal }, 'draining');
     relay.close().then(
-      () => exit(0),
+      () => {
+        relay.log.info('stopped');
+        exit(0);
+      },
       (error: unknown) => {
-        console.error('threadline-relay: shutdown failed', error);
+        relay.log.error({ err: error }, 'shutdown failed');
         exit(1);
       },
     );
   };
-  signals.on('SIGINT', stop);
-  signals.on('SIGTERM', stop);
+  signals.on('SIGINT', () => stop('SIGINT'));
+  signals.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -4,10 +4,13 @@
  * `error` frame and the socket — and the relay — carry on.
  */
 import type { IncomingMessage } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FrameError, MAX_FRAME_BYTES, parseClientFrame, type ClientFrame, type Envelope, type ErrorCode, type RelayFrame } from '@threadline/sdk/protocol';
 import { messageFrame, type Hub } from './hub.ts';
 import { GroupCommit } from './group-commit.ts';
+import type { Logger } from './log.ts';
+import type { RelayMetrics } from './metrics.ts';
 import { voice } from './responses.ts';
 import { QuotaError, quotaMessage, type Quotas } from './quotas.ts';
 import { GoneError, type Principal, type Storage } from './storage/index.ts';
@@ -37,16 +40,16 @@ export interface SocketGuards {
 
 let connections = 0;
 
-export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuards): WebSocketServer {
+export function createSocketServer(store: Storage, hub: Hub, log: Logger, metrics: RelayMetrics, guards?: SocketGuards): WebSocketServer {
   // Frames up to twice the limit are read so an oversized one can be answered with a typed error.
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 2 });
-  const commits = new GroupCommit(store);
+  const commits = new GroupCommit(store, log, metrics);
   /** Tells the agents where a conversation stands after a note (which leaves a closed one closed). */
   async function keptStatus(conversationId: string): Promise<void> {
     const found = await store.conversation(conversationId);
     if (!found?.status) return;
     const { site, ...summary } = found;
-    hub.toAgents(site, { type: 'conversation', conversation: summary });
+    await hub.toAgents(site, { type: 'conversation', conversation: summary });
   }
   wss.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     let principal: Principal | undefined;
@@ -77,12 +80,14 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
      */
     let previous: Promise<void> = Promise.resolve();
     socket.on('message', (data: Buffer, isBinary: boolean) => {
+      // A message's latency counts from here: waiting behind the socket's earlier frames is part of it.
+      const arrived = performance.now();
       previous = previous
-        .then(() => onFrame(data, isBinary))
-        .catch((error: unknown) => console.error('threadline-relay: frame failed', error));
+        .then(() => onFrame(data, isBinary, arrived))
+        .catch((error: unknown) => log.error({ err: error }, 'a frame failed'));
     });
 
-    async function onFrame(data: Buffer, isBinary: boolean): Promise<void> {
+    async function onFrame(data: Buffer, isBinary: boolean, arrived: number): Promise<void> {
       if (throttled) return;
       // Signed-in agents are the business's staff; everyone else's frames are rate limited per connection.
       const wait = principal?.role === 'agent' ? 0 : (guards?.limit('frames', connection) ?? 0);
@@ -116,9 +121,9 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
           return reply({ type: 'welcome', role: principal.role });
         }
         if (!principal) return fail('unauthorized', voice('handle the frame', 'the socket has not said hello', 'Send a hello frame with your token first.'));
-        await handle(principal, frame);
+        await handle(principal, frame, arrived);
       } catch (error) {
-        if (store.open) console.error('threadline-relay: frame failed', error);
+        if (store.open) log.error({ err: error, frame: frame.type }, 'a frame failed');
         fail('internal', voice('handle the frame', 'the relay hit an internal error', 'Retry; the message was not stored.'));
       }
     }
@@ -135,7 +140,7 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
       return mine ? conversation : undefined;
     }
 
-    async function handle(who: Principal, frame: Exclude<ClientFrame, { type: 'hello' }>): Promise<void> {
+    async function handle(who: Principal, frame: Exclude<ClientFrame, { type: 'hello' }>, arrived: number): Promise<void> {
       if (who.role === 'agent' && !hub.isApproved(socket)) {
         return fail('forbidden', voice('use the conversations', 'this device is not approved (or was revoked)', 'Ask an admin to approve it in Devices & team.'));
       }
@@ -150,7 +155,9 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
           const page = await store.storedSince(conversationId, since, SYNC_PAGE);
           // A visitor is never sent an internal note; `synced` still covers its number, so the
           // visitor's catching up has no hole and asks for nothing again.
-          for (const stored of page) if (who.role === 'agent' || !forAgentsOnly(stored.body)) reply(messageFrame(stored));
+          const shown = who.role === 'agent' ? page : page.filter((stored) => !forAgentsOnly(stored.body));
+          for (const stored of shown) reply(messageFrame(stored));
+          metrics.messagesSent.inc({ kind: 'sync' }, shown.length);
           since = page.at(-1)?.seq ?? since;
           if (page.length < SYNC_PAGE) break;
         }
@@ -165,6 +172,7 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
         return void hub.toConversation(conversation.site, conversationId, { type: 'read', conversationId, role: who.role, seq }, socket);
       }
       const { envelope } = frame;
+      metrics.messagesReceived.inc({ from: who.role });
       const wait = who.role === 'visitor' ? (guards?.limit('messages', who.conversationId) ?? 0) : 0;
       // No envelope id: the message stays in the sender's outbox and goes again after reconnecting.
       if (wait) return throttle('send the message', 'this conversation is sending too fast', `Nothing was stored; reconnect in ${wait} s and send it again.`);
@@ -198,10 +206,11 @@ export function createSocketServer(store: Storage, hub: Hub, guards?: SocketGuar
           return fail('internal', voice('store the message', 'the relay could not commit it', 'Retry; the message was not stored.'), envelope.id);
         }
         reply({ type: 'ack', conversationId, id: envelope.id, seq: result.seq, at: result.at });
+        metrics.ackSeconds.observe((performance.now() - arrived) / 1000);
         if (result.duplicate) return;
         void hub.stored(conversation.site, conversationId, result, socket, agentsOnly);
         // A note left a closed or snoozed conversation so (see `append`): the agents' lists hear it.
-        if (agentsOnly) void keptStatus(conversationId).catch((error: unknown) => console.error('threadline-relay: conversation status failed', error));
+        if (agentsOnly) void keptStatus(conversationId).catch((error: unknown) => log.error({ err: error }, 'the conversation status failed'));
       }, hub.notice(conversation.site, conversationId, socket, agentsOnly));
     }
   });

@@ -5,9 +5,10 @@
  * Relays sharing a database take turns: a sweep runs under a lock only one of them holds at a time.
  */
 import type { Hub } from './hub.ts';
+import type { Logger } from './log.ts';
 import type { Storage } from './storage/index.ts';
 
-export function startSweeper(store: Storage, hub: Hub, now: () => number, intervalMs: number): { sweep(): Promise<number>; stop(): void } {
+export function startSweeper(store: Storage, hub: Hub, now: () => number, intervalMs: number, log: Logger): { sweep(): Promise<number>; stop(): void } {
   /** How many conversations it deleted; 0 when another relay is sweeping. */
   const sweep = async () => {
     // An agent's socket lasts no longer than its session token (the sweep deletes the token next).
@@ -30,7 +31,7 @@ export function startSweeper(store: Storage, hub: Hub, now: () => number, interv
   const timer = setInterval(() => {
     running ??= sweep()
       .catch((error: unknown) => {
-        if (store.open) console.error('threadline-relay: retention sweep failed', error);
+        if (store.open) log.error({ err: error }, 'retention sweep failed');
       })
       .finally(() => (running = undefined));
   }, intervalMs);

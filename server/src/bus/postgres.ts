@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import type { Logger } from '../log.ts';
 import { BusError, type Bus, type BusListener, type Delivery, type Notice } from './bus.ts';
 import { decode, encode, isReference, type Payload, type Reference } from './payload.ts';
 
@@ -19,6 +20,7 @@ const HEARD_WITHIN_MS = 10_000;
 export interface PostgresBusOptions {
   /** The message frame of a stored envelope, for a notification that names it instead of carrying it. */
   load(conversationId: string, seq: number): Promise<string | undefined>;
+  log: Logger;
   /** The first wait before connecting again after a drop; it doubles up to 5 s (default 100 ms). */
   retryMs?: number;
   /** How long this relay may wait to hear its own publish before it takes its connection for dead (default 10 s). */
@@ -58,7 +60,7 @@ export class PostgresBus implements Bus {
     this.#url = url;
     this.#options = options;
     this.#publisher = new pg.Pool({ connectionString: url, max: 1 });
-    this.#publisher.on('error', (error) => console.error('threadline-relay: the bus lost a connection', error.message));
+    this.#publisher.on('error', (error) => options.log.warn({ err: error }, 'the bus lost its publishing connection'));
   }
 
   get ready(): boolean {
@@ -112,7 +114,7 @@ export class PostgresBus implements Bus {
     try {
       payload = decode(text);
     } catch (error) {
-      return console.error('threadline-relay: a bus notification was dropped', error);
+      return this.#options.log.error({ err: error }, 'a bus notification was dropped');
     }
     const { node, id, delivery } = payload;
     // Stored messages are read at once, several at a time; deliveries keep the notifications' order.
@@ -125,7 +127,7 @@ export class PostgresBus implements Bus {
       })
       .catch((error: unknown) => {
         // A message this relay's sockets should have had is not coming: they resync.
-        console.error('threadline-relay: a bus delivery failed', error);
+        this.#options.log.error({ err: error }, 'a bus delivery failed; the sockets resync');
         this.#listener?.missed();
       })
       .finally(() => {
@@ -148,14 +150,19 @@ export class PostgresBus implements Bus {
     for (const resolve of this.#heard.values()) resolve();
     this.#heard.clear();
     if (this.#closed) return;
-    console.error('threadline-relay: the bus lost its PostgreSQL connection; reconnecting');
+    this.#options.log.warn('the bus lost its PostgreSQL connection; reconnecting');
     this.#listener?.missed();
     this.#reconnect(this.#options.retryMs ?? 100);
   }
 
   #reconnect(wait: number): void {
     this.#retry = setTimeout(() => {
-      this.connect().catch(() => this.#reconnect(Math.min(wait * 2, MAX_RETRY_MS)));
+      this.connect().then(
+        () => {
+          if (!this.#closed) this.#options.log.info('the bus reconnected');
+        },
+        () => this.#reconnect(Math.min(wait * 2, MAX_RETRY_MS)),
+      );
     }, wait);
     this.#retry.unref();
   }

@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Channel, ConversationSummary, DeviceKeys, DeviceRecord, DeviceStatus, Envelope, KeyBackup, PrekeyBundleWire, Retention, SignedDirectory, StoredEnvelope, TeamMember } from '@threadline/sdk/protocol';
 import { authKeyMatches, hashAuthKey } from '../../auth/passwords.ts';
 import { newId, newInviteCode, newToken, secretHash } from '../../auth/tokens.ts';
+import { defaultLogger, type Logger } from '../../log.ts';
 import { DEFAULT_QUOTAS, overQuota, QuotaError, type Quotas } from '../../quotas.ts';
 import { migrate } from '../migrate.ts';
 import type { Storage } from '../storage.ts';
@@ -71,10 +72,10 @@ function toConversation(row: ConversationRow): Conversation {
 }
 
 /** Opens (migrating as needed) the PostgreSQL storage at `url` (postgres://user:password@host:port/database). */
-export async function openPostgresStorage(url: string, now: () => number = Date.now, quotas: Quotas = DEFAULT_QUOTAS): Promise<PostgresStorage> {
+export async function openPostgresStorage(url: string, now: () => number = Date.now, quotas: Quotas = DEFAULT_QUOTAS, log: Logger = defaultLogger()): Promise<PostgresStorage> {
   const pool = new pg.Pool({ connectionString: url, types, max: 10 });
   // An idle connection that the server drops is an error on the pool: the next query opens another.
-  pool.on('error', (error) => console.error('threadline-relay: a PostgreSQL connection failed', error.message));
+  pool.on('error', (error) => log.warn({ err: error }, 'a PostgreSQL connection failed'));
   try {
     await migrate(new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) }), postgresMigrations, 'PostgreSQL database');
   } catch (error) {
