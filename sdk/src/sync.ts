@@ -74,11 +74,15 @@ export class Sync {
     return thread;
   }
 
-  /** Shows a conversation's stored history, then catches up from the relay (false: offline, the next welcome does). */
-  async open(conversationId: string): Promise<boolean> {
-    const thread = this.thread(conversationId);
-    thread.upsert(...(await call('load the history', this.worker.history(conversationId))).map(toMessage));
-    return this.connection.send({ type: 'sync', conversationId, since: thread.resumeFrom });
+  /** Shows a conversation's stored history, then (unless `later`) catches up from the relay. */
+  async open(conversationId: string, later = false): Promise<void> {
+    this.thread(conversationId).upsert(...(await call('load the history', this.worker.history(conversationId))).map(toMessage));
+    if (!later) this.resync(conversationId);
+  }
+
+  /** Asks the relay for what came after this thread's history (false: offline, the next welcome does). */
+  resync(conversationId: string): boolean {
+    return this.connection.send({ type: 'sync', conversationId, since: this.thread(conversationId).resumeFrom });
   }
 
   /**
