@@ -86,6 +86,8 @@ export function createSavedReplies({ api, devices, worker }: SavedRepliesDeps): 
 
   async function open(): Promise<void> {
     const found: SavedRepliesRecord = parse(record, await api<unknown>('/v1/agent/saved-replies', 'load the saved replies'));
+    // A relay serving an older list than this console saw or saved (a rollback) is refused.
+    if (found.version < version) throw new ProtocolError('stale', 'load the saved replies', `the relay served version ${found.version} after ${version}`, 'Reload the console; if it persists, the relay may be rolling the list back.');
     // The team's own word, opened and checked in the worker: still parsed here, as any input.
     const opened = found.sealed ? parse(savedReplyList, await call('open the saved replies', worker().openSavedReplies(found.version, found.sealed))) : [];
     version = found.version;
@@ -102,9 +104,13 @@ export function createSavedReplies({ api, devices, worker }: SavedRepliesDeps): 
 
   async function save(next: readonly SavedReply[]): Promise<void> {
     const checked = checkSavedReplies(next);
-    const sealed = await call('seal the saved replies', worker().sealSavedReplies(version + 1, checked));
+    // One base version throughout: a newer list arriving meanwhile must not slip between sealing and saving.
+    const base = version;
+    const sealed = await call('seal the saved replies', worker().sealSavedReplies(base + 1, checked));
     try {
-      version = (await api<{ version: number }>('/v1/agent/saved-replies', 'save the saved replies', { method: 'PUT', body: { version, sealed } })).version;
+      const saved = await api<unknown>('/v1/agent/saved-replies', 'save the saved replies', { method: 'PUT', body: { version: base, sealed } });
+      if ((saved as { version?: unknown })?.version !== base + 1) throw new ProtocolError('bad_frame', 'save the saved replies', `the relay answered ${JSON.stringify(saved)} for version ${base + 1}`, 'Reload the console and save again.');
+      version = base + 1;
       replies.value = checked;
     } catch (error) {
       // Another agent saved first: show theirs, and let this agent make the change again.

@@ -363,9 +363,10 @@ export function createApi(store: Storage, hub: Hub, blobs: Blobs, graph: GraphCo
       const who = await agent(req, true);
       const action = 'save the saved replies';
       const { version, sealed } = await body(req, savedRepliesUpdate, action);
+      if (sealed.device !== who.deviceId) throw forbidden(action, `this session cannot save as device ${sealed.device}`, 'Seal them on your own registered device.');
       const saved = await store.setSavedReplies(who.site, version, JSON.stringify(sealed));
       if (saved === undefined) throw new HttpError(409, 'conflict', voice(action, `another agent saved them since version ${version}`, 'Reload them and make the change again.'));
-      hub.toAgents(who.site, { type: 'saved-replies', version: saved });
+      await hub.toAgents(who.site, { type: 'saved-replies', version: saved });
       return { version: saved };
     },
 

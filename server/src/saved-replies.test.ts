@@ -55,6 +55,9 @@ it('checks the body at the boundary and its size, and serves only the site’s a
   const large = await put(agent.token, { version: 0, sealed: sealed(agent.deviceId, 'A'.repeat(MAX_SAVED_REPLIES_CIPHERTEXT + 1)) });
   expect(large.status).toBe(400);
   expect(await error(large)).toMatchObject({ code: 'bad_frame', message: expect.stringContaining("'sealed.ct'") });
+  const otherDevice = await put(agent.token, { version: 0, sealed: sealed('someoneElsesDev') });
+  expect(otherDevice.status).toBe(403);
+  expect(await error(otherDevice)).toMatchObject({ code: 'forbidden', message: expect.stringContaining('cannot save as device someoneElsesDev') });
   const huge = await put(agent.token, `{"version":0,"sealed":"${'A'.repeat(70 * 1024)}"}`);
   expect(huge.status).toBe(413);
 
