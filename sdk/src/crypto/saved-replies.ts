@@ -14,7 +14,9 @@ import type { OrgKeys } from './vault.ts';
 
 /** Bound into the encryption and the signature: what this is, which version, and who sealed it. */
 const context = (version: number, device: string) => utf8(`threadline/2 saved replies\n${version}\n${device}`);
-const signed = (version: number, sealed: Omit<SealedSavedReplies, 'sig'>) => concat(context(version, sealed.device), utf8(`\n${sealed.iv}\n${sealed.ct}`));
+/** Signed: the list and every sealed copy of its key, so a relay cannot drop a device's copy (and have it sealed again). */
+const signed = (version: number, { device, iv, ct, sealed, inbox }: Omit<SealedSavedReplies, 'sig'>) =>
+  concat(context(version, device), utf8(`\n${iv}\n${ct}\n${[...sealed, { to: 'inbox', ...inbox }].map((s) => `${s.to} ${s.epk} ${s.iv} ${s.k}`).join('\n')}`));
 
 /** Seals `plaintext` as version `version` for the directory's devices and its inbox key. */
 export async function sealSavedReplies(device: Device, directory: Directory, version: number, plaintext: Bytes): Promise<SealedSavedReplies> {
