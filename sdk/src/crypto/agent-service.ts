@@ -6,29 +6,25 @@ import type { SealedSavedReplies } from '../protocol.ts';
 import { SessionError } from './device.ts';
 import { fromUtf8, utf8 } from './encoding.ts';
 import { openSavedReplies, sealSavedReplies } from './saved-replies.ts';
-import { CryptoService, type Result } from './service.ts';
+import { CryptoService, fail, ok, type Result } from './service.ts';
 
-const failed = (error: unknown): Result<never> => ({
-  ok: false,
-  code: error instanceof SessionError ? error.code : 'decrypt_failed',
-  reason: error instanceof Error ? error.message : String(error),
-  hint: 'Ask another agent to save the replies again; if it persists, the relay may have changed them.',
-});
+const notReady = () => fail('no_key', 'open() and trust() must come first', 'Sign in again.');
 
 export class AgentCryptoService extends CryptoService {
   /** Seals the saved replies (any JSON value) as `version` for the directory's devices and the inbox key. */
   async sealSavedReplies(version: number, replies: unknown): Promise<Result<SealedSavedReplies>> {
-    if (!this.device || !this.directory) return { ok: false, code: 'no_key', reason: 'open() and trust() must come first', hint: 'Sign in again.' };
-    return { ok: true, value: await sealSavedReplies(this.device, this.directory, version, utf8(JSON.stringify(replies))) };
+    if (!this.device || !this.directory) return notReady();
+    return ok(await sealSavedReplies(this.device, this.directory, version, utf8(JSON.stringify(replies))));
   }
 
   /** Opens version `version` of the saved replies, signed by a device of the current directory. */
   async openSavedReplies(version: number, sealed: SealedSavedReplies): Promise<Result<unknown>> {
-    if (!this.device || !this.directory) return { ok: false, code: 'no_key', reason: 'open() and trust() must come first', hint: 'Sign in again.' };
+    if (!this.device || !this.directory) return notReady();
     try {
-      return { ok: true, value: JSON.parse(fromUtf8(await openSavedReplies(this.device, this.org, this.directory, version, sealed))) as unknown };
+      return ok(JSON.parse(fromUtf8(await openSavedReplies(this.device, this.org, this.directory, version, sealed))) as unknown);
     } catch (error) {
-      return failed(error);
+      const code = error instanceof SessionError ? error.code : 'decrypt_failed';
+      return fail(code, error instanceof Error ? error.message : String(error), 'Ask another agent to save the replies again; if it persists, the relay may have changed them.');
     }
   }
 }

@@ -17,7 +17,7 @@ export type CryptoErrorCode = 'no_key' | 'bad_frame' | 'wrong_password' | 'weak_
 export type Result<T> = { ok: true; value: T } | { ok: false; code: CryptoErrorCode; reason: string; hint: string };
 export type { HistoryEntry } from './vault.ts';
 
-const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 /** What a person can do about each failure (the SDK puts it in the error's message). */
 const HINTS: Partial<Record<CryptoErrorCode, string>> = {
   wrong_password: 'Sign in with the password the key backup was made with.',
@@ -27,7 +27,7 @@ const HINTS: Partial<Record<CryptoErrorCode, string>> = {
   storage_full: 'Free some space (clear other sites’ data) and send again; messages not yet sent are kept.',
   expired: 'The conversation has ended; this device deletes what it held of it.',
 };
-const fail = (code: CryptoErrorCode, reason: string): Result<never> => ({ ok: false, code, reason, hint: HINTS[code] ?? 'Reload the page; if it persists, report it to the site.' });
+export const fail = (code: CryptoErrorCode, reason: string, hint = HINTS[code] ?? 'Reload the page; if it persists, report it to the site.'): Result<never> => ({ ok: false, code, reason, hint });
 const ONE_TIME_PREKEYS = 50;
 
 /** The public face of this device, to register with the relay. */
